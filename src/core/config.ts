@@ -1,0 +1,99 @@
+import { z } from "zod";
+
+/**
+ * One schema for everything a user configures. The same shape comes from a config file
+ * (loupe.config.json), environment variables and CLI flags, merged in that order of precedence
+ * (flags win); see apps/cli/load-config.ts.
+ */
+export const dialectNames = [
+  "native",
+  "skywork-r1v4",
+  "deepeyes-v2",
+  "deepeyes",
+  "mmsearch-r1",
+  "artist",
+] as const;
+export type DialectName = (typeof dialectNames)[number];
+
+export const modelConfigSchema = z.object({
+  baseUrl: z.string().url(),
+  apiKey: z.string().optional(),
+  name: z.string().min(1),
+  temperature: z.number().min(0).max(2).optional(),
+  topP: z.number().gt(0).max(1).optional(),
+  maxTokens: z.number().int().positive().optional(),
+  /** Extra request body fields, passed through as-is (vLLM's top_k, chat_template_kwargs, ...). */
+  extraBody: z.record(z.string(), z.unknown()).default({}),
+  stream: z.boolean().default(true),
+  /** Per-request timeout, including the whole streamed response. */
+  timeoutMs: z.number().int().positive().default(300_000),
+  maxRetries: z.number().int().min(0).default(4),
+  /** Images as `data` URLs (works everywhere) or by their original `url` when they have one. */
+  imageTransport: z.enum(["data-url", "url"]).default("data-url"),
+});
+export type ModelConfig = z.infer<typeof modelConfigSchema>;
+
+export const budgetsSchema = z.object({
+  maxSteps: z.number().int().positive().default(12),
+  maxToolCalls: z.number().int().positive().default(24),
+  /** Prompt + completion tokens over the whole run. */
+  maxTokens: z.number().int().positive().default(400_000),
+  maxWallMs: z.number().int().positive().default(600_000),
+  /** How many times the same action (tool + arguments) may run before the guard stops it. */
+  maxRepeats: z.number().int().positive().default(2),
+});
+export type Budgets = z.infer<typeof budgetsSchema>;
+
+export const imageConfigSchema = z.object({
+  /** Inputs and produced images above this many pixels are refused (decompression bombs). */
+  maxInputPixels: z.number().int().positive().default(268_402_689),
+  maxInputBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024),
+  /** How images are sized for the model; tools always work on the full-resolution original. */
+  modelView: z
+    .object({
+      strategy: z.enum(["smart-resize", "max-pixels", "original"]).default("smart-resize"),
+      factor: z.number().int().positive().default(28),
+      minPixels: z
+        .number()
+        .int()
+        .positive()
+        .default(4 * 28 * 28),
+      maxPixels: z
+        .number()
+        .int()
+        .positive()
+        .default(1280 * 28 * 28),
+      format: z.enum(["jpeg", "png", "webp"]).default("jpeg"),
+      quality: z.number().int().min(1).max(100).default(90),
+    })
+    .default({
+      strategy: "smart-resize",
+      factor: 28,
+      minPixels: 4 * 28 * 28,
+      maxPixels: 1280 * 28 * 28,
+      format: "jpeg",
+      quality: 90,
+    }),
+});
+export type ImageConfig = z.infer<typeof imageConfigSchema>;
+
+export const loupeConfigSchema = z.object({
+  model: modelConfigSchema,
+  dialect: z.enum(dialectNames).default("native"),
+  /** Tool names to enable; the dialect's defaults when absent. */
+  tools: z.array(z.string()).optional(),
+  budgets: budgetsSchema.default(budgetsSchema.parse({})),
+  images: imageConfigSchema.default(imageConfigSchema.parse({})),
+  /** A file whose text replaces the dialect's default system prompt. */
+  systemPromptFile: z.string().optional(),
+});
+export type LoupeConfig = z.infer<typeof loupeConfigSchema>;
+
+/** Turns a zod failure into one line per bad field, naming the field. */
+export function formatConfigIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`).join("\n");
+}

@@ -1,0 +1,41 @@
+/**
+ * Every error Loupe raises on purpose carries a stable `code`, so the CLI, the trajectory and
+ * (later) the HTTP server can report it without parsing messages.
+ */
+export type LoupeErrorCode =
+  | "config"
+  | "model-unreachable"
+  | "model-http"
+  | "model-timeout"
+  | "model-output"
+  | "image-invalid"
+  | "image-too-large"
+  | "image-not-found"
+  | "tool-input"
+  | "tool-failed"
+  | "tool-unknown"
+  | "cancelled"
+  | "trajectory-invalid";
+
+export class LoupeError extends Error {
+  readonly code: LoupeErrorCode;
+  /** A line that tells the user what to do about it, shown under the message by the CLI. */
+  readonly hint?: string;
+
+  constructor(code: LoupeErrorCode, message: string, options: { cause?: unknown; hint?: string } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "LoupeError";
+    this.code = code;
+    this.hint = options.hint;
+  }
+}
+
+export function isLoupeError(error: unknown): error is LoupeError {
+  return error instanceof LoupeError;
+}
+
+/** A short, human-readable description of anything thrown. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

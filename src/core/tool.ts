@@ -1,0 +1,47 @@
+import type { z } from "zod";
+import type { ImageSet } from "./image-set.js";
+import type { ImageFacts, ImageRef } from "./images.js";
+import type { ToolOutputData } from "./tool-output.js";
+
+/** What a tool hands back: text for the model, images it produced, structured data for dialects. */
+export interface ToolResult {
+  text: string;
+  images: ImageRef[];
+  data?: ToolOutputData;
+  /** The call failed in a way the model should read about and can recover from. */
+  isError?: boolean;
+}
+
+/** Per-call context. Tools touch the run only through it. */
+export interface ToolContext {
+  images: ImageSet;
+  /** Adds a produced image to the run with its provenance filled in (tool, call, step). */
+  addImage(
+    bytes: Uint8Array,
+    facts: ImageFacts,
+    origin: { operation: string; parameters: Record<string, unknown>; parent?: string },
+  ): ImageRef;
+  signal: AbortSignal;
+  callId: string;
+  step: number;
+  /** The user's question, for tools that focus on it (page summaries). */
+  question: string;
+  /** A per-run scratch map for tools that keep state across calls (a Python session, caches). */
+  state: Map<string, unknown>;
+}
+
+/**
+ * A tool is a name, a zod schema for its arguments, and an execute function. Tools know nothing
+ * of dialects: dialects translate their model's action syntax into these arguments.
+ */
+export interface Tool<Args = unknown> {
+  name: string;
+  description: string;
+  parameters: z.ZodType<Args>;
+  execute(args: Args, context: ToolContext): Promise<ToolResult>;
+  /** Called once when the run ends (release sessions, temporary files). */
+  dispose?(state: Map<string, unknown>): Promise<void> | void;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds tools of every argument type.
+export type AnyTool = Tool<any>;

@@ -1,0 +1,141 @@
+import { z } from "zod";
+
+/**
+ * The trajectory: a lossless, versioned JSON record of a run. Images are stored by hash (the
+ * `images` table here; bytes in files beside the JSON). Bump TRAJECTORY_VERSION on any change
+ * that an older reader would misread, and keep a reader for older versions.
+ */
+export const TRAJECTORY_VERSION = 1;
+
+export const stopReasons = [
+  "answer",
+  "no-action",
+  "budget-steps",
+  "budget-tool-calls",
+  "budget-tokens",
+  "budget-time",
+  "repeated-action",
+  "cancelled",
+  "error",
+] as const;
+export type StopReason = (typeof stopReasons)[number];
+
+const usageSchema = z.object({
+  promptTokens: z.number(),
+  completionTokens: z.number(),
+  cachedPromptTokens: z.number().optional(),
+});
+
+const provenanceSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("input"), source: z.string() }),
+  z.object({
+    kind: z.literal("tool"),
+    tool: z.string(),
+    operation: z.string(),
+    parameters: z.record(z.string(), z.unknown()),
+    parent: z.string().optional(),
+    callId: z.string(),
+    step: z.number(),
+  }),
+]);
+
+export const imageRecordSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  mime: z.string(),
+  width: z.number(),
+  height: z.number(),
+  byteLength: z.number(),
+  provenance: provenanceSchema,
+  /** Path of the bytes relative to the trajectory file, when written to disk. */
+  file: z.string().optional(),
+});
+export type ImageRecord = z.infer<typeof imageRecordSchema>;
+
+const contentPartSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("text"), text: z.string() }),
+  z.object({ type: z.literal("image"), imageId: z.string() }),
+]);
+
+const nativeToolCallSchema = z.object({ id: z.string(), name: z.string(), arguments: z.string() });
+
+export const messageSchema = z.discriminatedUnion("role", [
+  z.object({ role: z.literal("system"), content: z.string() }),
+  z.object({ role: z.literal("user"), content: z.array(contentPartSchema) }),
+  z.object({
+    role: z.literal("assistant"),
+    content: z.string(),
+    reasoning: z.string().optional(),
+    toolCalls: z.array(nativeToolCallSchema).optional(),
+  }),
+  z.object({ role: z.literal("tool"), toolCallId: z.string(), content: z.string() }),
+]);
+
+const actionSchema = z.object({
+  id: z.string(),
+  tool: z.string(),
+  arguments: z.unknown(),
+  /** The text the model wrote for this action, as parsed. */
+  raw: z.string(),
+});
+
+const observationSchema = z.object({
+  callId: z.string(),
+  tool: z.string(),
+  text: z.string(),
+  images: z.array(z.string()),
+  data: z.unknown().optional(),
+  isError: z.boolean(),
+  durationMs: z.number(),
+});
+
+export const stepSchema = z.object({
+  index: z.number(),
+  startedAt: z.string(),
+  durationMs: z.number(),
+  modelDurationMs: z.number(),
+  output: z.object({
+    content: z.string(),
+    reasoning: z.string().optional(),
+    toolCalls: z.array(nativeToolCallSchema),
+    finishReason: z.string(),
+  }),
+  actions: z.array(actionSchema),
+  /** Malformed actions the parser could not turn into calls; each got an error observation. */
+  actionErrors: z.array(z.object({ id: z.string(), message: z.string(), raw: z.string() })),
+  observations: z.array(observationSchema),
+  usage: usageSchema,
+  /** The model's final answer, when this step gave one. */
+  answer: z.string().optional(),
+});
+export type StepRecord = z.infer<typeof stepSchema>;
+
+export const trajectorySchema = z.object({
+  version: z.literal(TRAJECTORY_VERSION),
+  id: z.string(),
+  createdAt: z.string(),
+  question: z.string(),
+  inputs: z.object({ images: z.array(z.string()) }),
+  config: z.object({
+    model: z.string(),
+    baseUrl: z.string(),
+    dialect: z.string(),
+    tools: z.array(z.string()),
+    sampling: z.record(z.string(), z.unknown()),
+    budgets: z.record(z.string(), z.unknown()),
+  }),
+  images: z.array(imageRecordSchema),
+  /** The exact conversation sent to the model, append-only, images by id. */
+  messages: z.array(messageSchema),
+  steps: z.array(stepSchema),
+  answer: z.string().optional(),
+  stopReason: z.enum(stopReasons),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  budgetsUsed: z.object({
+    steps: z.number(),
+    toolCalls: z.number(),
+    usage: usageSchema,
+    wallMs: z.number(),
+  }),
+});
+export type Trajectory = z.infer<typeof trajectorySchema>;
