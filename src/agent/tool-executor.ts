@@ -1,0 +1,91 @@
+import { describeError, isLoupeError } from "../core/errors.js";
+import type { ImageSet } from "../core/image-set.js";
+import type { RunEventListener } from "../core/events.js";
+import type { AnyTool, ToolContext, ToolResult } from "../core/tool.js";
+import type { ToolCallRequest } from "../dialects/dialect.js";
+
+export interface ExecutedCall {
+  call: ToolCallRequest;
+  result: ToolResult;
+  durationMs: number;
+}
+
+export interface ToolExecutorOptions {
+  tools: readonly AnyTool[];
+  images: ImageSet;
+  question: string;
+  state: Map<string, unknown>;
+  signal: AbortSignal;
+  emit: RunEventListener;
+}
+
+export function errorResult(text: string): ToolResult {
+  return { text, images: [], isError: true };
+}
+
+/**
+ * Runs one parsed call: validates its arguments against the tool's schema, executes it, and turns
+ * every failure into an error observation the model can read. Never throws, except when the run
+ * itself is cancelled.
+ */
+export async function executeToolCall(
+  call: ToolCallRequest,
+  step: number,
+  options: ToolExecutorOptions,
+): Promise<ExecutedCall> {
+  const startedAt = performance.now();
+  options.emit({ type: "tool-call-start", step, callId: call.id, tool: call.name, arguments: call.arguments });
+  const result = await runTool(call, step, options);
+  const durationMs = performance.now() - startedAt;
+  options.emit({
+    type: "tool-call-end",
+    step,
+    callId: call.id,
+    tool: call.name,
+    text: result.text,
+    images: result.images,
+    isError: result.isError === true,
+    durationMs,
+  });
+  return { call, result, durationMs };
+}
+
+async function runTool(call: ToolCallRequest, step: number, options: ToolExecutorOptions): Promise<ToolResult> {
+  const tool = options.tools.find((candidate) => candidate.name === call.name);
+  if (!tool) {
+    const names = options.tools.map((candidate) => candidate.name).join(", ") || "none";
+    return errorResult(`Error: there is no tool named "${call.name}". Available tools: ${names}.`);
+  }
+  const parsed = tool.parameters.safeParse(call.arguments ?? {});
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join(".") || "arguments"}: ${issue.message}`)
+      .join("; ");
+    return errorResult(`Error: invalid arguments for ${call.name}: ${problems}.`);
+  }
+  const context: ToolContext = {
+    images: options.images,
+    addImage: (bytes, facts, origin) =>
+      options.images.add(bytes, facts, {
+        kind: "tool",
+        tool: tool.name,
+        operation: origin.operation,
+        parameters: origin.parameters,
+        parent: origin.parent,
+        callId: call.id,
+        step,
+      }),
+    signal: options.signal,
+    callId: call.id,
+    step,
+    question: options.question,
+    state: options.state,
+  };
+  try {
+    return await tool.execute(parsed.data, context);
+  } catch (error) {
+    if (options.signal.aborted) throw error;
+    const prefix = isLoupeError(error) ? "Error" : `Error: ${call.name} failed`;
+    return errorResult(`${prefix}: ${describeError(error)}`);
+  }
+}

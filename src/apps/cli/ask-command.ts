@@ -1,0 +1,127 @@
+import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { Command, Option } from "commander";
+import { runAgent } from "../../agent/run-agent.js";
+import { LoupeError, describeError } from "../../core/errors.js";
+import { ImageSet } from "../../core/image-set.js";
+import { getDialect } from "../../dialects/registry.js";
+import { ChatClient } from "../../models/chat-client.js";
+import { TrajectoryFolder } from "../../store/trajectory-folder.js";
+import { loadInputImage } from "../../tools/image/load-image.js";
+import { selectTools } from "../../tools/registry.js";
+import { createEventRenderer } from "./event-renderer.js";
+import { type ConfigFlags, loadConfig } from "./load-config.js";
+
+interface AskFlags extends ConfigFlags {
+  image: string[];
+  json?: boolean;
+  out?: string;
+  quiet?: boolean;
+}
+
+/** Model and run flags shared by every command that runs the agent. */
+export function addRunOptions(command: Command): Command {
+  return command
+    .option("--config <file>", "config file (default ./loupe.config.json when present)")
+    .option("--base-url <url>", "OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1 (env LOUPE_BASE_URL)")
+    .option("--model <name>", "model name as the server knows it (env LOUPE_MODEL)")
+    .option("--api-key <key>", "API key (env LOUPE_API_KEY or OPENAI_API_KEY)")
+    .option("--dialect <name>", "native | skywork-r1v4 | deepeyes-v2 | deepeyes | mmsearch-r1 | artist")
+    .option("--tools <names>", "comma-separated tools to enable (default: the dialect's); see `loupe tools`")
+    .option("--system-prompt-file <file>", "replace the dialect's system prompt with this file's text")
+    .option("--max-steps <n>", "most model turns before a final answer is requested")
+    .option("--max-tool-calls <n>", "most tool calls in the run")
+    .option("--max-tokens <n>", "most prompt+completion tokens in the run")
+    .option("--time-limit <seconds>", "wall-time budget of the run")
+    .option("--temperature <t>", "sampling temperature")
+    .option("--top-p <p>", "nucleus sampling")
+    .option("--max-output-tokens <n>", "max_tokens per model turn")
+    .option("--extra-body <json>", 'extra request fields, e.g. \'{"top_k": 20}\'')
+    .addOption(new Option("--no-stream", "ask for whole responses instead of streaming"));
+}
+
+export function askCommand(): Command {
+  const command = new Command("ask")
+    .description("ask a vision-language model a question about images; it may crop, zoom, enhance and more")
+    .argument("<question>", "the question")
+    .option("-i, --image <path-or-url>", "an input image (repeat for several)", collect, [])
+    .option("--json", "print the trajectory as JSON on stdout")
+    .option("-o, --out <dir>", "folder for trajectory.json and images (default runs/<time>-<id>)")
+    .option("-q, --quiet", "print only the answer");
+  addRunOptions(command);
+  return command.action(async (question: string, flags: AskFlags) => {
+    process.exitCode = await ask(question, flags);
+  });
+}
+
+async function ask(question: string, flags: AskFlags): Promise<number> {
+  const config = await loadConfig(flags);
+  const images = await Promise.all(flags.image.map((source) => loadInputImage(source, config.images)));
+  const dialect = getDialect(config.dialect);
+  const tools = await selectTools(config, config.tools ?? [...dialect.defaultTools], dialect);
+  const systemPrompt = config.systemPromptFile ? await readPromptFile(config.systemPromptFile) : undefined;
+  const runId = randomUUID();
+  const folder = new TrajectoryFolder(flags.out ?? join("runs", `${timestamp()}-${runId.slice(0, 8)}`));
+  const write = (text: string) => process.stderr.write(text);
+  const render = createEventRenderer({
+    write: flags.quiet ? () => {} : write,
+    imagePath: (image) => relative(process.cwd(), folder.imagePath(image)),
+  });
+
+  const controller = new AbortController();
+  const onInterrupt = () => {
+    if (controller.signal.aborted) process.exit(130);
+    write("\ninterrupted: stopping and saving the partial trajectory (Ctrl-C again to quit now)\n");
+    controller.abort(new LoupeError("cancelled", "Interrupted by the user."));
+  };
+  process.on("SIGINT", onInterrupt);
+  try {
+    const pendingWrites: Promise<unknown>[] = [];
+    const imageSet = new ImageSet();
+    const { trajectory, images: runImages } = await runAgent({
+      question,
+      images,
+      config,
+      model: new ChatClient(config.model),
+      dialect,
+      tools,
+      systemPrompt,
+      signal: controller.signal,
+      runId,
+      onEvent: (event) => {
+        // Produced images go to disk as they appear, so an interrupted run keeps them.
+        if (event.type === "tool-call-end") {
+          for (const image of event.images) pendingWrites.push(folder.writeImage(image, imageSet.bytes(image.id)));
+        }
+        render(event);
+      },
+      imageSet,
+    });
+    await Promise.all(pendingWrites);
+    const path = await folder.write(trajectory, runImages);
+    if (flags.json) process.stdout.write(`${JSON.stringify(trajectory, null, 2)}\n`);
+    else if (trajectory.answer !== undefined) process.stdout.write(`${flags.quiet ? "" : "\n"}${trajectory.answer}\n`);
+    if (!flags.quiet) write(`trajectory: ${relative(process.cwd(), path)}\n`);
+    if (trajectory.stopReason === "cancelled") return 130;
+    return trajectory.stopReason === "error" ? 1 : 0;
+  } finally {
+    process.off("SIGINT", onInterrupt);
+  }
+}
+
+async function readPromptFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    throw new LoupeError("config", `Cannot read --system-prompt-file ${path}: ${describeError(error)}`);
+  }
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-");
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+import { Command } from "commander";
+import pc from "picocolors";
+import { describeError, isLoupeError } from "../../core/errors.js";
+import { askCommand } from "./ask-command.js";
+import { replayCommand } from "./replay-command.js";
+import { toolsCommand } from "./tools-command.js";
+
+export function createProgram(): Command {
+  return new Command("loupe")
+    .description("Vision-language models that think with images: crop, zoom, enhance, run code, search, answer.")
+    .version("0.1.0")
+    .addCommand(askCommand())
+    .addCommand(replayCommand())
+    .addCommand(toolsCommand());
+}
+
+try {
+  await createProgram().parseAsync(process.argv);
+} catch (error) {
+  if (isLoupeError(error)) {
+    process.stderr.write(`${pc.red(`loupe: ${error.message}`)}\n`);
+    if (error.hint) process.stderr.write(`${error.hint}\n`);
+    process.exitCode = error.code === "config" ? 2 : 1;
+  } else {
+    process.stderr.write(`${pc.red(`loupe: unexpected error: ${describeError(error)}`)}\n`);
+    if (error instanceof Error && error.stack) process.stderr.write(`${pc.dim(error.stack)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,83 @@
+import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { LoupeError, describeError } from "../core/errors.js";
+import { ImageSet } from "../core/image-set.js";
+import { extensionForMime, type ImageRef } from "../core/images.js";
+import { formatConfigIssues } from "../core/config.js";
+import { type Trajectory, trajectorySchema } from "../core/trajectory.js";
+
+export const TRAJECTORY_FILE = "trajectory.json";
+
+/** Where an image's bytes live inside a trajectory folder (content-addressed). */
+export function imageFileName(ref: Pick<ImageRef, "id" | "mime">): string {
+  return join("images", `${ref.id}.${extensionForMime(ref.mime)}`);
+}
+
+/**
+ * A run on disk: DIR/trajectory.json plus DIR/images/<sha256>.<ext>. Images can be written as they
+ * are produced (so a crash keeps them) and the JSON is replaced atomically at the end.
+ */
+export class TrajectoryFolder {
+  readonly dir: string;
+  readonly #written = new Set<string>();
+
+  constructor(dir: string) {
+    this.dir = dir;
+  }
+
+  imagePath(ref: ImageRef): string {
+    return join(this.dir, imageFileName(ref));
+  }
+
+  async writeImage(ref: ImageRef, bytes: Uint8Array): Promise<string> {
+    const path = this.imagePath(ref);
+    if (!this.#written.has(ref.id)) {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, bytes);
+      this.#written.add(ref.id);
+    }
+    return path;
+  }
+
+  async write(trajectory: Trajectory, images: ImageSet): Promise<string> {
+    await mkdir(this.dir, { recursive: true });
+    for (const ref of images.list()) await this.writeImage(ref, images.bytes(ref.id));
+    const withFiles: Trajectory = {
+      ...trajectory,
+      images: trajectory.images.map((record) => ({ ...record, file: imageFileName(record) })),
+    };
+    const path = join(this.dir, TRAJECTORY_FILE);
+    const temporary = `${path}.${process.pid}.tmp`;
+    await writeFile(temporary, `${JSON.stringify(withFiles, null, 2)}\n`);
+    await rename(temporary, path);
+    return path;
+  }
+}
+
+/** Reads and validates a trajectory from its folder or its JSON file; loads image bytes on request. */
+export async function readTrajectory(
+  location: string,
+  options: { loadImages?: boolean } = {},
+): Promise<{ trajectory: Trajectory; images: ImageSet; dir: string }> {
+  const isDir = (await stat(location).catch(() => undefined))?.isDirectory() ?? false;
+  const file = isDir ? join(location, TRAJECTORY_FILE) : location;
+  const dir = dirname(file);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, "utf8"));
+  } catch (error) {
+    throw new LoupeError("trajectory-invalid", `Cannot read trajectory ${file}: ${describeError(error)}`);
+  }
+  const parsed = trajectorySchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new LoupeError("trajectory-invalid", `${file} is not a valid Loupe trajectory:\n${formatConfigIssues(parsed.error)}`);
+  }
+  const images = new ImageSet();
+  for (const record of parsed.data.images) {
+    const bytes =
+      options.loadImages && record.file ? await readFile(join(dir, record.file)).catch(() => undefined) : undefined;
+    const { file: _file, ...ref } = record;
+    images.restore(ref, bytes ? new Uint8Array(bytes) : undefined);
+  }
+  return { trajectory: parsed.data, images, dir };
+}
