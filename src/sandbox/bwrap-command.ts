@@ -1,0 +1,126 @@
+import { existsSync, lstatSync, readlinkSync } from "node:fs";
+import type { SandboxLimits } from "./sandbox-limits.js";
+
+/** Where things live inside the sandbox. */
+export const sandboxWorkDir = "/work";
+export const sandboxDriverPath = "/loupe/driver.py";
+
+/**
+ * Top-level system folders Python needs. On merged-/usr systems (Debian 12) /bin, /lib and
+ * /lib64 are symlinks into /usr and are recreated as symlinks, so only /usr is bound.
+ */
+const systemFolders = ["/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32"];
+
+/**
+ * The few files under /etc that the dynamic loader, numpy's BLAS (via /etc/alternatives),
+ * matplotlib and fontconfig read. The rest of /etc (passwd, shadow, hosts, ssl keys) stays out.
+ */
+const etcEntries = [
+  "/etc/ld.so.cache",
+  "/etc/ld.so.conf",
+  "/etc/ld.so.conf.d",
+  "/etc/alternatives",
+  "/etc/matplotlibrc",
+  "/etc/fonts",
+  "/etc/localtime",
+  "/etc/python3",
+  "/etc/python3.11",
+  "/etc/python3.12",
+  "/etc/python3.13",
+  "/var/cache/fontconfig",
+];
+
+export interface SandboxCommandOptions {
+  bwrapPath: string;
+  pythonPath: string;
+  /** Host folder bound read-write at /work: the session's private work directory. */
+  hostWorkDir: string;
+  /** Host path of driver.py, bound read-only. */
+  hostDriverPath: string;
+  limits: SandboxLimits;
+}
+
+/** The driver's configuration, passed as its first argument. Mirrors CONFIG in driver.py. */
+export function driverConfig(limits: SandboxLimits): Record<string, number> {
+  return {
+    memoryBytes: limits.memoryBytes,
+    processes: limits.processes,
+    fileSizeBytes: limits.fileSizeBytes,
+    cpuSecondsPerCall: limits.cpuSecondsPerCall,
+    cpuSecondsPerSession: limits.cpuSecondsPerSession,
+    maxOutputChars: limits.maxOutputChars,
+    maxImages: limits.maxImages,
+    maxImagePixels: limits.maxImagePixels,
+    maxImageBytes: limits.maxImageBytes,
+  };
+}
+
+/**
+ * The bubblewrap argument list for one session: every namespace unshared (no network, own pid
+ * space), an unprivileged uid, the system read-only, a scrubbed environment, a private /tmp and
+ * the session's work folder as the only writable place the host can see.
+ */
+export function sandboxCommand(options: SandboxCommandOptions): { command: string; args: string[] } {
+  const args = [
+    "--unshare-all",
+    "--unshare-user",
+    "--uid",
+    "65534",
+    "--gid",
+    "65534",
+    "--hostname",
+    "sandbox",
+    "--die-with-parent",
+    "--new-session",
+    "--cap-drop",
+    "ALL",
+  ];
+  for (const folder of systemFolders) args.push(...bindSystemPath(folder));
+  for (const entry of etcEntries) args.push("--ro-bind-try", entry, entry);
+  args.push(
+    "--proc",
+    "/proc",
+    "--dev",
+    "/dev",
+    "--tmpfs",
+    "/tmp",
+    "--bind",
+    options.hostWorkDir,
+    sandboxWorkDir,
+    "--ro-bind",
+    options.hostDriverPath,
+    sandboxDriverPath,
+    "--chdir",
+    sandboxWorkDir,
+    "--clearenv",
+  );
+  const environment: Record<string, string> = {
+    HOME: sandboxWorkDir,
+    USER: "sandbox",
+    PATH: "/usr/local/bin:/usr/bin:/bin",
+    LANG: "C.UTF-8",
+    MPLBACKEND: "Agg",
+    MPLCONFIGDIR: "/tmp/.matplotlib",
+    XDG_CACHE_HOME: "/tmp/.cache",
+    OPENBLAS_NUM_THREADS: String(options.limits.threads),
+    OMP_NUM_THREADS: String(options.limits.threads),
+    MKL_NUM_THREADS: String(options.limits.threads),
+  };
+  for (const [name, value] of Object.entries(environment)) args.push("--setenv", name, value);
+  args.push(
+    "--",
+    options.pythonPath,
+    "-I",
+    "-B",
+    sandboxDriverPath,
+    JSON.stringify(driverConfig(options.limits)),
+  );
+  return { command: options.bwrapPath, args };
+}
+
+function bindSystemPath(path: string): string[] {
+  if (!existsSync(path)) return [];
+  const status = lstatSync(path);
+  if (status.isSymbolicLink()) return ["--symlink", readlinkSync(path), path];
+  return ["--ro-bind", path, path];
+}

@@ -1,0 +1,52 @@
+/**
+ * What one sandboxed Python session may use. Memory, processes, file size and CPU are kernel
+ * rlimits the driver sets on itself before running any user code (hard limits: user code cannot
+ * raise them); wall time is enforced by the host, which kills the whole sandbox when a call runs
+ * too long. Output and image caps bound what comes back to the model.
+ */
+export interface SandboxLimits {
+  /** Wall-clock time of one call; past it the session is killed and restarted. */
+  wallSecondsPerCall: number;
+  /** CPU time of one call (all threads), on top of what the session used before it. */
+  cpuSecondsPerCall: number;
+  /** CPU time of a whole session; past it the kernel kills the session. */
+  cpuSecondsPerSession: number;
+  /** Address-space limit (RLIMIT_AS) of the Python process and each process it forks. */
+  memoryBytes: number;
+  /** Processes and threads the sandbox may run at once (RLIMIT_NPROC). */
+  processes: number;
+  /** Largest file the sandbox may write (RLIMIT_FSIZE). */
+  fileSizeBytes: number;
+  /** Threads numeric libraries (OpenBLAS, OpenMP) may start. */
+  threads: number;
+  /** Characters of stdout and of stderr kept per call; the rest is counted and dropped. */
+  maxOutputChars: number;
+  /** Images returned per call (DeepEyesV2 returns at most 10). */
+  maxImages: number;
+  /** Pixels of one returned image. */
+  maxImagePixels: number;
+  /** Encoded bytes of one returned image. */
+  maxImageBytes: number;
+}
+
+export const defaultSandboxLimits: SandboxLimits = {
+  wallSecondsPerCall: 60,
+  cpuSecondsPerCall: 120,
+  cpuSecondsPerSession: 1800,
+  memoryBytes: 4 * 1024 ** 3,
+  processes: 64,
+  fileSizeBytes: 256 * 1024 ** 2,
+  threads: 4,
+  maxOutputChars: 20_000,
+  maxImages: 10,
+  maxImagePixels: 50_000_000,
+  maxImageBytes: 32 * 1024 ** 2,
+};
+
+export function resolveSandboxLimits(overrides: Partial<SandboxLimits> = {}): SandboxLimits {
+  const limits = { ...defaultSandboxLimits };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value !== undefined) (limits as Record<string, number>)[key] = value;
+  }
+  return limits;
+}

@@ -1,0 +1,137 @@
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { LoupeError } from "../core/errors.js";
+import { installHint, sandboxMissingReason } from "./sandbox-availability.js";
+import { resolveSandboxLimits, type SandboxLimits } from "./sandbox-limits.js";
+import { type ExecuteOutcome, SandboxSession, type SessionImage, workDirPrefix } from "./sandbox-session.js";
+import { Semaphore } from "./semaphore.js";
+import { removeStaleWorkDirs } from "./session-cleanup.js";
+
+export interface SandboxPoolOptions {
+  /** Debian's python3 with PIL, numpy and matplotlib; not a pyenv or venv shim. */
+  pythonPath?: string;
+  bwrapPath?: string;
+  limits?: Partial<SandboxLimits>;
+  /** Sessions started ahead of need, with their libraries already imported. */
+  warmSessions?: number;
+  /** Sessions alive at once across all runs; a run asking for one more waits. */
+  maxSessions?: number;
+  /** Calls executing at once across all sessions (CPU-bound work shares the cores). */
+  maxConcurrentCalls?: number;
+}
+
+/**
+ * Hands out sandbox sessions to runs. Keeps `warmSessions` started and idle so a new run gets a
+ * ready kernel at once, bounds how many sessions live and how many calls run at the same time,
+ * and kills everything on close or host exit.
+ */
+export class SandboxPool {
+  readonly pythonPath: string;
+  readonly bwrapPath: string;
+  readonly limits: SandboxLimits;
+  readonly #driverPath: string;
+  readonly #warmTarget: number;
+  readonly #sessions: Semaphore;
+  readonly #calls: Semaphore;
+  readonly #warm: Promise<SandboxSession | undefined>[] = [];
+  #closed = false;
+
+  constructor(options: SandboxPoolOptions = {}) {
+    this.pythonPath = options.pythonPath ?? "/usr/bin/python3";
+    this.bwrapPath = options.bwrapPath ?? "/usr/bin/bwrap";
+    this.limits = resolveSandboxLimits(options.limits);
+    this.#driverPath = locateDriver();
+    this.#warmTarget = options.warmSessions ?? 1;
+    this.#sessions = new Semaphore(options.maxSessions ?? Math.max(4, availableParallelism() * 2));
+    this.#calls = new Semaphore(options.maxConcurrentCalls ?? availableParallelism());
+    removeStaleWorkDirs(workDirPrefix);
+  }
+
+  /** Undefined when the sandbox can run here; otherwise what is missing and how to install it. */
+  unavailableReason(): string | undefined {
+    return sandboxMissingReason(this);
+  }
+
+  /** Starts the warm sessions now instead of on first use. */
+  prewarm(): void {
+    this.#refill();
+  }
+
+  /** A ready session for one run. Give it back with release(). */
+  async acquire(signal?: AbortSignal): Promise<SandboxSession> {
+    if (this.#closed) throw new LoupeError("tool-failed", "The Python sandbox pool is closed.");
+    const missing = this.unavailableReason();
+    if (missing) throw new LoupeError("tool-failed", missing, { hint: installHint });
+    await this.#sessions.acquire(signal);
+    try {
+      while (this.#warm.length > 0) {
+        const warm = await this.#warm.shift();
+        if (warm?.alive) {
+          this.#refill();
+          return warm;
+        }
+      }
+      const session = await this.#start();
+      this.#refill();
+      return session;
+    } catch (error) {
+      this.#sessions.release();
+      throw error;
+    }
+  }
+
+  /** Ends a run's session: kills its processes and removes its work folder. */
+  release(session: SandboxSession): void {
+    session.dispose();
+    this.#sessions.release();
+  }
+
+  /** Runs one call in a session, waiting for a free slot when many calls run at once. */
+  execute(
+    session: SandboxSession,
+    code: string,
+    images: readonly SessionImage[],
+    signal?: AbortSignal,
+  ): Promise<ExecuteOutcome> {
+    return this.#calls.run(() => session.execute(code, images, signal), signal);
+  }
+
+  /** Kills the warm sessions; sessions held by runs end when their runs release them. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const warm = await Promise.all(this.#warm.splice(0));
+    for (const session of warm) session?.dispose();
+  }
+
+  #start(): Promise<SandboxSession> {
+    return SandboxSession.start({
+      bwrapPath: this.bwrapPath,
+      pythonPath: this.pythonPath,
+      driverPath: this.#driverPath,
+      limits: this.limits,
+    });
+  }
+
+  #refill(): void {
+    while (!this.#closed && this.#warm.length < this.#warmTarget) {
+      // A warm start that fails is dropped; the next acquire starts cold and reports the error.
+      this.#warm.push(this.#start().catch(() => undefined));
+    }
+  }
+}
+
+/** driver.py ships beside this file in src/; a build to dist/ may not copy it, so look in src/ too. */
+function locateDriver(): string {
+  const candidates = [
+    fileURLToPath(new URL("./driver.py", import.meta.url)),
+    fileURLToPath(new URL("../../src/sandbox/driver.py", import.meta.url)),
+  ];
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (!found)
+    throw new LoupeError(
+      "tool-failed",
+      `The sandbox driver is missing (looked at ${candidates.join(", ")}).`,
+    );
+  return found;
+}

@@ -1,0 +1,247 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { chownSync, mkdtempSync, rmSync } from "node:fs";
+import { constants, tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Readable, Writable } from "node:stream";
+import { LoupeError } from "../core/errors.js";
+import { sandboxCommand } from "./bwrap-command.js";
+import { installHint } from "./sandbox-availability.js";
+import type { SandboxLimits } from "./sandbox-limits.js";
+import { trackSession, untrackSession } from "./session-cleanup.js";
+
+export interface SandboxSessionOptions {
+  bwrapPath: string;
+  pythonPath: string;
+  driverPath: string;
+  limits: SandboxLimits;
+  /** How long the driver may take to import its libraries and say it is ready. */
+  startTimeoutMs?: number;
+}
+
+/** An image sent into the session: bound to `name` in Python and written to /work/`file`. */
+export interface SessionImage {
+  name: string;
+  file: string;
+  bytes: Uint8Array;
+}
+
+/** What the driver answers for one call (see driver.py). Images are base64-encoded. */
+export interface DriverResponse {
+  stdout: string;
+  stderr: string;
+  stdoutDropped: number;
+  stderrDropped: number;
+  result?: string | null;
+  error?: string;
+  images: { source: string; data: string }[];
+  notes: string[];
+}
+
+export type ExecuteOutcome =
+  | { status: "ok"; response: DriverResponse; processOutput: string }
+  | { status: "timeout"; processOutput: string }
+  | { status: "crashed"; reason: string; processOutput: string };
+
+const nobodyId = 65534;
+
+/** Prefix of every session work folder, so stale ones from a killed host can be found. */
+export const workDirPrefix = "loupe-sandbox-";
+
+/**
+ * One sandboxed Python process: a notebook kernel with a private work folder. Calls run one at a
+ * time. A call that times out, or a process that dies, ends the session: the caller starts another.
+ */
+export class SandboxSession {
+  readonly workDir: string;
+  readonly #child: ChildProcess;
+  readonly #requests: Writable;
+  readonly #limits: SandboxLimits;
+  #pendingLine = "";
+  #pendingBytes = 0;
+  #processOutput = "";
+  #nextId = 1;
+  #exited: string | undefined;
+  #waiter: ((message: { line?: string; exit?: string }) => void) | undefined;
+  readonly #maxResponseBytes: number;
+
+  private constructor(child: ChildProcess, workDir: string, limits: SandboxLimits) {
+    this.#child = child;
+    this.workDir = workDir;
+    this.#limits = limits;
+    this.#requests = child.stdio[3] as Writable;
+    this.#maxResponseBytes =
+      Math.ceil((limits.maxImages * limits.maxImageBytes * 4) / 3) + 8 * limits.maxOutputChars + 1024 * 1024;
+    const responses = child.stdio[4] as Readable;
+    responses.setEncoding("utf8");
+    responses.on("data", (chunk: string) => this.#onResponseData(chunk));
+    for (const stream of [child.stdout, child.stderr]) {
+      stream?.setEncoding("utf8");
+      stream?.on("data", (chunk: string) => this.#onProcessOutput(chunk));
+    }
+    this.#requests.on("error", () => {});
+    child.on("exit", (code, signal) => this.#onExit(describeExit(code, signal)));
+    child.on("error", (error) => this.#onExit(error.message));
+    // Idle sessions must not keep the host process alive; a call in flight holds a timer instead.
+    child.unref();
+    for (const stream of child.stdio) (stream as unknown as { unref?: () => void } | null)?.unref?.();
+  }
+
+  /** Starts the sandbox and waits until the driver has imported its libraries. */
+  static async start(options: SandboxSessionOptions): Promise<SandboxSession> {
+    const workDir = mkdtempSync(join(tmpdir(), `${workDirPrefix}${process.pid}-`));
+    const { command, args } = sandboxCommand({
+      bwrapPath: options.bwrapPath,
+      pythonPath: options.pythonPath,
+      hostWorkDir: workDir,
+      hostDriverPath: options.driverPath,
+      limits: options.limits,
+    });
+    // A root host runs the sandbox as nobody: the kernel only enforces RLIMIT_NPROC (the fork
+    // bomb guard) for unprivileged users, and host files stay unreadable even if one leaked in.
+    const asNobody = process.getuid?.() === 0;
+    if (asNobody) chownSync(workDir, nobodyId, nobodyId);
+    const child = spawn(command, args, {
+      stdio: ["ignore", "pipe", "pipe", "pipe", "pipe"],
+      detached: true,
+      env: {},
+      ...(asNobody ? { uid: nobodyId, gid: nobodyId } : {}),
+    });
+    const session = new SandboxSession(child, workDir, options.limits);
+    trackSession(session);
+    const ready = await session.#nextMessage(options.startTimeoutMs ?? 30_000);
+    if (ready.line === undefined) {
+      const output = session.#processOutput.trim().slice(-2000);
+      session.dispose();
+      throw new LoupeError(
+        "tool-failed",
+        `The Python sandbox did not start (${ready.exit ?? "no answer"}).${output ? ` Its output:\n${output}` : ""}`,
+        { hint: installHint },
+      );
+    }
+    session.#processOutput = "";
+    return session;
+  }
+
+  get alive(): boolean {
+    return this.#exited === undefined;
+  }
+
+  /** Runs one cell. Never throws: timeouts and crashes are outcomes, and both end the session. */
+  async execute(
+    code: string,
+    images: readonly SessionImage[],
+    signal?: AbortSignal,
+  ): Promise<ExecuteOutcome> {
+    if (this.#exited) return { status: "crashed", reason: this.#exited, processOutput: "" };
+    this.#processOutput = "";
+    const request = {
+      id: this.#nextId++,
+      code,
+      images: images.map((image) => ({
+        name: image.name,
+        file: image.file,
+        data: Buffer.from(image.bytes).toString("base64"),
+      })),
+    };
+    this.#requests.write(`${JSON.stringify(request)}\n`);
+    const onAbort = () => this.dispose();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const message = await this.#nextMessage(this.#limits.wallSecondsPerCall * 1000);
+    signal?.removeEventListener("abort", onAbort);
+    const processOutput = this.#processOutput;
+    if (message.line === undefined && message.exit === undefined) {
+      this.dispose();
+      return { status: "timeout", processOutput };
+    }
+    if (message.line === undefined) return { status: "crashed", reason: message.exit ?? "", processOutput };
+    try {
+      const response = JSON.parse(message.line) as DriverResponse & { id?: number };
+      if (response.id !== request.id)
+        throw new Error(`answer to request ${response.id}, expected ${request.id}`);
+      return { status: "ok", response, processOutput };
+    } catch (error) {
+      this.dispose();
+      return { status: "crashed", reason: `garbled answer from the driver: ${String(error)}`, processOutput };
+    }
+  }
+
+  /** Kills every process of the sandbox and removes the work folder. Safe to call twice. */
+  dispose(): void {
+    if (!this.#exited) this.#onExit("disposed");
+    const pid = this.#child.pid;
+    if (pid !== undefined) {
+      try {
+        process.kill(-pid, "SIGKILL"); // bwrap leads its own group; --die-with-parent takes the rest
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(this.workDir, { recursive: true, force: true });
+    untrackSession(this);
+  }
+
+  #nextMessage(timeoutMs: number): Promise<{ line?: string; exit?: string }> {
+    if (this.#exited) return Promise.resolve({ exit: this.#exited });
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#waiter = undefined;
+        resolve({});
+      }, timeoutMs);
+      this.#waiter = (message) => {
+        clearTimeout(timer);
+        this.#waiter = undefined;
+        resolve(message);
+      };
+    });
+  }
+
+  #onResponseData(chunk: string): void {
+    this.#pendingBytes += chunk.length;
+    if (this.#pendingBytes > this.#maxResponseBytes) {
+      this.#onExit("the driver's answer was larger than the limits allow");
+      this.dispose();
+      return;
+    }
+    this.#pendingLine += chunk;
+    let newline = this.#pendingLine.indexOf("\n");
+    while (newline >= 0) {
+      const line = this.#pendingLine.slice(0, newline);
+      this.#pendingLine = this.#pendingLine.slice(newline + 1);
+      this.#pendingBytes = this.#pendingLine.length;
+      this.#waiter?.({ line });
+      newline = this.#pendingLine.indexOf("\n");
+    }
+  }
+
+  #onProcessOutput(chunk: string): void {
+    // Output written straight to fd 1/2 (C libraries, subprocesses) bypasses the driver's capture.
+    const room = this.#limits.maxOutputChars - this.#processOutput.length;
+    if (room > 0) this.#processOutput += chunk.slice(0, room);
+  }
+
+  #onExit(reason: string): void {
+    if (this.#exited) return;
+    this.#exited = reason;
+    this.#waiter?.({ exit: reason });
+  }
+}
+
+/** bwrap exits with 128 + n when the sandboxed process was killed by signal n. */
+function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+  if (signal) return describeSignal(signal);
+  if (code !== null && code > 128) {
+    const name = Object.entries(constants.signals).find(([, number]) => number === code - 128)?.[0];
+    if (name) return describeSignal(name as NodeJS.Signals);
+  }
+  return `exited with code ${code}`;
+}
+
+function describeSignal(signal: NodeJS.Signals): string {
+  const meanings: Partial<Record<NodeJS.Signals, string>> = {
+    SIGXCPU: "killed: CPU time limit reached",
+    SIGXFSZ: "killed: file size limit reached",
+    SIGKILL: "killed",
+    SIGSEGV: "crashed: segmentation fault",
+  };
+  return meanings[signal] ?? `killed by ${signal}`;
+}

@@ -1,0 +1,138 @@
+import sharp from "sharp";
+import type { ImageFacts, ImageRef } from "../../core/images.js";
+import { extensionForMime } from "../../core/images.js";
+import type { ToolContext } from "../../core/tool.js";
+import type { SandboxPool } from "../../sandbox/sandbox-pool.js";
+import type { DriverResponse, SandboxSession, SessionImage } from "../../sandbox/sandbox-session.js";
+
+/** What one call produced, before it is rendered for the model. */
+export interface KernelCallResult {
+  stdout: string;
+  stderr: string;
+  result?: string;
+  error?: string;
+  /** The session was killed (timeout, crash) during this call; its variables are gone. */
+  restarted: boolean;
+  images: ImageRef[];
+  notes: string[];
+}
+
+/**
+ * A run's Python kernel: one sandbox session kept across calls, the run's images loaded into it
+ * as image_1, image_2, ... as they appear (inputs, other tools' outputs, its own outputs), and a
+ * fresh session after a timeout or crash.
+ */
+export class PythonKernel {
+  readonly #pool: SandboxPool;
+  #session: SandboxSession | undefined;
+  /** Ids of the run's images the current session has as variables. */
+  #loaded = new Set<string>();
+
+  constructor(pool: SandboxPool) {
+    this.#pool = pool;
+  }
+
+  async run(code: string, context: ToolContext): Promise<KernelCallResult> {
+    if (this.#session && !this.#session.alive) this.#endSession();
+    if (!this.#session) this.#session = await this.#pool.acquire(context.signal);
+    const session = this.#session;
+    const newImages = context.images.list().filter((ref) => !this.#loaded.has(ref.id));
+    const sessionImages: SessionImage[] = newImages.map((ref) => ({
+      name: ref.label,
+      file: `${ref.label}.${extensionForMime(ref.mime)}`,
+      bytes: context.images.bytes(ref.id),
+    }));
+    const outcome = await this.#pool.execute(session, code, sessionImages, context.signal);
+    const rawOutput = outcome.processOutput.trim();
+    if (outcome.status !== "ok") {
+      this.#endSession();
+      const why =
+        outcome.status === "timeout"
+          ? `the code ran longer than ${this.#pool.limits.wallSecondsPerCall} s and was stopped`
+          : `the Python process died (${outcome.reason})`;
+      return {
+        stdout: rawOutput,
+        stderr: "",
+        error: `Execution failed: ${why}. The session was restarted: all variables and imports are lost; the images are loaded again as image_1, image_2, ...`,
+        restarted: true,
+        images: [],
+        notes: [],
+      };
+    }
+    for (const ref of newImages) this.#loaded.add(ref.id);
+    return {
+      ...textOf(outcome.response, rawOutput),
+      restarted: false,
+      images: await addProducedImages(outcome.response, code, context),
+      notes: outcome.response.notes ?? [],
+    };
+  }
+
+  dispose(): void {
+    this.#endSession();
+  }
+
+  #endSession(): void {
+    if (this.#session) this.#pool.release(this.#session);
+    this.#session = undefined;
+    this.#loaded = new Set();
+  }
+}
+
+function textOf(response: DriverResponse, rawOutput: string) {
+  let stdout = response.stdout ?? "";
+  if (response.stdoutDropped > 0)
+    stdout += `\n... [${response.stdoutDropped} more characters of output dropped]`;
+  if (rawOutput) stdout = stdout ? `${stdout}\n${rawOutput}` : rawOutput;
+  let stderr = response.stderr ?? "";
+  if (response.stderrDropped > 0) stderr += `\n... [${response.stderrDropped} more characters dropped]`;
+  return {
+    stdout,
+    stderr,
+    result: response.result ?? undefined,
+    error: response.error ?? undefined,
+  };
+}
+
+const mimeOfFormat: Record<string, string> = {
+  png: "image/png",
+  jpeg: "image/jpeg",
+  webp: "image/webp",
+  gif: "image/gif",
+};
+
+/**
+ * Adds the images the code produced to the run. The bytes come from inside the sandbox, so sharp
+ * re-reads their format and size instead of trusting the driver; anything it cannot read is dropped.
+ */
+async function addProducedImages(
+  response: DriverResponse,
+  code: string,
+  context: ToolContext,
+): Promise<ImageRef[]> {
+  const refs: ImageRef[] = [];
+  const parent = soleImageMentioned(code, context);
+  for (const image of response.images ?? []) {
+    const bytes = new Uint8Array(Buffer.from(image.data, "base64"));
+    let facts: ImageFacts;
+    try {
+      const metadata = await sharp(bytes).metadata();
+      const mime = mimeOfFormat[metadata.format ?? ""];
+      if (!mime || !metadata.width || !metadata.height) continue;
+      facts = { mime, width: metadata.width, height: metadata.height };
+    } catch {
+      continue;
+    }
+    const origin = { operation: "python", parameters: { code, source: image.source }, parent };
+    refs.push(context.addImage(bytes, facts, origin));
+  }
+  return refs;
+}
+
+/** The id of the one run image the code names (image_3), when it names exactly one. */
+function soleImageMentioned(code: string, context: ToolContext): string | undefined {
+  const named = new Set(code.match(/\bimage_\d+\b/g) ?? []);
+  if (named.size !== 1) return undefined;
+  const [label] = [...named];
+  return context.images.list().find((ref) => ref.label === label)?.id;
+}

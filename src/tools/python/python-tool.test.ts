@@ -1,0 +1,152 @@
+import { readFileSync } from "node:fs";
+import sharp from "sharp";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { fixturePath, hasFixtures } from "../../../test/support/fixtures.js";
+import { ImageSet } from "../../core/image-set.js";
+import type { ToolContext, ToolResult } from "../../core/tool.js";
+import { SandboxPool } from "../../sandbox/sandbox-pool.js";
+import { hasSandbox, sandboxPythonPath } from "../../sandbox/sandbox-test-support.js";
+import { pythonTool } from "./index.js";
+
+function makeContext(images: ImageSet, state: Map<string, unknown>, callId = "call_1"): ToolContext {
+  return {
+    images,
+    addImage: (bytes, facts, origin) =>
+      images.add(bytes, facts, { kind: "tool", tool: "python", callId, step: 1, ...origin }),
+    signal: new AbortController().signal,
+    callId,
+    step: 1,
+    question: "",
+    state,
+  };
+}
+
+async function addFile(images: ImageSet, path: string) {
+  const bytes = new Uint8Array(readFileSync(path));
+  const metadata = await sharp(bytes).metadata();
+  return images.add(
+    bytes,
+    { mime: `image/${metadata.format}`, width: metadata.width ?? 0, height: metadata.height ?? 0 },
+    {
+      kind: "input",
+      source: path,
+    },
+  );
+}
+
+describe("python tool without a sandbox", () => {
+  it("answers with an error observation that says what to install", async () => {
+    const tool = pythonTool({ bwrapPath: "/nonexistent/bwrap" });
+    const result: ToolResult = await tool.execute({ code: "1 + 1" }, makeContext(new ImageSet(), new Map()));
+    expect(result.isError).toBe(true);
+    expect(result.text).toContain("/nonexistent/bwrap");
+    expect(result.text).toContain("apt-get install -y bubblewrap");
+  });
+});
+
+describe.skipIf(!hasSandbox)("python tool in the real sandbox", () => {
+  const pool = new SandboxPool({
+    pythonPath: sandboxPythonPath,
+    warmSessions: 1,
+    limits: { wallSecondsPerCall: 20 },
+  });
+  const tool = pythonTool({ pool });
+  let images: ImageSet;
+  let state: Map<string, unknown>;
+  const run = (code: string) => tool.execute({ code }, makeContext(images, state));
+
+  beforeEach(() => {
+    images = new ImageSet();
+    state = new Map();
+  });
+  afterAll(async () => {
+    await tool.dispose?.(state);
+    await pool.close();
+  });
+
+  it("keeps variables across calls and returns the last expression's value", async () => {
+    await run("total = 40\nprint('set')");
+    const result = await run("total + 2");
+    expect(result.data).toMatchObject({ kind: "code", result: "42", restarted: false });
+    expect(result.text).toContain("Result: 42");
+    await tool.dispose?.(state);
+  });
+
+  it("returns a traceback that points at the user's code only", async () => {
+    const result = await run("def f(x):\n    return 1 / x\nf(0)");
+    const data = result.data as { error?: string };
+    expect(data.error).toContain("ZeroDivisionError");
+    expect(data.error).toContain("return 1 / x");
+    expect(data.error).not.toContain("driver.py");
+    await tool.dispose?.(state);
+  });
+
+  it("returns matplotlib figures shown with plt.show()", async () => {
+    const result = await run(
+      "import matplotlib.pyplot as plt\nplt.plot([0, 1, 4, 9])\nplt.title('squares')\nplt.show()",
+    );
+    expect(result.images).toHaveLength(1);
+    expect(result.images[0]?.mime).toBe("image/png");
+    expect(result.images[0]?.provenance).toMatchObject({ kind: "tool", operation: "python" });
+    expect(result.text).toContain(`Images: ${result.images[0]?.label}`);
+    await tool.dispose?.(state);
+  });
+
+  it("re-indents code DeepEyesV2-style when asked", async () => {
+    const reindenting = pythonTool({ pool, reindent: true });
+    const result = await reindenting.execute(
+      { code: "for i in range(3):\nprint(i)" },
+      makeContext(images, state),
+    );
+    expect((result.data as { stdout: string }).stdout).toBe("0\n1\n2\n");
+    await reindenting.dispose?.(state);
+  });
+
+  it.skipIf(!hasFixtures)("crops a fixture image exactly like sharp does, pixel for pixel", async () => {
+    const input = await addFile(images, fixturePath("hires", "signicade.JPG"));
+    const box = { left: 1200, top: 700, width: 640, height: 360 };
+    const result = await run(
+      `crop = image_1.crop((${box.left}, ${box.top}, ${box.left + box.width}, ${box.top + box.height}))\nshow(crop)\nimage_1.size`,
+    );
+    expect((result.data as { result?: string }).result).toBe(`(${input.width}, ${input.height})`);
+    expect(result.images).toHaveLength(1);
+    const produced = result.images[0];
+    expect(produced?.provenance).toMatchObject({ parent: input.id });
+    const fromPython = await sharp(images.bytes(produced?.id ?? ""))
+      .removeAlpha()
+      .raw()
+      .toBuffer();
+    const fromSharp = await sharp(images.bytes(input.id)).extract(box).raw().toBuffer();
+    expect(fromPython.equals(fromSharp)).toBe(true);
+    await tool.dispose?.(state);
+  });
+
+  it.skipIf(!hasFixtures)("sees images other tools added later and returns saved files", async () => {
+    await addFile(images, fixturePath("hires", "flag.JPG"));
+    const first = await run("import os\nsorted(f for f in os.listdir('.') if f.startswith('image_'))");
+    expect((first.data as { result?: string }).result).toBe("['image_1.jpg']");
+    const small = await sharp({ create: { width: 32, height: 16, channels: 3, background: "red" } })
+      .png()
+      .toBuffer();
+    makeContext(images, state).addImage(
+      new Uint8Array(small),
+      { mime: "image/png", width: 32, height: 16 },
+      {
+        operation: "test",
+        parameters: {},
+      },
+    );
+    const second = await run("image_2.size, image_2.getpixel((0, 0))");
+    expect((second.data as { result?: string }).result).toBe("((32, 16), (255, 0, 0))");
+    const saved = await run("image_2.resize((64, 32)).save('bigger.png')");
+    expect(saved.images.map((image) => [image.width, image.height])).toEqual([[64, 32]]);
+    await tool.dispose?.(state);
+  });
+
+  it("drops all-white images and says so", async () => {
+    const result = await run("from PIL import Image\nshow(Image.new('RGB', (50, 50), 'white'))");
+    expect(result.images).toHaveLength(0);
+    expect((result.data as { stderr: string }).stderr).toContain("entirely white");
+    await tool.dispose?.(state);
+  });
+});
