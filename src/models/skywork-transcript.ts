@@ -1,0 +1,215 @@
+/**
+ * Skywork's hosted R1V4 API runs the whole agent loop on its side and returns the run as one
+ * content string: `<think>..</think><tool_call>{json}</tool_call><observation>..</observation>
+ * <think>..</think>...<answer>..</answer>`, or with the older bare action tags
+ * (`<text_search>..</text_search>`). This parser turns that string into steps the agent can record.
+ * It is tolerant, because real transcripts have unclosed tags, a stray `</think>` with no opening,
+ * a `}` left after `</tool_call>`, unquoted `<image>` placeholders and typographic quotes in JSON.
+ */
+
+export interface SkyworkAction {
+  name: string;
+  arguments: unknown;
+  /** The text inside the action tag, verbatim. */
+  raw: string;
+  /** Set when the action could not be read; `arguments` is then undefined. */
+  error?: string;
+}
+
+export interface SkyworkStep {
+  reasoning?: string;
+  action?: SkyworkAction;
+  observation?: string;
+}
+
+export interface SkyworkTranscript {
+  /** In order; the last step usually holds the reasoning that led to the answer. */
+  steps: SkyworkStep[];
+  answer?: string;
+}
+
+const BARE_ACTION_TAGS = ["image_search", "text_search", "web_visit", "web_content", "code"] as const;
+const KNOWN_TAGS = ["think", "tool_call", "observation", "answer", ...BARE_ACTION_TAGS];
+const TAG_PATTERN = new RegExp(`<(/?)(${KNOWN_TAGS.join("|")})>`, "g");
+/**
+ * Opening tags that end an unclosed block, since the turn grammar never nests them. Observations
+ * are written by Skywork's runtime and may quote page markup, so an observation whose closing tag
+ * comes before the next observation keeps everything up to it; the blocks the model writes end
+ * at any block start.
+ */
+const MODEL_BLOCK_END = /<(think|tool_call|observation|answer)>/g;
+const OBSERVATION_END = /<observation>/g;
+
+type Segment = { kind: "text"; text: string } | { kind: "tag"; name: string; body: string };
+
+export function parseSkyworkTranscript(content: string): SkyworkTranscript {
+  const steps: SkyworkStep[] = [];
+  let answer: string | undefined;
+  let current: SkyworkStep | undefined;
+  const startStep = (): SkyworkStep => {
+    current = {};
+    steps.push(current);
+    return current;
+  };
+  const stepForReasoningOrAction = (): SkyworkStep =>
+    !current || current.action || current.observation !== undefined ? startStep() : current;
+
+  for (const segment of segments(content)) {
+    if (segment.kind === "text" || segment.name === "think") {
+      const text = segment.kind === "text" ? segment.text.trim() : segment.body.trim();
+      // Leftover punctuation such as the `}` some transcripts leave after </tool_call>.
+      if (!text || /^[\s{}[\],]*$/.test(text)) continue;
+      const step = stepForReasoningOrAction();
+      step.reasoning = step.reasoning ? `${step.reasoning}\n${text}` : text;
+    } else if (segment.name === "observation") {
+      // Two observations in a row mean an action between them was lost: keep them apart.
+      const step = !current || current.observation !== undefined ? startStep() : current;
+      step.observation = segment.body.trim();
+    } else if (segment.name === "answer") {
+      answer = segment.body.trim();
+    } else {
+      const step = stepForReasoningOrAction();
+      step.action =
+        segment.name === "tool_call" ? parseToolCall(segment.body) : bareAction(segment.name, segment.body);
+    }
+  }
+  return { steps, ...(answer === undefined ? {} : { answer }) };
+}
+
+/** Splits the transcript into free text and tag blocks; an unclosed block ends at the next block. */
+function segments(content: string): Segment[] {
+  const result: Segment[] = [];
+  let position = 0;
+  while (position < content.length) {
+    TAG_PATTERN.lastIndex = position;
+    const tag = TAG_PATTERN.exec(content);
+    if (!tag) {
+      result.push({ kind: "text", text: content.slice(position) });
+      break;
+    }
+    if (tag.index > position) result.push({ kind: "text", text: content.slice(position, tag.index) });
+    const name = tag[2]!;
+    const bodyStart = tag.index + tag[0].length;
+    if (tag[1] === "/") {
+      position = bodyStart; // a stray closing tag only separates text
+      continue;
+    }
+    const closing = `</${name}>`;
+    const closedAt = content.indexOf(closing, bodyStart);
+    const closesBefore = (pattern: RegExp): boolean => {
+      const next = nextMatchIndex(pattern, content, bodyStart);
+      return closedAt >= 0 && (next < 0 || closedAt < next);
+    };
+    if (closesBefore(name === "observation" ? OBSERVATION_END : MODEL_BLOCK_END)) {
+      result.push({ kind: "tag", name, body: content.slice(bodyStart, closedAt) });
+      position = closedAt + closing.length;
+    } else {
+      const nextBlock = nextMatchIndex(MODEL_BLOCK_END, content, bodyStart);
+      const end = nextBlock >= 0 ? nextBlock : content.length;
+      result.push({ kind: "tag", name, body: content.slice(bodyStart, end) });
+      position = end;
+    }
+  }
+  return result;
+}
+
+function nextMatchIndex(pattern: RegExp, text: string, from: number): number {
+  pattern.lastIndex = from;
+  return pattern.exec(text)?.index ?? -1;
+}
+
+function parseToolCall(raw: string): SkyworkAction {
+  const parsed = parseLenientJson(stripFence(raw));
+  if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
+    const call = parsed as Record<string, unknown>;
+    if (typeof call.name === "string") {
+      const args = call.arguments ?? call.parameters ?? {};
+      // Some writers encode the arguments as a JSON string inside the JSON.
+      const decoded = typeof args === "string" ? (parseLenientJson(args) ?? args) : args;
+      return { name: call.name, arguments: decoded, raw };
+    }
+  }
+  const name = /"name"\s*:\s*"([^"]+)"/.exec(raw)?.[1] ?? "";
+  return {
+    name,
+    arguments: undefined,
+    raw,
+    error: "the tool call is not valid JSON with a name and arguments",
+  };
+}
+
+/** The bare-tag variant carries the argument itself; give it the shape of the JSON variant. */
+function bareAction(name: string, raw: string): SkyworkAction {
+  const body = stripFence(raw).trim();
+  const parsed = parseLenientJson(body);
+  if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return { name, arguments: parsed, raw };
+  const list = Array.isArray(parsed) ? parsed : [body];
+  switch (name) {
+    case "text_search":
+      return { name, arguments: { queries: list }, raw };
+    case "image_search":
+      return { name, arguments: { image_paths: list }, raw };
+    case "web_visit":
+    case "web_content":
+      return { name, arguments: { urls: list }, raw };
+    default:
+      return { name, arguments: { code: body }, raw };
+  }
+}
+
+function stripFence(text: string): string {
+  const fenced = /```[\w-]*\s*\n([\s\S]*?)```/.exec(text);
+  return fenced ? fenced[1]! : text;
+}
+
+/**
+ * JSON.parse, then a repaired retry: typographic quotes, unquoted `<image>` placeholders,
+ * trailing commas and unbalanced closing braces are the mistakes seen in real transcripts.
+ */
+export function parseLenientJson(text: string): unknown {
+  const trimmed = text.trim();
+  if (!trimmed) return undefined;
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    // fall through to the repaired attempt
+  }
+  let repaired = trimmed
+    .replace(/[\u2018\u2019]([^\u2018\u2019]*)[\u2018\u2019]/g, (_match, inner: string) =>
+      JSON.stringify(inner),
+    )
+    .replace(/[\u201c\u201d]/g, '"')
+    .replace(
+      /([[,]\s*)(<[^<>"]+>)(?=\s*[,\]])/g,
+      (_match, before: string, token: string) => `${before}"${token}"`,
+    )
+    .replace(/,\s*([}\]])/g, "$1");
+  repaired = balanceBraces(repaired);
+  try {
+    return JSON.parse(repaired);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Adds missing closing braces at the end and drops surplus ones there. */
+function balanceBraces(text: string): string {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const character = text[index];
+    if (inString) {
+      if (character === "\\") index++;
+      else if (character === '"') inString = false;
+    } else if (character === '"') inString = true;
+    else if (character === "{") depth++;
+    else if (character === "}") depth--;
+  }
+  if (depth > 0) return text + "}".repeat(depth);
+  let result = text;
+  while (depth < 0 && result.trimEnd().endsWith("}")) {
+    result = result.trimEnd().slice(0, -1);
+    depth++;
+  }
+  return result;
+}
