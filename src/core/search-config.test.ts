@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { formatConfigIssues } from "./config.js";
+import { mergeSearchEnvironment, searchConfigSchema } from "./search-config.js";
+
+describe("searchConfigSchema", () => {
+  it("defaults to the offline local index and safe page reading", () => {
+    const config = searchConfigSchema.parse({});
+    expect(config.backends).toEqual({ text: ["local"], image: ["local"], page: ["local", "direct"] });
+    expect(config.webVisit.allowPrivateAddresses).toBe(false);
+    expect(config.imageHost.kind).toBe("none");
+    expect(config.providers.serper.requestsPerSecond).toBe(2);
+  });
+
+  it("names the bad field", () => {
+    const result = searchConfigSchema.safeParse({ backends: { text: ["google"] } });
+    expect(result.success).toBe(false);
+    if (!result.success) expect(formatConfigIssues(result.error)).toMatch(/^backends\.text\.0: /);
+  });
+});
+
+describe("mergeSearchEnvironment", () => {
+  it("fills keys and the SearXNG URL from the environment without overriding the config", () => {
+    const config = mergeSearchEnvironment(
+      { providers: { brave: { apiKey: "from-config" } } },
+      { SERPER_API_KEY: "serper-env", BRAVE_API_KEY: "brave-env", SEARXNG_URL: "http://127.0.0.1:8888" },
+    );
+    expect(config.providers.serper.apiKey).toBe("serper-env");
+    expect(config.providers.brave.apiKey).toBe("from-config");
+    expect(config.providers.searxng.baseUrl).toBe("http://127.0.0.1:8888");
+    expect(config.providers.tavily.apiKey).toBeUndefined();
+  });
+});

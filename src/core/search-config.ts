@@ -1,0 +1,128 @@
+import { z } from "zod";
+
+/**
+ * Configuration of search backends, the search cache, the public image host that reverse image
+ * search on providers needs, and web page reading. Lives under `search` in loupe.config.json;
+ * API keys usually come from the environment (see mergeSearchEnvironment).
+ */
+export const searchProviderNames = ["serper", "brave", "tavily", "jina", "searxng", "serpapi"] as const;
+export type SearchProviderName = (typeof searchProviderNames)[number];
+
+/** "local" is the offline index; "direct" reads pages by fetching them ourselves (page list only). */
+export const searchBackendNameSchema = z.enum(["local", "direct", ...searchProviderNames]);
+export type SearchBackendName = z.infer<typeof searchBackendNameSchema>;
+
+export const searchProviderSettingsSchema = z.object({
+  apiKey: z.string().min(1).optional(),
+  /** Replaces the provider's public endpoint (self-hosted SearXNG, a proxy, a test server). */
+  baseUrl: z.string().url().optional(),
+  requestsPerSecond: z.number().positive().default(2),
+  timeoutMs: z.number().int().positive().default(20_000),
+  maxRetries: z.number().int().min(0).default(3),
+});
+export type SearchProviderSettings = z.infer<typeof searchProviderSettingsSchema>;
+
+const providerDefaults = searchProviderSettingsSchema.parse({});
+
+export const searchCacheSchema = z.object({
+  enabled: z.boolean().default(true),
+  path: z.string().min(1).default(".loupe/search-cache.sqlite"),
+  /** Results change over time; a week keeps reruns reproducible without serving stale news forever. */
+  ttlSeconds: z
+    .number()
+    .int()
+    .positive()
+    .default(7 * 24 * 3600),
+});
+
+export const imageHostSchema = z.object({
+  kind: z.enum(["none", "loupe-server", "s3"]).default("none"),
+  /** Base URL under which published images are reachable from the internet. */
+  publicBaseUrl: z.string().url().optional(),
+  /** loupe-server: the folder the server serves at `${publicBaseUrl}/images/`. */
+  directory: z.string().min(1).default(".loupe/public-images"),
+  s3: z
+    .object({
+      endpoint: z.string().url(),
+      bucket: z.string().min(1),
+      region: z.string().min(1).default("us-east-1"),
+      accessKeyId: z.string().min(1),
+      secretAccessKey: z.string().min(1),
+      prefix: z.string().default("loupe/"),
+    })
+    .optional(),
+});
+export type ImageHostConfig = z.infer<typeof imageHostSchema>;
+
+export const webVisitSchema = z.object({
+  /** Only for trusted setups: lets web_visit reach loopback, LAN and cloud metadata addresses. */
+  allowPrivateAddresses: z.boolean().default(false),
+  maxBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
+  timeoutMs: z.number().int().positive().default(20_000),
+  /** Ask the model for a summary focused on the question instead of returning the whole page. */
+  summarize: z.boolean().default(false),
+  /** Longest page text shown to the model; the rest is cut with a note. */
+  maxChars: z.number().int().positive().default(20_000),
+});
+export type WebVisitConfig = z.infer<typeof webVisitSchema>;
+
+export const searchConfigSchema = z.object({
+  backends: z
+    .object({
+      text: z.array(searchBackendNameSchema).min(1).default(["local"]),
+      image: z.array(searchBackendNameSchema).min(1).default(["local"]),
+      page: z.array(searchBackendNameSchema).min(1).default(["local", "direct"]),
+    })
+    .default({ text: ["local"], image: ["local"], page: ["local", "direct"] }),
+  providers: z
+    .object(
+      Object.fromEntries(
+        searchProviderNames.map((name) => [name, searchProviderSettingsSchema.default(providerDefaults)]),
+      ) as Record<SearchProviderName, z.ZodDefault<typeof searchProviderSettingsSchema>>,
+    )
+    .default(Object.fromEntries(searchProviderNames.map((name) => [name, providerDefaults])) as never),
+  cache: searchCacheSchema.default(searchCacheSchema.parse({})),
+  imageHost: imageHostSchema.default(imageHostSchema.parse({})),
+  webVisit: webVisitSchema.default(webVisitSchema.parse({})),
+  localIndex: z.object({ path: z.string().min(1).default(".loupe/index.sqlite") }).default({
+    path: ".loupe/index.sqlite",
+  }),
+});
+export type SearchConfig = z.infer<typeof searchConfigSchema>;
+export type SearchConfigInput = z.input<typeof searchConfigSchema>;
+
+/** Environment variable that carries each provider's API key. */
+export const searchKeyEnvironmentNames: Record<Exclude<SearchProviderName, "searxng">, string> = {
+  serper: "SERPER_API_KEY",
+  brave: "BRAVE_API_KEY",
+  tavily: "TAVILY_API_KEY",
+  jina: "JINA_API_KEY",
+  serpapi: "SERPAPI_API_KEY",
+};
+
+/**
+ * Fills API keys (and SEARXNG_URL as SearXNG's base URL) from the environment where the config
+ * leaves them unset; values in the config win. Returns a parsed, complete config.
+ */
+export function mergeSearchEnvironment(
+  input: SearchConfigInput | undefined,
+  environment: Record<string, string | undefined>,
+): SearchConfig {
+  const config = searchConfigSchema.parse(input ?? {});
+  const providers = { ...config.providers };
+  for (const [provider, variable] of Object.entries(searchKeyEnvironmentNames)) {
+    const name = provider as keyof typeof searchKeyEnvironmentNames;
+    const fromEnvironment = environment[variable];
+    if (fromEnvironment && !providers[name].apiKey)
+      providers[name] = { ...providers[name], apiKey: fromEnvironment };
+  }
+  const searxngUrl = environment.SEARXNG_URL;
+  if (searxngUrl && !providers.searxng.baseUrl) {
+    providers.searxng = searchProviderSettingsSchema.parse({ ...providers.searxng, baseUrl: searxngUrl });
+  }
+  return { ...config, providers };
+}

@@ -1,0 +1,68 @@
+import { createHash } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import type { SearchBackend } from "./backend.js";
+import { type AroundCall, type BackendCall, wrapBackend } from "./wrap-backend.js";
+
+/**
+ * Search results kept on disk so a rerun asks providers nothing and sees what it saw before.
+ * Keyed by backend, operation and query (or the image's sha256); entries expire after the TTL.
+ */
+export class SearchCache {
+  readonly #database: Database.Database;
+  readonly #ttlMs: number;
+  readonly #now: () => number;
+
+  constructor(options: { path: string; ttlSeconds: number; now?: () => number }) {
+    if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
+    this.#database = new Database(options.path);
+    this.#database.pragma("journal_mode = WAL");
+    this.#database.exec(
+      "CREATE TABLE IF NOT EXISTS search_cache (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER NOT NULL)",
+    );
+    this.#ttlMs = options.ttlSeconds * 1000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  static keyOf(call: Pick<BackendCall, "backend" | "operation" | "subject" | "limit">): string {
+    const identity = JSON.stringify([call.backend, call.operation, call.subject, call.limit ?? null]);
+    return createHash("sha256").update(identity).digest("hex");
+  }
+
+  get(key: string): unknown {
+    const row = this.#database.prepare("SELECT value, expires_at FROM search_cache WHERE key = ?").get(key) as
+      | { value: string; expires_at: number }
+      | undefined;
+    if (!row) return undefined;
+    if (row.expires_at <= this.#now()) {
+      this.#database.prepare("DELETE FROM search_cache WHERE key = ?").run(key);
+      return undefined;
+    }
+    return JSON.parse(row.value);
+  }
+
+  set(key: string, value: unknown): void {
+    this.#database
+      .prepare("INSERT OR REPLACE INTO search_cache (key, value, expires_at) VALUES (?, ?, ?)")
+      .run(key, JSON.stringify(value), this.#now() + this.#ttlMs);
+  }
+
+  close(): void {
+    this.#database.close();
+  }
+}
+
+/** The backend with answers served from the cache when present; failures are never cached. */
+export function withCache(backend: SearchBackend, cache: SearchCache): SearchBackend {
+  const around: AroundCall = async (call, run) => {
+    const key = SearchCache.keyOf(call);
+    const cached = cache.get(key);
+    if (cached !== undefined) return cached === null ? undefined : cached;
+    const value = await run();
+    // A page a backend does not have is remembered as null, so it is not asked again either.
+    cache.set(key, value === undefined ? null : value);
+    return value;
+  };
+  return wrapBackend(backend, around);
+}

@@ -1,0 +1,97 @@
+import { z } from "zod";
+import { describeError } from "../../core/errors.js";
+import type { Tool, ToolContext, ToolResult } from "../../core/tool.js";
+import type { ImageSearchHit } from "../../core/tool-output.js";
+import type { SearchOutcome } from "../../search/fallback-chain.js";
+import type { SearchServices } from "../../search/search-services.js";
+import { defaultResultsPerQuery, type SearchToolOptions } from "./search-tool-options.js";
+
+const parameters = z.object({
+  images: z
+    .array(z.string().trim().min(1))
+    .max(5)
+    .optional()
+    .describe(
+      "Images to search by (reverse image search): image_1, a crop such as image_3, ... Default: the first image.",
+    ),
+  query: z.string().trim().min(1).optional().describe("Search images by this text instead (or as well)."),
+});
+type ImageSearchArguments = z.infer<typeof parameters>;
+
+/**
+ * image_search: reverse image search by any image of the run (inputs, crops, code outputs), and
+ * text-to-image search. One hit list per image, then one for the query when there is one.
+ */
+export function imageSearchTool(
+  services: SearchServices,
+  options: SearchToolOptions = {},
+): Tool<ImageSearchArguments> {
+  const limit = options.resultsPerQuery ?? defaultResultsPerQuery;
+  return {
+    name: "image_search",
+    description:
+      "Find where an image appears on the web (reverse image search) to identify what it shows. Search by the input image or any image made earlier (a crop, a code output) by its name; or give a text query to find images of something.",
+    parameters,
+    async execute({ images, query }, context: ToolContext): Promise<ToolResult> {
+      const names = images && images.length > 0 ? images : query ? [] : [undefined];
+      // Unknown image names throw here, before any search: the model reads the list of known names.
+      const refs = names.map((name) => context.images.resolve(name));
+      type Attempt = { label: string } & (
+        | { ok: true; outcome: SearchOutcome<ImageSearchHit[]> }
+        | { ok: false; error: string }
+      );
+      const settle = (label: string, search: Promise<SearchOutcome<ImageSearchHit[]>>): Promise<Attempt> =>
+        search.then(
+          (outcome) => ({ label, ok: true as const, outcome }),
+          (error: unknown) => ({ label, ok: false as const, error: describeError(error) }),
+        );
+      const attempts = await Promise.all([
+        ...refs.map((ref) =>
+          settle(
+            `Reverse image search for ${ref.label}`,
+            services.searchByImage(
+              { id: ref.id, bytes: context.images.bytes(ref.id), mime: ref.mime },
+              { limit, signal: context.signal },
+            ),
+          ),
+        ),
+        ...(query
+          ? [
+              settle(
+                `Images for "${query}"`,
+                services.searchImagesByText(query, { limit, signal: context.signal }),
+              ),
+            ]
+          : []),
+      ]);
+      const results = attempts.map((attempt) => (attempt.ok ? attempt.outcome.value : []));
+      const notes = attempts.flatMap((attempt) =>
+        attempt.ok ? attempt.outcome.notes : [`${attempt.label}: ${attempt.error}`],
+      );
+      const backends = [
+        ...new Set(attempts.flatMap((attempt) => (attempt.ok ? [attempt.outcome.backend] : []))),
+      ];
+      const sections = attempts.map((attempt) => {
+        if (!attempt.ok) return `${attempt.label}: search failed.`;
+        const { value, backend } = attempt.outcome;
+        if (value.length === 0) return `${attempt.label} (${backend}): nothing found.`;
+        const lines = value.map(
+          (hit, rank) =>
+            `${rank + 1}. ${hit.title || "(untitled)"}\n   page: ${hit.link}\n   image: ${hit.source}`,
+        );
+        return `${attempt.label} (${backend}):\n${lines.join("\n")}`;
+      });
+      return {
+        text: [...sections, ...notes.map((note) => `Note: ${note}`)].join("\n\n"),
+        images: [],
+        isError: attempts.every((attempt) => !attempt.ok),
+        data: {
+          kind: "image-search",
+          results,
+          ...(backends.length > 0 ? { backend: backends.join(", ") } : {}),
+          ...(notes.length > 0 ? { notes } : {}),
+        },
+      };
+    },
+  };
+}

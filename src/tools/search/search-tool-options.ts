@@ -1,0 +1,13 @@
+import type { ReadPage } from "../../search/backend.js";
+
+/** Writes a page summary focused on a question; supplied by the agent, which owns the model. */
+export type PageSummarizer = (page: ReadPage, question: string, signal: AbortSignal) => Promise<string>;
+
+export interface SearchToolOptions {
+  /** Hits kept per text query or per image (default 5). */
+  resultsPerQuery?: number;
+  /** Used by web_visit when search.webVisit.summarize is on. */
+  summarizer?: PageSummarizer;
+}
+
+export const defaultResultsPerQuery = 5;
