@@ -4,7 +4,7 @@
 # Runs before `npm test` and from .ci/run. Without root (or passwordless sudo) it only prints the
 # command to run; Loupe still works, and the sandbox tests skip with a message saying why.
 set -u
-packages=(bubblewrap python3 python3-pil python3-numpy python3-matplotlib python3-opencv python3-scipy)
+packages=(bubblewrap python3 python3-pil python3-numpy python3-matplotlib python3-opencv python3-scipy fonts-dejavu-core)
 
 have_all() {
   command -v bwrap >/dev/null 2>&1 &&

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { searchConfigSchema } from "./search-config.js";
 
 /**
  * One schema for everything a user configures. The same shape comes from a config file
@@ -88,6 +89,7 @@ export const loupeConfigSchema = z.object({
   tools: z.array(z.string()).optional(),
   budgets: budgetsSchema.default(budgetsSchema.parse({})),
   images: imageConfigSchema.default(imageConfigSchema.parse({})),
+  search: searchConfigSchema.default(searchConfigSchema.parse({})),
   /** A file whose text replaces the dialect's default system prompt. */
   systemPromptFile: z.string().optional(),
 });

@@ -1,27 +1,49 @@
 import type { LoupeConfig } from "../core/config.js";
 import { LoupeError } from "../core/errors.js";
 import type { AnyTool } from "../core/tool.js";
+import { createSearchServices, type SearchServices } from "../search/search-services.js";
 import { imageTools } from "./image/index.js";
 import { pythonTool } from "./python/index.js";
+import { searchTools } from "./search/index.js";
 
-/** Every tool Loupe has, configured for this run. */
-export async function allTools(config: LoupeConfig): Promise<AnyTool[]> {
-  return [...imageTools(config.images), pythonTool()];
+/** The tools of a run, and what must be released when the run (or the process) is done with them. */
+export interface Toolbox {
+  tools: AnyTool[];
+  close(): Promise<void>;
 }
 
 /**
- * The tools a run enables, by name. Unknown names, and names the dialect cannot express, are
- * configuration errors that list what is possible.
+ * Every tool Loupe has, configured. Search services (cache database, local index) open lazily on
+ * first use, so listing tools or running image-only questions touches no database.
  */
-export async function selectTools(
-  config: LoupeConfig,
+export function createToolbox(config: LoupeConfig): Toolbox {
+  let services: SearchServices | undefined;
+  const lazyServices = new Proxy({} as SearchServices, {
+    get(_target, property) {
+      services ??= createSearchServices(config.search);
+      const value = services[property as keyof SearchServices];
+      return typeof value === "function" ? value.bind(services) : value;
+    },
+  });
+  return {
+    tools: [...imageTools(config.images), pythonTool(), ...searchTools(lazyServices)],
+    close: async () => {
+      await services?.close();
+    },
+  };
+}
+
+/**
+ * Narrows a toolbox to the tools a run enables, by name. Unknown names, and names the dialect
+ * cannot express, are configuration errors that list what is possible.
+ */
+export function selectTools(
+  toolbox: Toolbox,
   names: readonly string[],
   dialect: { name: string; supportedTools: readonly string[] },
-): Promise<AnyTool[]> {
-  const tools = await allTools(config);
-  const byName = new Map(tools.map((tool) => [tool.name, tool]));
-  const selected: AnyTool[] = [];
-  for (const name of names) {
+): AnyTool[] {
+  const byName = new Map(toolbox.tools.map((tool) => [tool.name, tool]));
+  return names.map((name) => {
     const tool = byName.get(name);
     if (!tool) {
       throw new LoupeError("config", `Unknown tool "${name}". Available tools: ${[...byName.keys()].join(", ")}.`);
@@ -32,7 +54,6 @@ export async function selectTools(
         `The ${dialect.name} dialect cannot express the "${name}" tool. It supports: ${dialect.supportedTools.join(", ")}.`,
       );
     }
-    selected.push(tool);
-  }
-  return selected;
+    return tool;
+  });
 }

@@ -9,7 +9,7 @@ import { getDialect } from "../../dialects/registry.js";
 import { ChatClient } from "../../models/chat-client.js";
 import { TrajectoryFolder } from "../../store/trajectory-folder.js";
 import { loadInputImage } from "../../tools/image/load-image.js";
-import { selectTools } from "../../tools/registry.js";
+import { createToolbox, selectTools } from "../../tools/registry.js";
 import { createEventRenderer } from "./event-renderer.js";
 import { type ConfigFlags, loadConfig } from "./load-config.js";
 
@@ -59,7 +59,8 @@ async function ask(question: string, flags: AskFlags): Promise<number> {
   const config = await loadConfig(flags);
   const images = await Promise.all(flags.image.map((source) => loadInputImage(source, config.images)));
   const dialect = getDialect(config.dialect);
-  const tools = await selectTools(config, config.tools ?? [...dialect.defaultTools], dialect);
+  const toolbox = createToolbox(config);
+  const tools = selectTools(toolbox, config.tools ?? dialect.defaultTools, dialect);
   const systemPrompt = config.systemPromptFile ? await readPromptFile(config.systemPromptFile) : undefined;
   const runId = randomUUID();
   const folder = new TrajectoryFolder(flags.out ?? join("runs", `${timestamp()}-${runId.slice(0, 8)}`));
@@ -107,6 +108,7 @@ async function ask(question: string, flags: AskFlags): Promise<number> {
     return trajectory.stopReason === "error" ? 1 : 0;
   } finally {
     process.off("SIGINT", onInterrupt);
+    await toolbox.close();
   }
 }
 

@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { dialectNames, formatConfigIssues, type LoupeConfig, loupeConfigSchema } from "../../core/config.js";
 import { LoupeError, describeError } from "../../core/errors.js";
+import { mergeSearchEnvironment } from "../../core/search-config.js";
 import { discoverLocalModel, noModelConfiguredMessage } from "../../models/discover-local-model.js";
 
 /** The flags `loupe ask` (and later commands) accept that end up in the config. */
@@ -54,7 +55,7 @@ export async function loadConfig(
   if (!parsed.success) {
     throw new LoupeError("config", `Invalid configuration:\n${formatConfigIssues(parsed.error)}`);
   }
-  return parsed.data;
+  return { ...parsed.data, search: mergeSearchEnvironment(parsed.data.search, env) };
 }
 
 async function readConfigFile(path: string | undefined): Promise<Record<string, unknown>> {

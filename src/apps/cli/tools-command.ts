@@ -2,7 +2,7 @@ import { Command } from "commander";
 import pc from "picocolors";
 import { z } from "zod";
 import { imageConfigSchema, loupeConfigSchema } from "../../core/config.js";
-import { allTools } from "../../tools/registry.js";
+import { createToolbox } from "../../tools/registry.js";
 
 export function toolsCommand(): Command {
   return new Command("tools")
@@ -13,7 +13,7 @@ export function toolsCommand(): Command {
         model: { baseUrl: "http://127.0.0.1/v1", name: "unused" },
         images: imageConfigSchema.parse({}),
       });
-      const tools = await allTools(config);
+      const { tools } = createToolbox(config);
       const described = tools.map((tool) => ({
         name: tool.name,
         description: tool.description,

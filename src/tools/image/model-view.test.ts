@@ -1,0 +1,93 @@
+import sharp from "sharp";
+import { describe, expect, it } from "vitest";
+import { fixturePath, hasFixtures } from "../../../test/support/fixtures.js";
+import { imageConfigSchema } from "../../core/config.js";
+import { encodeForModel, modelViewSize, smartResize } from "./model-view.js";
+
+const qwenDefaults = { factor: 28, minPixels: 4 * 28 * 28, maxPixels: 16384 * 28 * 28 };
+const view = imageConfigSchema.parse({}).modelView;
+
+describe("smartResize", () => {
+  // Expected values computed with qwen_vl_utils' smart_resize formula in Python.
+  it.each([
+    [1080, 1920, 1092, 1932],
+    [2700, 4240, 2688, 4228],
+    [4320, 7680, 2688, 4760],
+    [10, 10, 56, 56],
+    [14, 42, 56, 112],
+    // 70 / 28 = 2.5 rounds to 2 (Python rounds halves to even), giving 56 and then the minimum.
+    [70, 70, 56, 56],
+    [1000, 1000, 1008, 1008],
+    [50, 3000, 56, 2996],
+  ])("upstream defaults: %i x %i -> %i x %i", (height, width, expectedHeight, expectedWidth) => {
+    expect(smartResize(height, width, qwenDefaults)).toEqual([expectedHeight, expectedWidth]);
+  });
+
+  it.each([
+    [1080, 1920, 728, 1316],
+    [2700, 4240, 784, 1232],
+    [1000, 1000, 980, 980],
+  ])(
+    "Loupe's default 1280*28*28 budget: %i x %i -> %i x %i",
+    (height, width, expectedHeight, expectedWidth) => {
+      expect(smartResize(height, width, { ...qwenDefaults, maxPixels: 1280 * 28 * 28 })).toEqual([
+        expectedHeight,
+        expectedWidth,
+      ]);
+    },
+  );
+
+  it("refuses aspect ratios over 200 like upstream", () => {
+    expect(() => smartResize(10, 2010, qwenDefaults)).toThrow(/aspect ratio over 200/);
+  });
+
+  it("sizes views by strategy", () => {
+    expect(modelViewSize(4000, 3000, { ...view, strategy: "max-pixels", maxPixels: 1_200_000 })).toEqual({
+      width: 1264,
+      height: 948,
+    });
+    expect(modelViewSize(400, 300, { ...view, strategy: "max-pixels" })).toEqual({ width: 400, height: 300 });
+    expect(modelViewSize(4000, 3000, { ...view, strategy: "original" })).toEqual({
+      width: 4000,
+      height: 3000,
+    });
+  });
+});
+
+describe("encodeForModel", () => {
+  it("turns photos stored sideways upright before sizing them", async () => {
+    const sideways = await sharp({ create: { width: 560, height: 280, channels: 3, background: "#00ff00" } })
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
+    const encoded = await encodeForModel(sideways, view);
+    expect([encoded.width, encoded.height, encoded.mime]).toEqual([280, 560, "image/jpeg"]);
+    const metadata = await sharp(encoded.bytes).metadata();
+    expect([metadata.width, metadata.height, metadata.orientation]).toEqual([280, 560, undefined]);
+  });
+
+  it("passes upright originals through untouched and encodes PNG views when asked", async () => {
+    const png = new Uint8Array(
+      await sharp({ create: { width: 100, height: 50, channels: 4, background: "#ff000080" } })
+        .png()
+        .toBuffer(),
+    );
+    const original = await encodeForModel(png, { ...view, strategy: "original" });
+    expect(original.bytes).toBe(png);
+    expect(original.mime).toBe("image/png");
+    const asPng = await encodeForModel(png, { ...view, format: "png" });
+    expect([asPng.width, asPng.height, asPng.mime]).toEqual([112, 56, "image/png"]);
+    await expect(encodeForModel(new Uint8Array([1, 2, 3]), view)).rejects.toMatchObject({
+      code: "image-invalid",
+    });
+  });
+
+  it.skipIf(!hasFixtures)("shrinks a 4240x2700 photo to its smart-resize size", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const bytes = new Uint8Array(await readFile(fixturePath("hires", "signicade.JPG")));
+    const encoded = await encodeForModel(bytes, view);
+    expect([encoded.width, encoded.height]).toEqual([1232, 784]);
+    const metadata = await sharp(encoded.bytes).metadata();
+    expect([metadata.format, metadata.width, metadata.height]).toEqual(["jpeg", 1232, 784]);
+  });
+});
