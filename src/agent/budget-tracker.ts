@@ -37,7 +37,8 @@ export class BudgetTracker {
   exhausted(now: number = Date.now()): StopReason | undefined {
     if (this.steps >= this.budgets.maxSteps) return "budget-steps";
     if (this.toolCalls >= this.budgets.maxToolCalls) return "budget-tool-calls";
-    if (this.usage.promptTokens + this.usage.completionTokens >= this.budgets.maxTokens) return "budget-tokens";
+    if (this.usage.promptTokens + this.usage.completionTokens >= this.budgets.maxTokens)
+      return "budget-tokens";
     if (this.elapsedMs(now) >= this.budgets.maxWallMs) return "budget-time";
     return undefined;
   }

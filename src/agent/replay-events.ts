@@ -19,7 +19,8 @@ export function* replayEvents(trajectory: Trajectory, images: ImageSet): Generat
   };
   for (const step of trajectory.steps) {
     yield { type: "step-start", step: step.index };
-    if (step.output.reasoning) yield { type: "reasoning-delta", step: step.index, text: step.output.reasoning };
+    if (step.output.reasoning)
+      yield { type: "reasoning-delta", step: step.index, text: step.output.reasoning };
     if (step.output.content) yield { type: "text-delta", step: step.index, text: step.output.content };
     for (const observation of step.observations) {
       const action = step.actions.find((candidate) => candidate.id === observation.callId);
@@ -42,11 +43,19 @@ export function* replayEvents(trajectory: Trajectory, images: ImageSet): Generat
       };
     }
     for (const error of step.actionErrors) {
-      yield { type: "error", step: step.index, code: "model-output", message: error.message, retrying: false };
+      yield {
+        type: "error",
+        step: step.index,
+        code: "model-output",
+        message: error.message,
+        retrying: false,
+      };
     }
   }
-  if (trajectory.error) yield { type: "error", code: trajectory.error.code, message: trajectory.error.message, retrying: false };
-  if (trajectory.answer !== undefined) yield { type: "answer", step: trajectory.steps.length, answer: trajectory.answer };
+  if (trajectory.error)
+    yield { type: "error", code: trajectory.error.code, message: trajectory.error.message, retrying: false };
+  if (trajectory.answer !== undefined)
+    yield { type: "answer", step: trajectory.steps.length, answer: trajectory.answer };
   yield {
     type: "run-end",
     stopReason: trajectory.stopReason,

@@ -53,7 +53,9 @@ export async function runAgent(options: RunAgentOptions): Promise<RunResult> {
   const emit: RunEventListener = options.onEvent ?? (() => {});
   const signal = options.signal ?? new AbortController().signal;
   const images = options.imageSet ?? new ImageSet();
-  const inputs = options.images.map((input) => images.add(input.bytes, input.facts, { kind: "input", source: input.source }));
+  const inputs = options.images.map((input) =>
+    images.add(input.bytes, input.facts, { kind: "input", source: input.source }),
+  );
   const context: DialectContext = { tools, images, question };
   const messages: Message[] = [];
   const systemPrompt = options.systemPrompt ?? dialect.systemPrompt(context);
@@ -82,7 +84,14 @@ export async function runAgent(options: RunAgentOptions): Promise<RunResult> {
     emit,
   };
 
-  emit({ type: "run-start", runId: recorder.id, question, images: inputs, model: options.model.model, dialect: dialect.name });
+  emit({
+    type: "run-start",
+    runId: recorder.id,
+    question,
+    images: inputs,
+    model: options.model.model,
+    dialect: dialect.name,
+  });
   let stopReason: StopReason = "answer";
   let answer: string | undefined;
   let error: { code: string; message: string } | undefined;

@@ -6,7 +6,7 @@ import type { Dialect, DialectContext, ParsedTurn, ToolCallOutcome } from "../di
 import { type BudgetTracker, describeStop } from "./budget-tracker.js";
 import type { ChatModel } from "./chat-model.js";
 import type { RepeatGuard } from "./repeat-guard.js";
-import { errorResult, type ExecutedCall, executeToolCall } from "./tool-executor.js";
+import { type ExecutedCall, errorResult, executeToolCall } from "./tool-executor.js";
 import type { TrajectoryRecorder } from "./trajectory-recorder.js";
 import type { WireMessages } from "./wire-messages.js";
 
@@ -68,7 +68,11 @@ export async function runStep(services: StepServices, finalReason?: StopReason):
   const executed = answer === undefined ? await executeCalls(services, parsed, index) : [];
   const outcomes: ToolCallOutcome[] = [
     ...executed.map(({ call, result }) => ({ id: call.id, name: call.name, result })),
-    ...parsed.errors.map((error) => ({ id: error.id, name: error.name ?? "action", result: errorResult(error.message) })),
+    ...parsed.errors.map((error) => ({
+      id: error.id,
+      name: error.name ?? "action",
+      result: errorResult(error.message),
+    })),
   ];
   if (outcomes.length > 0) messages.push(...dialect.observations(outcomes, context));
 
@@ -83,7 +87,12 @@ export async function runStep(services: StepServices, finalReason?: StopReason):
       toolCalls: output.toolCalls,
       finishReason: output.finishReason,
     },
-    actions: parsed.calls.map((call) => ({ id: call.id, tool: call.name, arguments: call.arguments, raw: call.raw })),
+    actions: parsed.calls.map((call) => ({
+      id: call.id,
+      tool: call.name,
+      arguments: call.arguments,
+      raw: call.raw,
+    })),
     actionErrors: parsed.errors.map((error) => ({ id: error.id, message: error.message, raw: error.raw })),
     observations: executed.map(({ call, result, durationMs }) => ({
       callId: call.id,
@@ -114,7 +123,11 @@ function visibleText(output: ModelOutput): string {
   return output.content.replace(/<think>[\s\S]*?(<\/think>|$)/g, "").trim();
 }
 
-async function executeCalls(services: StepServices, parsed: ParsedTurn, step: number): Promise<ExecutedCall[]> {
+async function executeCalls(
+  services: StepServices,
+  parsed: ParsedTurn,
+  step: number,
+): Promise<ExecutedCall[]> {
   const { budget, guard, dialect } = services;
   const executorOptions = {
     tools: services.context.tools,
@@ -126,7 +139,10 @@ async function executeCalls(services: StepServices, parsed: ParsedTurn, step: nu
   };
   const planned = parsed.calls.map((call) => {
     if (budget.remainingToolCalls() <= 0) {
-      return { call, refusal: "Not run: the tool-call budget for this run is used up. Give your final answer." };
+      return {
+        call,
+        refusal: "Not run: the tool-call budget for this run is used up. Give your final answer.",
+      };
     }
     if (!guard.allow(call.name, call.arguments)) {
       return {

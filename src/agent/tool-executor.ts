@@ -1,6 +1,6 @@
 import { describeError, isLoupeError } from "../core/errors.js";
-import type { ImageSet } from "../core/image-set.js";
 import type { RunEventListener } from "../core/events.js";
+import type { ImageSet } from "../core/image-set.js";
 import type { AnyTool, ToolContext, ToolResult } from "../core/tool.js";
 import type { ToolCallRequest } from "../dialects/dialect.js";
 
@@ -34,7 +34,13 @@ export async function executeToolCall(
   options: ToolExecutorOptions,
 ): Promise<ExecutedCall> {
   const startedAt = performance.now();
-  options.emit({ type: "tool-call-start", step, callId: call.id, tool: call.name, arguments: call.arguments });
+  options.emit({
+    type: "tool-call-start",
+    step,
+    callId: call.id,
+    tool: call.name,
+    arguments: call.arguments,
+  });
   const result = await runTool(call, step, options);
   const durationMs = performance.now() - startedAt;
   options.emit({
@@ -50,7 +56,11 @@ export async function executeToolCall(
   return { call, result, durationMs };
 }
 
-async function runTool(call: ToolCallRequest, step: number, options: ToolExecutorOptions): Promise<ToolResult> {
+async function runTool(
+  call: ToolCallRequest,
+  step: number,
+  options: ToolExecutorOptions,
+): Promise<ToolResult> {
   const tool = options.tools.find((candidate) => candidate.name === call.name);
   if (!tool) {
     const names = options.tools.map((candidate) => candidate.name).join(", ") || "none";

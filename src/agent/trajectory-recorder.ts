@@ -1,7 +1,7 @@
 import type { LoupeConfig } from "../core/config.js";
 import type { ImageSet } from "../core/image-set.js";
 import type { Message } from "../core/messages.js";
-import { TRAJECTORY_VERSION, type StepRecord, type StopReason, type Trajectory } from "../core/trajectory.js";
+import { type StepRecord, type StopReason, TRAJECTORY_VERSION, type Trajectory } from "../core/trajectory.js";
 import type { BudgetTracker } from "./budget-tracker.js";
 
 /** Collects a run as it happens and produces its trajectory at any moment (also mid-run). */

@@ -1,6 +1,10 @@
-import type { ChatCompletionContentPart, ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import type {
+  ChatCompletionContentPart,
+  ChatCompletionMessageParam,
+} from "openai/resources/chat/completions";
 import type { ImageConfig, ModelConfig } from "../core/config.js";
 import type { ImageSet } from "../core/image-set.js";
+import type { ImageRef } from "../core/images.js";
 import type { Message } from "../core/messages.js";
 import { encodeForModel } from "../tools/image/model-view.js";
 
@@ -73,10 +77,34 @@ export class WireMessages {
 
   async #encode(imageId: string): Promise<string> {
     const ref = this.#images.byId(imageId);
-    if (this.#transport === "url" && ref?.provenance.kind === "input" && /^https?:\/\//.test(ref.provenance.source)) {
+    if (
+      this.#transport === "url" &&
+      ref?.provenance.kind === "input" &&
+      /^https?:\/\//.test(ref.provenance.source)
+    ) {
       return ref.provenance.source;
     }
-    const view = await encodeForModel(this.#images.bytes(imageId), this.#view);
-    return `data:${view.mime};base64,${Buffer.from(view.bytes).toString("base64")}`;
+    const bytes = this.#images.bytes(imageId);
+    // Tool outputs are upright and plain (no EXIF rotation); when one already fits the pixel budget
+    // it goes as it is: re-encoding would only cost time and quality, and the server's processor
+    // rounds sizes to its patch grid itself.
+    if (ref?.provenance.kind === "tool" && fitsModelView(ref, this.#view)) return dataUrl(ref.mime, bytes);
+    const view = await encodeForModel(bytes, this.#view);
+    return dataUrl(view.mime, view.bytes);
   }
+}
+
+const passThroughMimes = new Set(["image/jpeg", "image/png", "image/webp"]);
+
+function fitsModelView(ref: ImageRef, view: ImageConfig["modelView"]): boolean {
+  if (!passThroughMimes.has(ref.mime)) return false;
+  const pixels = ref.width * ref.height;
+  const aspect = Math.max(ref.width, ref.height) / Math.max(1, Math.min(ref.width, ref.height));
+  if (view.strategy === "original") return true;
+  if (view.strategy === "max-pixels") return pixels <= view.maxPixels;
+  return pixels >= view.minPixels && pixels <= view.maxPixels && aspect <= 200;
+}
+
+function dataUrl(mime: string, bytes: Uint8Array): string {
+  return `data:${mime};base64,${Buffer.from(bytes).toString("base64")}`;
 }

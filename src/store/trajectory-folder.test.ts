@@ -13,9 +13,24 @@ function sampleTrajectory(images: ImageSet): Trajectory {
     createdAt: new Date(0).toISOString(),
     question: "What is written on the sign?",
     inputs: { images: [images.list()[0]!.id] },
-    config: { model: "m", baseUrl: "http://127.0.0.1:1/v1", dialect: "native", tools: ["crop"], sampling: {}, budgets: {} },
+    config: {
+      model: "m",
+      baseUrl: "http://127.0.0.1:1/v1",
+      dialect: "native",
+      tools: ["crop"],
+      sampling: {},
+      budgets: {},
+    },
     images: images.list().map((ref) => ({ ...ref })),
-    messages: [{ role: "user", content: [{ type: "image", imageId: images.list()[0]!.id }, { type: "text", text: "?" }] }],
+    messages: [
+      {
+        role: "user",
+        content: [
+          { type: "image", imageId: images.list()[0]!.id },
+          { type: "text", text: "?" },
+        ],
+      },
+    ],
     steps: [],
     answer: "OPEN",
     stopReason: "answer",
@@ -27,7 +42,11 @@ describe("TrajectoryFolder", () => {
   it("writes trajectory.json with content-addressed images and reads it back", async () => {
     const dir = await mkdtemp(join(tmpdir(), "loupe-run-"));
     const images = new ImageSet();
-    const input = images.add(new Uint8Array([9, 8, 7]), { mime: "image/jpeg", width: 3, height: 1 }, { kind: "input", source: "a.jpg" });
+    const input = images.add(
+      new Uint8Array([9, 8, 7]),
+      { mime: "image/jpeg", width: 3, height: 1 },
+      { kind: "input", source: "a.jpg" },
+    );
     const path = await new TrajectoryFolder(dir).write(sampleTrajectory(images), images);
     const onDisk = JSON.parse(await readFile(path, "utf8"));
     expect(onDisk.images[0].file).toBe(`images/${input.id}.jpg`);

@@ -1,9 +1,9 @@
 import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { LoupeError, describeError } from "../core/errors.js";
+import { formatConfigIssues } from "../core/config.js";
+import { describeError, LoupeError } from "../core/errors.js";
 import { ImageSet } from "../core/image-set.js";
 import { extensionForMime, type ImageRef } from "../core/images.js";
-import { formatConfigIssues } from "../core/config.js";
 import { type Trajectory, trajectorySchema } from "../core/trajectory.js";
 
 export const TRAJECTORY_FILE = "trajectory.json";
@@ -70,12 +70,17 @@ export async function readTrajectory(
   }
   const parsed = trajectorySchema.safeParse(raw);
   if (!parsed.success) {
-    throw new LoupeError("trajectory-invalid", `${file} is not a valid Loupe trajectory:\n${formatConfigIssues(parsed.error)}`);
+    throw new LoupeError(
+      "trajectory-invalid",
+      `${file} is not a valid Loupe trajectory:\n${formatConfigIssues(parsed.error)}`,
+    );
   }
   const images = new ImageSet();
   for (const record of parsed.data.images) {
     const bytes =
-      options.loadImages && record.file ? await readFile(join(dir, record.file)).catch(() => undefined) : undefined;
+      options.loadImages && record.file
+        ? await readFile(join(dir, record.file)).catch(() => undefined)
+        : undefined;
     const { file: _file, ...ref } = record;
     images.restore(ref, bytes ? new Uint8Array(bytes) : undefined);
   }

@@ -46,7 +46,10 @@ export function selectTools(
   return names.map((name) => {
     const tool = byName.get(name);
     if (!tool) {
-      throw new LoupeError("config", `Unknown tool "${name}". Available tools: ${[...byName.keys()].join(", ")}.`);
+      throw new LoupeError(
+        "config",
+        `Unknown tool "${name}". Available tools: ${[...byName.keys()].join(", ")}.`,
+      );
     }
     if (!dialect.supportedTools.includes(name)) {
       throw new LoupeError(

@@ -51,9 +51,10 @@ describe.skipIf(!hasFixtures)("loupe ask (end to end, real HTTP)", () => {
     const second = model.requests[1]!.body;
     expect(second.messages.some((message: { role: string }) => message.role === "tool")).toBe(true);
     const [cropSeen] = lastRequestImages(second);
-    const { width = 0, height = 0 } = await sharp(signicade).rotate().metadata().then((m) =>
-      (m.orientation ?? 1) >= 5 ? { width: m.height, height: m.width } : m,
-    );
+    const { width = 0, height = 0 } = await sharp(signicade)
+      .rotate()
+      .metadata()
+      .then((m) => ((m.orientation ?? 1) >= 5 ? { width: m.height, height: m.width } : m));
     const box = {
       left: Math.round(width * 0.5),
       top: Math.round(height * 0.25),
@@ -68,7 +69,11 @@ describe.skipIf(!hasFixtures)("loupe ask (end to end, real HTTP)", () => {
     const trajectory = JSON.parse(await readFile(join(out, "trajectory.json"), "utf8"));
     expect(trajectory.stopReason).toBe("answer");
     expect(trajectory.images).toHaveLength(2);
-    expect(trajectory.images[1].provenance).toMatchObject({ kind: "tool", tool: "crop", parent: trajectory.images[0].id });
+    expect(trajectory.images[1].provenance).toMatchObject({
+      kind: "tool",
+      tool: "crop",
+      parent: trajectory.images[0].id,
+    });
     expect(await readdir(join(out, "images"))).toHaveLength(2);
 
     const replay = await runCli(["replay", out]);
@@ -108,7 +113,9 @@ describe.skipIf(!hasFixtures)("loupe ask (end to end, real HTTP)", () => {
     expect(JSON.stringify(second.messages)).toContain("tool_response");
     expect(second.stream).toBe(true);
     const [zoomed] = lastRequestImages(second);
-    expect(await regionDifference(zoomed!, signicade, { left: 100, top: 200, width: 800, height: 500 })).toBeLessThan(8);
+    expect(
+      await regionDifference(zoomed!, signicade, { left: 100, top: 200, width: 800, height: 500 }),
+    ).toBeLessThan(8);
   });
 
   it("retries a failing server, then succeeds", async () => {
@@ -134,7 +141,10 @@ describe.skipIf(!hasFixtures)("loupe ask (end to end, real HTTP)", () => {
     const model = await server(() => ({ hang: true }));
     const dir = await tempDir();
     const config = join(dir, "loupe.config.json");
-    await writeFile(config, JSON.stringify({ model: { baseUrl: model.baseUrl, name: "m", timeoutMs: 400, maxRetries: 1 } }));
+    await writeFile(
+      config,
+      JSON.stringify({ model: { baseUrl: model.baseUrl, name: "m", timeoutMs: 400, maxRetries: 1 } }),
+    );
     const out = join(dir, "run");
     const result = await runCli(["ask", "-i", signicade, "--config", config, "--out", out, "Hello?"]);
     expect(result.code).toBe(1);
@@ -150,12 +160,25 @@ describe.skipIf(!hasFixtures)("loupe ask (end to end, real HTTP)", () => {
       { toolCalls: [{ name: "teleport", arguments: {} }] },
       { content: "Done." },
     ]);
-    const result = await runCli(["ask", "-i", signicade, "--base-url", model.baseUrl, "--model", "m", "--out", await tempDir(), "?"]);
+    const result = await runCli([
+      "ask",
+      "-i",
+      signicade,
+      "--base-url",
+      model.baseUrl,
+      "--model",
+      "m",
+      "--out",
+      await tempDir(),
+      "?",
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const toolMessages = (body: { messages: { role: string; content: string }[] }) =>
       body.messages.filter((message) => message.role === "tool").map((message) => message.content);
     expect(toolMessages(model.requests[1]!.body).join("\n")).toMatch(/error/i);
-    expect(toolMessages(model.requests[2]!.body).join("\n")).toMatch(/"teleport" is not available|no tool named "teleport"/);
+    expect(toolMessages(model.requests[2]!.body).join("\n")).toMatch(
+      /"teleport" is not available|no tool named "teleport"/,
+    );
   });
 
   it("refuses an image over the pixel limit with a message naming it", async () => {
@@ -163,7 +186,10 @@ describe.skipIf(!hasFixtures)("loupe ask (end to end, real HTTP)", () => {
     const config = join(dir, "loupe.config.json");
     await writeFile(
       config,
-      JSON.stringify({ model: { baseUrl: "http://127.0.0.1:9/v1", name: "m" }, images: { maxInputPixels: 100_000 } }),
+      JSON.stringify({
+        model: { baseUrl: "http://127.0.0.1:9/v1", name: "m" },
+        images: { maxInputPixels: 100_000 },
+      }),
     );
     const result = await runCli(["ask", "-i", signicade, "--config", config, "?"]);
     expect(result.code).toBe(1);

@@ -36,6 +36,7 @@ export async function regionDifference(
     .raw()
     .toBuffer();
   let total = 0;
-  for (let index = 0; index < expected.length; index++) total += Math.abs(expected[index]! - target.data[index]!);
+  for (let index = 0; index < expected.length; index++)
+    total += Math.abs(expected[index]! - target.data[index]!);
   return total / expected.length;
 }

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { Command, Option } from "commander";
 import { runAgent } from "../../agent/run-agent.js";
-import { LoupeError, describeError } from "../../core/errors.js";
+import { describeError, LoupeError } from "../../core/errors.js";
 import { ImageSet } from "../../core/image-set.js";
 import { getDialect } from "../../dialects/registry.js";
 import { ChatClient } from "../../models/chat-client.js";
@@ -24,7 +24,10 @@ interface AskFlags extends ConfigFlags {
 export function addRunOptions(command: Command): Command {
   return command
     .option("--config <file>", "config file (default ./loupe.config.json when present)")
-    .option("--base-url <url>", "OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1 (env LOUPE_BASE_URL)")
+    .option(
+      "--base-url <url>",
+      "OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1 (env LOUPE_BASE_URL)",
+    )
     .option("--model <name>", "model name as the server knows it (env LOUPE_MODEL)")
     .option("--api-key <key>", "API key (env LOUPE_API_KEY or OPENAI_API_KEY)")
     .option("--dialect <name>", "native | skywork-r1v4 | deepeyes-v2 | deepeyes | mmsearch-r1 | artist")
@@ -37,7 +40,7 @@ export function addRunOptions(command: Command): Command {
     .option("--temperature <t>", "sampling temperature")
     .option("--top-p <p>", "nucleus sampling")
     .option("--max-output-tokens <n>", "max_tokens per model turn")
-    .option("--extra-body <json>", 'extra request fields, e.g. \'{"top_k": 20}\'')
+    .option("--extra-body <json>", "extra request fields, e.g. '{\"top_k\": 20}'")
     .addOption(new Option("--no-stream", "ask for whole responses instead of streaming"));
 }
 
@@ -93,7 +96,8 @@ async function ask(question: string, flags: AskFlags): Promise<number> {
       onEvent: (event) => {
         // Produced images go to disk as they appear, so an interrupted run keeps them.
         if (event.type === "tool-call-end") {
-          for (const image of event.images) pendingWrites.push(folder.writeImage(image, imageSet.bytes(image.id)));
+          for (const image of event.images)
+            pendingWrites.push(folder.writeImage(image, imageSet.bytes(image.id)));
         }
         render(event);
       },
@@ -102,7 +106,8 @@ async function ask(question: string, flags: AskFlags): Promise<number> {
     await Promise.all(pendingWrites);
     const path = await folder.write(trajectory, runImages);
     if (flags.json) process.stdout.write(`${JSON.stringify(trajectory, null, 2)}\n`);
-    else if (trajectory.answer !== undefined) process.stdout.write(`${flags.quiet ? "" : "\n"}${trajectory.answer}\n`);
+    else if (trajectory.answer !== undefined)
+      process.stdout.write(`${flags.quiet ? "" : "\n"}${trajectory.answer}\n`);
     if (!flags.quiet) write(`trajectory: ${relative(process.cwd(), path)}\n`);
     if (trajectory.stopReason === "cancelled") return 130;
     return trajectory.stopReason === "error" ? 1 : 0;

@@ -27,7 +27,9 @@ export function createEventRenderer(options: RendererOptions): (event: RunEvent)
   return (event) => {
     switch (event.type) {
       case "run-start": {
-        const images = event.images.map((image) => `${image.label} ${image.width}x${image.height}`).join(", ");
+        const images = event.images
+          .map((image) => `${image.label} ${image.width}x${image.height}`)
+          .join(", ");
         write(pc.bold(`loupe · ${event.model} · ${event.dialect} dialect · ${images || "no images"}\n`));
         write(pc.dim(`question: ${event.question}\n`));
         break;
@@ -60,7 +62,9 @@ export function createEventRenderer(options: RendererOptions): (event: RunEvent)
         write(`${mark} ${pc.dim(`${event.tool} (${Math.round(event.durationMs)} ms)`)}\n`);
         for (const image of event.images) {
           const path = options.imagePath?.(image);
-          write(`  ${pc.magenta(`${image.label} ${image.width}x${image.height}`)}${path ? pc.dim(`  ${path}`) : ""}\n`);
+          write(
+            `  ${pc.magenta(`${image.label} ${image.width}x${image.height}`)}${path ? pc.dim(`  ${path}`) : ""}\n`,
+          );
         }
         write(indent(truncate(event.text, maxResultChars)));
         break;
@@ -71,7 +75,11 @@ export function createEventRenderer(options: RendererOptions): (event: RunEvent)
         break;
       case "error":
         endStream();
-        write(event.retrying ? pc.yellow(`! ${event.message}\n`) : pc.red(`error (${event.code}): ${event.message}\n`));
+        write(
+          event.retrying
+            ? pc.yellow(`! ${event.message}\n`)
+            : pc.red(`error (${event.code}): ${event.message}\n`),
+        );
         break;
       case "run-end": {
         endStream();

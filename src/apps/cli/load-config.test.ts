@@ -12,10 +12,19 @@ describe("loadConfig", () => {
     const file = join(dir, "loupe.config.json");
     await writeFile(
       file,
-      JSON.stringify({ model: { baseUrl: "http://file/v1", name: "file-model", temperature: 0.5 }, budgets: { maxSteps: 4 } }),
+      JSON.stringify({
+        model: { baseUrl: "http://file/v1", name: "file-model", temperature: 0.5 },
+        budgets: { maxSteps: 4 },
+      }),
     );
     const config = await loadConfig(
-      { config: file, model: "flag-model", maxToolCalls: "7", extraBody: '{"top_k": 20}', tools: "crop, rotate" },
+      {
+        config: file,
+        model: "flag-model",
+        maxToolCalls: "7",
+        extraBody: '{"top_k": 20}',
+        tools: "crop, rotate",
+      },
       { LOUPE_BASE_URL: "http://env/v1", LOUPE_MODEL: "env-model" },
       { discover: noDiscovery },
     );
@@ -30,9 +39,17 @@ describe("loadConfig", () => {
   });
 
   it("uses a discovered local server when nothing is configured", async () => {
-    const config = await loadConfig({}, {}, {
-      discover: async () => ({ server: "vllm", baseUrl: "http://127.0.0.1:8000/v1", model: "Qwen/Qwen2.5-VL-7B-Instruct" }),
-    });
+    const config = await loadConfig(
+      {},
+      {},
+      {
+        discover: async () => ({
+          server: "vllm",
+          baseUrl: "http://127.0.0.1:8000/v1",
+          model: "Qwen/Qwen2.5-VL-7B-Instruct",
+        }),
+      },
+    );
     expect(config.model.name).toBe("Qwen/Qwen2.5-VL-7B-Instruct");
   });
 

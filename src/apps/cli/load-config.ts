@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { dialectNames, formatConfigIssues, type LoupeConfig, loupeConfigSchema } from "../../core/config.js";
-import { LoupeError, describeError } from "../../core/errors.js";
+import { describeError, LoupeError } from "../../core/errors.js";
 import { mergeSearchEnvironment } from "../../core/search-config.js";
 import { discoverLocalModel, noModelConfiguredMessage } from "../../models/discover-local-model.js";
 
@@ -63,7 +63,8 @@ async function readConfigFile(path: string | undefined): Promise<Record<string, 
   if (!path && !existsSync(file)) return {};
   try {
     const value = JSON.parse(await readFile(file, "utf8"));
-    if (!value || typeof value !== "object" || Array.isArray(value)) throw new Error("expected a JSON object");
+    if (!value || typeof value !== "object" || Array.isArray(value))
+      throw new Error("expected a JSON object");
     return value as Record<string, unknown>;
   } catch (error) {
     throw new LoupeError("config", `Cannot read config file ${file}: ${describeError(error)}`);
@@ -89,18 +90,23 @@ function fromFlags(flags: ConfigFlags): Record<string, unknown> {
   if (flags.apiKey) model.apiKey = flags.apiKey;
   if (flags.temperature !== undefined) model.temperature = numberFlag("--temperature", flags.temperature);
   if (flags.topP !== undefined) model.topP = numberFlag("--top-p", flags.topP);
-  if (flags.maxOutputTokens !== undefined) model.maxTokens = numberFlag("--max-output-tokens", flags.maxOutputTokens);
+  if (flags.maxOutputTokens !== undefined)
+    model.maxTokens = numberFlag("--max-output-tokens", flags.maxOutputTokens);
   if (flags.extraBody !== undefined) model.extraBody = jsonFlag("--extra-body", flags.extraBody);
   if (flags.stream === false) model.stream = false;
   const budgets: Record<string, unknown> = {};
   if (flags.maxSteps !== undefined) budgets.maxSteps = numberFlag("--max-steps", flags.maxSteps);
-  if (flags.maxToolCalls !== undefined) budgets.maxToolCalls = numberFlag("--max-tool-calls", flags.maxToolCalls);
+  if (flags.maxToolCalls !== undefined)
+    budgets.maxToolCalls = numberFlag("--max-tool-calls", flags.maxToolCalls);
   if (flags.maxTokens !== undefined) budgets.maxTokens = numberFlag("--max-tokens", flags.maxTokens);
   if (flags.timeLimit !== undefined) budgets.maxWallMs = numberFlag("--time-limit", flags.timeLimit) * 1000;
   const config: Record<string, unknown> = { model, budgets };
   if (flags.dialect) {
     if (!(dialectNames as readonly string[]).includes(flags.dialect)) {
-      throw new LoupeError("config", `--dialect: unknown dialect "${flags.dialect}". Choose one of: ${dialectNames.join(", ")}.`);
+      throw new LoupeError(
+        "config",
+        `--dialect: unknown dialect "${flags.dialect}". Choose one of: ${dialectNames.join(", ")}.`,
+      );
     }
     config.dialect = flags.dialect;
   }
@@ -128,12 +134,14 @@ function jsonFlag(name: string, value: string): unknown {
   }
 }
 
-function deepMerge(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
+function deepMerge(
+  base: Record<string, unknown>,
+  override: Record<string, unknown>,
+): Record<string, unknown> {
   const result: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(override)) {
     const existing = result[key];
-    result[key] =
-      isPlainObject(existing) && isPlainObject(value) ? deepMerge(existing, value) : value;
+    result[key] = isPlainObject(existing) && isPlainObject(value) ? deepMerge(existing, value) : value;
   }
   return result;
 }

@@ -8,7 +8,9 @@ import { toolsCommand } from "./tools-command.js";
 
 export function createProgram(): Command {
   return new Command("loupe")
-    .description("Vision-language models that think with images: crop, zoom, enhance, run code, search, answer.")
+    .description(
+      "Vision-language models that think with images: crop, zoom, enhance, run code, search, answer.",
+    )
     .version("0.1.0")
     .addCommand(askCommand())
     .addCommand(replayCommand())

@@ -25,10 +25,15 @@ export function toolsCommand(): Command {
       }
       for (const tool of described) {
         process.stdout.write(`${pc.bold(tool.name)}  ${tool.description}\n`);
-        const properties = (tool.parameters as { properties?: Record<string, { description?: string; type?: unknown }> })
-          .properties;
+        const properties = (
+          tool.parameters as { properties?: Record<string, { description?: string; type?: unknown }> }
+        ).properties;
         for (const [name, schema] of Object.entries(properties ?? {})) {
-          process.stdout.write(pc.dim(`    ${name}${schema.type ? `: ${String(schema.type)}` : ""}  ${schema.description ?? ""}\n`));
+          process.stdout.write(
+            pc.dim(
+              `    ${name}${schema.type ? `: ${String(schema.type)}` : ""}  ${schema.description ?? ""}\n`,
+            ),
+          );
         }
       }
     });

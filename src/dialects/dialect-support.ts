@@ -1,0 +1,126 @@
+import { z } from "zod";
+import type { ImageRef } from "../core/images.js";
+import { type Message, textPart } from "../core/messages.js";
+import type { AnyTool } from "../core/tool.js";
+import type { ToolOutputData } from "../core/tool-output.js";
+import type { ActionError, DialectContext, ToolCallRequest } from "./dialect.js";
+import { decodeNested } from "./tolerant-json.js";
+
+/** What reading one action produced: a call to run, or an error the model will read. */
+export type ReadAction = ToolCallRequest | ActionError;
+
+export function isActionError(action: ReadAction): action is ActionError {
+  return "message" in action;
+}
+
+export function hasTool(context: DialectContext, name: string): boolean {
+  return context.tools.some((tool) => tool.name === name);
+}
+
+/**
+ * The error for a tool the model wrote that this run does not offer. `available` names the tools
+ * in the model's own vocabulary (R1V4 says "code", Loupe says "python").
+ */
+export function unavailableTool(
+  id: string,
+  raw: string,
+  written: string,
+  available: readonly string[],
+): ActionError {
+  const names = available.length > 0 ? available.join(", ") : "none (answer directly)";
+  return {
+    id,
+    raw,
+    name: written,
+    message: `Error: the tool "${written}" is not available. Available tools: ${names}.`,
+  };
+}
+
+/** The first user turn for every dialect: the input images first, then the question. */
+export function imagesThenQuestion(question: string, images: readonly ImageRef[]): Message {
+  return {
+    role: "user",
+    content: [...images.map((image) => ({ type: "image" as const, imageId: image.id })), textPart(question)],
+  };
+}
+
+/** "image_1 (4240x2700), image_2 (800x600)" for system prompts. */
+export function describeInputImages(context: DialectContext): string {
+  const inputs = context.images.list().filter((image) => image.provenance.kind === "input");
+  if (inputs.length === 0) return "There are no input images.";
+  const names = inputs.map((image) => `${image.label} (${image.width}x${image.height} pixels)`).join(", ");
+  return `The input images, in order: ${names}.`;
+}
+
+/** The JSON schema of a tool's arguments, for native specs and prompts; never throws. */
+export function toolJsonSchema(tool: AnyTool): Record<string, unknown> {
+  try {
+    const schema = z.toJSONSchema(tool.parameters, { io: "input", unrepresentable: "any" }) as Record<
+      string,
+      unknown
+    >;
+    const { $schema: _ignored, ...rest } = schema;
+    return rest;
+  } catch {
+    return { type: "object" };
+  }
+}
+
+type CodeData = Extract<ToolOutputData, { kind: "code" }>;
+
+/** Printed output, last value and error of a code run, as one text (stderr kept apart by callers). */
+export function codeOutputText(data: CodeData): string {
+  const pieces: string[] = [];
+  if (data.restarted) pieces.push("[The Python session was restarted; earlier variables are gone.]");
+  if (data.stdout.trim()) pieces.push(data.stdout.replace(/\n+$/, ""));
+  if (data.result !== undefined) pieces.push(data.result);
+  if (data.error?.trim()) pieces.push(data.error.replace(/\n+$/, ""));
+  return pieces.join("\n");
+}
+
+/** Coerces what a model wrote for a list of strings: one string, a list, numbers. */
+export function asStringList(value: unknown): string[] | undefined {
+  if (typeof value === "string") return value.trim() ? [value.trim()] : undefined;
+  if (typeof value === "number") return [String(value)];
+  if (!Array.isArray(value)) return undefined;
+  const strings = value
+    .filter((item) => typeof item === "string" || typeof item === "number")
+    .map((item) => String(item).trim())
+    .filter((item) => item !== "");
+  return strings.length > 0 ? strings : undefined;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The `{name, arguments}` object most tag dialects put inside their call tag. */
+export interface WrittenCall {
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+/**
+ * Accepts `{"name", "arguments"}`, `{"name", "parameters"}`, `{"function": {...}}` and arguments
+ * given as a JSON string; returns an explanation when the object has no usable name.
+ */
+export function readWrittenCall(value: unknown): WrittenCall | string {
+  const object = isRecord(value) && isRecord(value.function) ? value.function : value;
+  if (!isRecord(object)) return "the call must be a JSON object with a name and arguments";
+  const name = object.name ?? object.tool ?? object.tool_name;
+  if (typeof name !== "string" || name.trim() === "") return 'the call has no "name"';
+  const rawArguments = object.arguments ?? object.parameters ?? object.args ?? {};
+  const decoded =
+    typeof rawArguments === "string"
+      ? rawArguments.trim() === ""
+        ? {}
+        : decodeNested(rawArguments)
+      : rawArguments;
+  if (!isRecord(decoded)) return `the arguments of ${name} must be a JSON object`;
+  return { name: name.trim(), arguments: decoded };
+}
+
+/** Shortens very long raw text kept in errors, so a runaway output does not bloat observations. */
+export function clip(text: string, limit = 2000): string {
+  return text.length <= limit ? text : `${text.slice(0, limit)}… [${text.length - limit} more characters]`;
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import type { ContentPart } from "../core/messages.js";
+import { MMSearchR1Dialect } from "./mmsearch-r1.js";
+import { addProducedImage, modelOutput, testContext } from "./test-tools.js";
+
+const tools = ["image_search", "text_search"];
+
+function parse(content: string, enabled = tools) {
+  return new MMSearchR1Dialect().parse(modelOutput(content), testContext(enabled));
+}
+
+describe("mmsearch-r1 dialect", () => {
+  it("reads an image search on the input image and a text search", () => {
+    expect(parse("<think>Who built this?</think>\n<search><img></search>").calls[0]).toMatchObject({
+      name: "image_search",
+      arguments: { images: ["image_1"] },
+    });
+    expect(
+      parse("<think>x</think><text_search>  Gustave Eiffel\n birth year </text_search>").calls[0],
+    ).toMatchObject({
+      name: "text_search",
+      arguments: { queries: ["Gustave Eiffel birth year"] },
+    });
+  });
+
+  it("reads an unclosed search and two searches in one turn", () => {
+    expect(parse("<text_search>tower height").calls[0]?.arguments).toEqual({ queries: ["tower height"] });
+    expect(
+      parse("<search><img></search><text_search>a</text_search>").calls.map((call) => call.name),
+    ).toEqual(["image_search", "text_search"]);
+  });
+
+  it("answers, and reports disabled or empty searches", () => {
+    expect(parse("<think>sure</think><answer>1889</answer>").answer).toBe("1889");
+    const turn = parse("<search><img></search><text_search> </text_search>", ["text_search"]);
+    expect(turn.errors.map((error) => error.message)).toEqual([
+      "Error: the search tool is not available. Available tools: <text_search>.",
+      expect.stringMatching(/text search is empty/),
+    ]);
+  });
+
+  it("shows image results with thumbnails and text results as numbered entries", () => {
+    const context = testContext(tools);
+    const thumbnail = addProducedImage(context.images, 1);
+    const [message] = new MMSearchR1Dialect().observations(
+      [
+        {
+          id: "call_1",
+          name: "image_search",
+          result: {
+            text: "",
+            images: [thumbnail],
+            data: {
+              kind: "image-search",
+              results: [[{ title: "Tower", link: "https://t.example", source: "s", imageId: thumbnail.id }]],
+            },
+          },
+        },
+        {
+          id: "call_2",
+          name: "text_search",
+          result: {
+            text: "",
+            images: [],
+            data: {
+              kind: "text-search",
+              queries: ["q"],
+              results: [[{ title: "Eiffel", url: "https://e.example", snippet: "born 1832" }]],
+            },
+          },
+        },
+      ],
+      context,
+    );
+    const parts: ContentPart[] = message?.role === "user" ? message.content : [];
+    expect(parts[1]).toEqual({ type: "image", imageId: thumbnail.id });
+    const text = parts.map((part) => (part.type === "text" ? part.text : "<image>")).join("");
+    expect(text).toMatch(/^\[Image Search Results\].*\n1. <image> Tower \(https:\/\/t.example\)/);
+    expect(text).toMatch(/\[Text Search Results\].*\n1. Eiffel\n {3}born 1832\n {3}https:\/\/e.example$/);
+  });
+
+  it("mentions only the enabled searches", () => {
+    const prompt = new MMSearchR1Dialect().systemPrompt(testContext(["text_search"]));
+    expect(prompt).toMatch(/<text_search>/);
+    expect(prompt).not.toMatch(/<search>/);
+  });
+});

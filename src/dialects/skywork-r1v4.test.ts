@@ -1,0 +1,161 @@
+import { describe, expect, it } from "vitest";
+import { SkyworkR1V4Dialect } from "./skywork-r1v4.js";
+import { addProducedImage, modelOutput, testContext } from "./test-tools.js";
+
+const allTools = ["python", "image_search", "text_search", "web_visit"];
+
+function parse(content: string, tools = allTools) {
+  return new SkyworkR1V4Dialect().parse(modelOutput(content), testContext(tools));
+}
+
+describe("skywork-r1v4 dialect", () => {
+  it("reads a tool call after its reasoning and maps R1V4 names onto Loupe tools", () => {
+    const turn = parse(
+      '<think>Who is this? Search the image.</think>\n<tool_call>{"name": "image_search", "arguments": {"image_paths": ["image_1"]}}</tool_call>',
+    );
+    expect(turn.reasoning).toBe("Who is this? Search the image.");
+    expect(turn.calls).toEqual([
+      {
+        id: "call_1",
+        name: "image_search",
+        arguments: { images: ["image_1"] },
+        raw: expect.stringMatching(/^<tool_call>/),
+      },
+    ]);
+    const code = parse(
+      '<think>crop</think><tool_call>{"name": "code", "arguments": {"code": "show(image_1)",}}</tool_call>',
+    );
+    expect(code.calls[0]).toMatchObject({ name: "python", arguments: { code: "show(image_1)" } });
+    const nested = parse(
+      '<tool_call>{"name": "text_search", "arguments": "{\\"queries\\": [\\"q\\"]}"}</tool_call>',
+    );
+    expect(nested.calls[0]).toMatchObject({ name: "text_search", arguments: { queries: ["q"] } });
+  });
+
+  it("resolves sub-image names and reports images that do not exist", () => {
+    const context = testContext(allTools);
+    addProducedImage(context.images, 1);
+    const dialect = new SkyworkR1V4Dialect();
+    const turn = dialect.parse(
+      modelOutput(
+        '<tool_call>{"name": "image_search", "arguments": {"image_paths": ["<sub-image 3>", "/tmp/image_2.png"]}}</tool_call>',
+      ),
+      context,
+    );
+    expect(turn.calls[0]?.arguments).toEqual({ images: ["image_3", "image_2"] });
+    const missing = dialect.parse(
+      modelOutput(
+        '<tool_call>{"name": "image_search", "arguments": {"image_paths": ["sub-image 9"]}}</tool_call>',
+      ),
+      context,
+    );
+    expect(missing.errors[0]?.message).toMatch(/No image named "sub-image 9".*image_1, image_2, image_3/);
+  });
+
+  it("accepts <code> and the older bare tags, and an unclosed last tag", () => {
+    expect(parse("<think>x</think><code>\n```python\nprint(2)\n```\n</code>").calls[0]).toMatchObject({
+      name: "python",
+      arguments: { code: "print(2)" },
+    });
+    expect(parse("<text_search>Eiffel tower height</text_search>").calls[0]?.arguments).toEqual({
+      queries: ["Eiffel tower height"],
+    });
+    expect(
+      parse("<web_content>https://a.example https://b.example</web_content>").calls[0]?.arguments,
+    ).toEqual({
+      urls: ["https://a.example", "https://b.example"],
+    });
+    expect(parse("<image_search>image_2</image_search>").calls[0]?.arguments).toEqual({
+      images: ["image_2"],
+    });
+    const unclosed = parse(
+      '<think>go</think><tool_call>{"name": "text_search", "arguments": {"queries": ["a", "b"]}}',
+    );
+    expect(unclosed.calls[0]?.arguments).toEqual({ queries: ["a", "b"] });
+  });
+
+  it("reads two actions in one turn and ignores an answer written after them", () => {
+    const turn = parse(
+      '<tool_call>{"name": "text_search", "arguments": {"query": "x"}}</tool_call><tool_call>{"name": "web_visit", "arguments": {"url": "https://e.example"}}</tool_call><answer>guess</answer>',
+    );
+    expect(turn.calls.map((call) => [call.id, call.name])).toEqual([
+      ["call_1", "text_search"],
+      ["call_2", "web_visit"],
+    ]);
+    expect(turn.answer).toBeUndefined();
+  });
+
+  it("answers when the answer comes first, with or without a think block", () => {
+    expect(parse("<think>known</think><answer>Paris</answer>")).toMatchObject({ answer: "Paris", calls: [] });
+    expect(parse("<answer> 1889 </answer>").answer).toBe("1889");
+  });
+
+  it("turns unknown, disabled and unreadable calls into errors naming the available tools", () => {
+    const turn = parse(
+      '<tool_call>{"name": "crop", "arguments": {}}</tool_call><tool_call>not json</tool_call><tool_call>{"name": "web_visit", "arguments": {"urls": ["u"]}}</tool_call>',
+      ["python", "text_search"],
+    );
+    expect(turn.calls).toEqual([]);
+    expect(turn.errors.map((error) => error.message)).toEqual([
+      'Error: the tool "crop" is not available. Available tools: text_search, code.',
+      expect.stringMatching(/unreadable <tool_call>/),
+      'Error: the tool "web_visit" is not available. Available tools: text_search, code.',
+    ]);
+  });
+
+  it("renders observations as JSON with produced images as sub-images", () => {
+    const context = testContext(allTools);
+    const image = addProducedImage(context.images, 1, 300, 200);
+    const [message] = new SkyworkR1V4Dialect().observations(
+      [
+        {
+          id: "call_1",
+          name: "python",
+          result: {
+            text: "ignored",
+            images: [image],
+            data: { kind: "code", stdout: "done\n", stderr: "", result: "42" },
+          },
+        },
+        {
+          id: "call_2",
+          name: "text_search",
+          result: {
+            text: "ignored",
+            images: [],
+            data: {
+              kind: "text-search",
+              queries: ["q"],
+              results: [[{ title: "T", url: "https://t.example", snippet: "S" }]],
+            },
+          },
+        },
+      ],
+      context,
+    );
+    expect(message).toEqual({
+      role: "user",
+      content: [
+        {
+          type: "text",
+          text: '<observation>\n{"result":"done\\n42","type":"code"}\n<sub-image 3> (image_3, 300x200):',
+        },
+        { type: "image", imageId: image.id },
+        {
+          type: "text",
+          text: '\n</observation>\n<observation>\n[{"title":"T","url":"https://t.example","snippet":"S"}]\n</observation>',
+        },
+      ],
+    });
+  });
+
+  it("mentions only enabled tools in its system prompt and stops at closing tags", () => {
+    const dialect = new SkyworkR1V4Dialect();
+    const prompt = dialect.systemPrompt(testContext(["text_search"]));
+    expect(prompt).toMatch(/- text_search, arguments/);
+    expect(prompt).not.toMatch(/image_search|web_visit|- code/);
+    expect(prompt).toMatch(/<answer>/);
+    expect(dialect.requestOptions().stop).toContain("</tool_call>");
+    expect(JSON.stringify(dialect.finalAnswerRequest("the time budget is used up"))).toMatch(/<answer>/);
+  });
+});

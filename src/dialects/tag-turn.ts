@@ -1,0 +1,104 @@
+import type { Message } from "../core/messages.js";
+import type { ModelOutput } from "../core/model-output.js";
+import type { CallIds } from "./call-ids.js";
+import type { ActionError, DialectContext, ParsedTurn, ToolCallRequest } from "./dialect.js";
+import { isActionError, type ReadAction } from "./dialect-support.js";
+import { scanTags, type TagMatch } from "./tag-scanner.js";
+import { splitReasoning } from "./think.js";
+
+/** Reads one action tag into calls and errors (a tag may hold several calls, or none). */
+export type TagReader = (match: TagMatch, context: DialectContext, ids: CallIds) => ReadAction[];
+
+/** A tag dialect's grammar: reasoning tags, action tags with their readers, the answer tag. */
+export interface TagGrammar {
+  reasoningTags: readonly string[];
+  actions: Readonly<Record<string, TagReader>>;
+  answerTag: string;
+  /**
+   * The tag that holds `{"name", "arguments"}` calls. Native tool calls the server extracted from
+   * the text anyway (a tool parser left on) are written back in it, so they are read like text.
+   */
+  callTag?: string;
+}
+
+/**
+ * Parses a tag-dialect turn. Actions count in reading order; an answer counts only when it comes
+ * before every action: an answer written after a call was written before the call's result was
+ * seen, so the calls run and the model answers again with the results in view.
+ */
+export function parseTagTurn(
+  output: ModelOutput,
+  context: DialectContext,
+  grammar: TagGrammar,
+  ids: CallIds,
+): ParsedTurn {
+  const actionTags = Object.keys(grammar.actions);
+  const content = withNativeCalls(output, grammar.callTag);
+  const { reasoning, text } = splitReasoning(content, output.reasoning, grammar.reasoningTags, [
+    ...actionTags,
+    grammar.answerTag,
+  ]);
+  const calls: ToolCallRequest[] = [];
+  const errors: ActionError[] = [];
+  for (const match of scanTags(text, [grammar.answerTag, ...actionTags])) {
+    if (match.name === grammar.answerTag) {
+      if (calls.length === 0 && errors.length === 0)
+        return { reasoning, calls, errors, answer: match.body.trim() };
+      continue;
+    }
+    const reader = grammar.actions[match.name];
+    if (!reader) continue;
+    for (const action of safeRead(reader, match, context, ids)) {
+      if (isActionError(action)) errors.push(action);
+      else calls.push(action);
+    }
+  }
+  return { reasoning, calls, errors };
+}
+
+/** A reader bug must not crash the loop: it becomes an error the model (and the log) can see. */
+function safeRead(reader: TagReader, match: TagMatch, context: DialectContext, ids: CallIds): ReadAction[] {
+  try {
+    return reader(match, context, ids);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return [
+      {
+        id: ids.next(),
+        raw: match.raw,
+        message: `Error: could not read this <${match.name}> action: ${detail}`,
+      },
+    ];
+  }
+}
+
+/** The content with any native tool calls written back as text in the dialect's call tag. */
+export function withNativeCalls(output: ModelOutput, callTag: string | undefined): string {
+  if (!callTag || output.toolCalls.length === 0) return output.content;
+  const written = output.toolCalls.map(
+    (call) =>
+      `<${callTag}>{"name": ${JSON.stringify(call.name)}, "arguments": ${call.arguments || "{}"}}</${callTag}>`,
+  );
+  return [output.content, ...written].filter(Boolean).join("\n");
+}
+
+/** The assistant message of a tag dialect: the text as the model wrote it, in its own grammar. */
+export function tagAssistantMessage(output: ModelOutput, callTag: string | undefined): Message {
+  const content = withNativeCalls(output, callTag);
+  return output.reasoning
+    ? { role: "assistant", content, reasoning: output.reasoning }
+    : { role: "assistant", content };
+}
+
+/** The user turn asking for a final answer now, in the dialect's answer syntax. */
+export function finalAnswerTurn(reason: string, answerSyntax: string): Message {
+  return {
+    role: "user",
+    content: [
+      {
+        type: "text",
+        text: `Stop using tools now: ${reason}. Using what you have found so far, give your best final answer ${answerSyntax}. Do not call any tool.`,
+      },
+    ],
+  };
+}
