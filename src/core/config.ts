@@ -89,7 +89,7 @@ export const loupeConfigSchema = z.object({
   tools: z.array(z.string()).optional(),
   budgets: budgetsSchema.default(budgetsSchema.parse({})),
   images: imageConfigSchema.default(imageConfigSchema.parse({})),
-  search: searchConfigSchema.default(searchConfigSchema.parse({})),
+  search: searchConfigSchema.default(() => searchConfigSchema.parse({})),
   /** A file whose text replaces the dialect's default system prompt. */
   systemPromptFile: z.string().optional(),
 });

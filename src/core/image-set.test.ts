@@ -22,7 +22,17 @@ describe("ImageSet", () => {
     const images = new ImageSet();
     images.add(new Uint8Array([1]), facts, input);
     const second = images.add(new Uint8Array([2]), facts, input);
-    for (const name of ["image_2", "image 2", "2", "<image_2>", "<sub-image 2>", "sub-image 2", "image_2.png", "/tmp/x/image_2.jpg", 2]) {
+    for (const name of [
+      "image_2",
+      "image 2",
+      "2",
+      "<image_2>",
+      "<sub-image 2>",
+      "sub-image 2",
+      "image_2.png",
+      "/tmp/x/image_2.jpg",
+      2,
+    ]) {
       expect(images.resolve(name)).toBe(second);
     }
     expect(images.resolve(second.id.slice(0, 10))).toBe(second);

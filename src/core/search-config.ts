@@ -1,4 +1,6 @@
+import { join } from "node:path";
 import { z } from "zod";
+import { defaultIndexPath, loupeHome } from "./paths.js";
 
 /**
  * Configuration of search backends, the search cache, the public image host that reverse image
@@ -26,7 +28,10 @@ const providerDefaults = searchProviderSettingsSchema.parse({});
 
 export const searchCacheSchema = z.object({
   enabled: z.boolean().default(true),
-  path: z.string().min(1).default(".loupe/search-cache.sqlite"),
+  path: z
+    .string()
+    .min(1)
+    .default(() => join(loupeHome(), "search-cache.sqlite")),
   /** Results change over time; a week keeps reruns reproducible without serving stale news forever. */
   ttlSeconds: z
     .number()
@@ -40,7 +45,10 @@ export const imageHostSchema = z.object({
   /** Base URL under which published images are reachable from the internet. */
   publicBaseUrl: z.string().url().optional(),
   /** loupe-server: the folder the server serves at `${publicBaseUrl}/images/`. */
-  directory: z.string().min(1).default(".loupe/public-images"),
+  directory: z
+    .string()
+    .min(1)
+    .default(() => join(loupeHome(), "public-images")),
   s3: z
     .object({
       endpoint: z.string().url(),
@@ -85,12 +93,17 @@ export const searchConfigSchema = z.object({
       ) as Record<SearchProviderName, z.ZodDefault<typeof searchProviderSettingsSchema>>,
     )
     .default(Object.fromEntries(searchProviderNames.map((name) => [name, providerDefaults])) as never),
-  cache: searchCacheSchema.default(searchCacheSchema.parse({})),
-  imageHost: imageHostSchema.default(imageHostSchema.parse({})),
+  cache: searchCacheSchema.default(() => searchCacheSchema.parse({})),
+  imageHost: imageHostSchema.default(() => imageHostSchema.parse({})),
   webVisit: webVisitSchema.default(webVisitSchema.parse({})),
-  localIndex: z.object({ path: z.string().min(1).default(".loupe/index.sqlite") }).default({
-    path: ".loupe/index.sqlite",
-  }),
+  localIndex: z
+    .object({
+      path: z
+        .string()
+        .min(1)
+        .default(() => defaultIndexPath()),
+    })
+    .default(() => ({ path: defaultIndexPath() })),
 });
 export type SearchConfig = z.infer<typeof searchConfigSchema>;
 export type SearchConfigInput = z.input<typeof searchConfigSchema>;

@@ -1,9 +1,8 @@
 import { readFile } from "node:fs/promises";
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { Command } from "commander";
 import pc from "picocolors";
 import { LoupeError } from "../../core/errors.js";
+import { defaultIndexPath } from "../../core/paths.js";
 import { type LocalIndex, openLocalIndex } from "../../search/local-index/index.js";
 
 /** Where command output goes; tests pass collectors, the CLI the process streams. */
@@ -23,12 +22,12 @@ interface IndexFlags {
 }
 
 /** --index, then LOUPE_INDEX, then ~/.loupe/index.sqlite. */
-export function defaultIndexPath(flags: IndexFlags): string {
-  return flags.index ?? process.env.LOUPE_INDEX ?? join(homedir(), ".loupe", "index.sqlite");
+function indexPath(flags: IndexFlags): string {
+  return flags.index ?? defaultIndexPath();
 }
 
 async function withIndex<T>(flags: IndexFlags, work: (index: LocalIndex) => Promise<T>): Promise<T> {
-  const index = openLocalIndex(defaultIndexPath(flags));
+  const index = openLocalIndex(indexPath(flags));
   try {
     return await work(index);
   } finally {

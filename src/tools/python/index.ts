@@ -1,14 +1,13 @@
 import { z } from "zod";
 import { describeError, isLoupeError } from "../../core/errors.js";
+import { reindentPython } from "../../core/python-reindent.js";
 import type { AnyTool, ToolResult } from "../../core/tool.js";
 import type { ToolOutputData } from "../../core/tool-output.js";
 import type { SandboxLimits } from "../../sandbox/sandbox-limits.js";
 import { SandboxPool } from "../../sandbox/sandbox-pool.js";
 import { PythonKernel } from "./python-kernel.js";
-import { reindentPython } from "./reindent.js";
 import { renderCodeResult } from "./render-code-result.js";
 
-export { reindentPython } from "./reindent.js";
 export { renderCodeResult } from "./render-code-result.js";
 
 export interface PythonToolOptions {

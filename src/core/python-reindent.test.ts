@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { reindentPython } from "./reindent.js";
+import { reindentPython } from "./python-reindent.js";
 
 describe("reindentPython", () => {
   it("indents after a colon and steps back for else/except/elif/finally", () => {

@@ -1,0 +1,177 @@
+import { statSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { LoupeError } from "../../core/errors.js";
+import type { ImageSearchHit, TextSearchHit } from "../../core/tool-output.js";
+import type { QueryImage, ReadPage, SearchBackend, SearchOptions } from "../backend.js";
+import { DocumentStore } from "./document-store.js";
+import { EmbeddingsClient, type EmbeddingsOptions } from "./embeddings-client.js";
+import { describeImage, type ImageDescriptors } from "./image-descriptors.js";
+import { imageHit, matchImage } from "./image-search.js";
+import { type IngestProgress, type IngestReport, imageDataUrl, ingestPaths } from "./ingest.js";
+import { blendedSearch, VectorCache } from "./text-search.js";
+
+export type { IngestProgress, IngestReport } from "./ingest.js";
+
+export interface IndexStats {
+  path: string;
+  documents: number;
+  images: number;
+  imageReferences: number;
+  embeddings: number;
+  bytes: number;
+}
+
+export interface LocalIndexOptions {
+  embeddings?: EmbeddingsOptions;
+}
+
+/** Below this cosine similarity an image found by embedding is not shown as "similar". */
+const SIMILAR_IMAGE_COSINE = 0.8;
+
+/**
+ * The offline search backend: an on-disk SQLite index of the user's own pages and images.
+ * Text search is FTS5 BM25; reverse image search compares perceptual descriptors; both blend in
+ * embedding similarity when an embeddings endpoint is configured.
+ */
+export class LocalIndex implements SearchBackend {
+  readonly name = "local";
+  private readonly store: DocumentStore;
+  private readonly embeddings?: EmbeddingsClient;
+  private readonly vectors = new VectorCache();
+
+  constructor(
+    readonly path: string,
+    options: LocalIndexOptions = {},
+  ) {
+    this.store = new DocumentStore(path);
+    if (options.embeddings) this.embeddings = new EmbeddingsClient(options.embeddings);
+  }
+
+  async add(paths: string[], onProgress?: (progress: IngestProgress) => void): Promise<IngestReport> {
+    try {
+      return await ingestPaths(this.store, paths, this.embeddings, onProgress);
+    } finally {
+      this.vectors.invalidate();
+    }
+  }
+
+  /**
+   * Stores images already described, without files behind them (the benchmark generates 100k
+   * pictures this way). Each path must be unique; its file URL becomes the image URL.
+   */
+  addImageDescriptors(images: { path: string; title: string; descriptors: ImageDescriptors }[]): void {
+    this.store.transaction(() => {
+      for (const image of images) {
+        this.store.removePath(image.path);
+        this.store.insertImage({ ...image, url: pathToFileURL(image.path).href, mtimeMs: 0, size: 0 });
+      }
+    });
+  }
+
+  async searchText(query: string, options: SearchOptions): Promise<TextSearchHit[]> {
+    const rows = await blendedSearch(
+      this.store,
+      this.vectors,
+      this.embeddings,
+      query,
+      "page",
+      options.limit,
+      options.signal,
+    );
+    return rows.map((row) => ({ title: row.title, url: row.url, snippet: row.snippet }));
+  }
+
+  async searchImagesByText(query: string, options: SearchOptions): Promise<ImageSearchHit[]> {
+    const rows = await blendedSearch(
+      this.store,
+      this.vectors,
+      this.embeddings,
+      query,
+      "image",
+      options.limit,
+      options.signal,
+    );
+    return rows.flatMap((row) => imageHit(this.store, row.id) ?? []);
+  }
+
+  async searchByImage(image: QueryImage, options: SearchOptions): Promise<ImageSearchHit[]> {
+    let query: ImageDescriptors;
+    try {
+      query = await describeImage(image.bytes);
+    } catch (error) {
+      throw new LoupeError(
+        "image-invalid",
+        `cannot search by image ${image.id}: it is not an image sharp can read`,
+        {
+          cause: error,
+        },
+      );
+    }
+    const ids = matchImage(this.store, query, options.limit).map((match) => match.id);
+    if (this.embeddings && ids.length < options.limit)
+      ids.push(...(await this.similarByEmbedding(image, ids, options)));
+    return ids.slice(0, options.limit).flatMap((id) => imageHit(this.store, id) ?? []);
+  }
+
+  /** Semantically similar pictures (same subject, other photo) after the near-duplicates. */
+  private async similarByEmbedding(
+    image: QueryImage,
+    exclude: number[],
+    options: SearchOptions,
+  ): Promise<number[]> {
+    const [vector] = await this.embeddings!.embed([await imageDataUrl(image.bytes)], options.signal);
+    return this.vectors
+      .nearest(this.store, vector!, "image", options.limit + exclude.length)
+      .filter((item) => item.cosine >= SIMILAR_IMAGE_COSINE && !exclude.includes(item.id))
+      .map((item) => item.id);
+  }
+
+  /** A stored page by its URL (declared or file://) or its file path; undefined when not indexed. */
+  async readPage(url: string): Promise<ReadPage | undefined> {
+    const keys = [url];
+    if (isAbsolute(url)) keys.push(pathToFileURL(url).href);
+    else if (!/^[a-z][a-z0-9+.-]*:/i.test(url)) keys.push(resolve(url), pathToFileURL(resolve(url)).href);
+    for (const key of keys) {
+      const row = this.store.pageByUrlOrPath(key);
+      if (!row) continue;
+      return {
+        url: row.url,
+        title: row.title,
+        markdown: row.markdown,
+        links: JSON.parse(row.links) as ReadPage["links"],
+        images: JSON.parse(row.images) as ReadPage["images"],
+        contentType: row.content_type,
+      };
+    }
+    return undefined;
+  }
+
+  stats(): IndexStats {
+    const count = (sql: string) => Number(this.store.database.prepare(sql).pluck().get());
+    let bytes = 0;
+    for (const suffix of ["", "-wal"]) {
+      try {
+        bytes += statSync(this.path + suffix).size;
+      } catch {
+        // an in-memory index or no write-ahead log yet
+      }
+    }
+    return {
+      path: this.path,
+      documents: count("SELECT count(*) FROM documents WHERE kind = 'page'"),
+      images: count("SELECT count(*) FROM documents WHERE kind = 'image'"),
+      imageReferences: count("SELECT count(*) FROM image_references"),
+      embeddings: count("SELECT count(*) FROM embeddings"),
+      bytes,
+    };
+  }
+
+  close(): void {
+    this.store.close();
+  }
+}
+
+export function openLocalIndex(path: string, options: LocalIndexOptions = {}): LocalIndex {
+  return new LocalIndex(path, options);
+}
