@@ -8,7 +8,8 @@ packages=(bubblewrap python3 python3-pil python3-numpy python3-matplotlib python
 
 have_all() {
   command -v bwrap >/dev/null 2>&1 &&
-    /usr/bin/python3 -c "import PIL, numpy, matplotlib, cv2, scipy" >/dev/null 2>&1
+    /usr/bin/python3 -c "import PIL, numpy, matplotlib, cv2, scipy" >/dev/null 2>&1 &&
+    [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]
 }
 
 if have_all; then exit 0; fi

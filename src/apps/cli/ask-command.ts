@@ -41,7 +41,13 @@ export function addRunOptions(command: Command): Command {
     .option("--top-p <p>", "nucleus sampling")
     .option("--max-output-tokens <n>", "max_tokens per model turn")
     .option("--extra-body <json>", "extra request fields, e.g. '{\"top_k\": 20}'")
-    .addOption(new Option("--no-stream", "ask for whole responses instead of streaming"));
+    .addOption(new Option("--no-stream", "ask for whole responses instead of streaming"))
+    .addOption(
+      new Option(
+        "--response <kind>",
+        "turn: one model turn per request; transcript: a hosted agent (Skywork's R1V4 API) returns the whole run",
+      ).choices(["turn", "transcript"]),
+    );
 }
 
 export function askCommand(): Command {

@@ -18,6 +18,8 @@ export function createEventRenderer(options: RendererOptions): (event: RunEvent)
   const { write } = options;
   const maxResultChars = options.maxResultChars ?? 600;
   let streaming: "reasoning" | "text" | undefined;
+  /** The model's visible text in the current step, to avoid printing an identical answer twice. */
+  let stepText = "";
 
   const endStream = (): void => {
     if (streaming) write("\n");
@@ -36,6 +38,7 @@ export function createEventRenderer(options: RendererOptions): (event: RunEvent)
       }
       case "step-start":
         endStream();
+        stepText = "";
         write(pc.cyan(`\n── step ${event.step}\n`));
         break;
       case "reasoning-delta":
@@ -50,6 +53,7 @@ export function createEventRenderer(options: RendererOptions): (event: RunEvent)
           endStream();
           streaming = "text";
         }
+        stepText += event.text;
         write(event.text);
         break;
       case "tool-call-start":
@@ -71,7 +75,7 @@ export function createEventRenderer(options: RendererOptions): (event: RunEvent)
       }
       case "answer":
         endStream();
-        write(`\n${pc.bold(pc.green("answer:"))} ${event.answer}\n`);
+        if (stepText.trim() !== event.answer.trim()) write(`\n${pc.bold(pc.green("answer:"))} ${event.answer}\n`);
         break;
       case "error":
         endStream();

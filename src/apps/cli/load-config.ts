@@ -23,6 +23,7 @@ export interface ConfigFlags {
   maxOutputTokens?: string;
   extraBody?: string;
   stream?: boolean;
+  response?: string;
   systemPromptFile?: string;
 }
 
@@ -94,6 +95,7 @@ function fromFlags(flags: ConfigFlags): Record<string, unknown> {
     model.maxTokens = numberFlag("--max-output-tokens", flags.maxOutputTokens);
   if (flags.extraBody !== undefined) model.extraBody = jsonFlag("--extra-body", flags.extraBody);
   if (flags.stream === false) model.stream = false;
+  if (flags.response !== undefined) model.response = flags.response;
   const budgets: Record<string, unknown> = {};
   if (flags.maxSteps !== undefined) budgets.maxSteps = numberFlag("--max-steps", flags.maxSteps);
   if (flags.maxToolCalls !== undefined)

@@ -19,6 +19,12 @@ export function createProgram(): Command {
     .addCommand(toolsCommand());
 }
 
+// `loupe replay run | head` closes stdout early; that is the reader's choice, not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
+
 try {
   await createProgram().parseAsync(process.argv);
 } catch (error) {

@@ -1,0 +1,22 @@
+/**
+ * Runs every benchmark in turn, each in its own process so one's caches and JIT state do not
+ * colour another's figures. `npm run bench` (pass names to run some: `npm run bench -- crop`).
+ */
+import { spawnSync } from "node:child_process";
+
+const benches = [
+  { name: "agent-overhead", file: "bench/agent-overhead.ts", args: [] as string[] },
+  { name: "crop-encode", file: "bench/crop-encode.ts", args: [] },
+  { name: "python-sandbox", file: "bench/python-sandbox.ts", args: [] },
+  { name: "search-index", file: "bench/search-index.ts", args: ["--docs", "20000"] },
+];
+
+const wanted = process.argv.slice(2);
+let failed = 0;
+for (const bench of benches) {
+  if (wanted.length > 0 && !wanted.some((name) => bench.name.includes(name))) continue;
+  console.log(`\n=== ${bench.name} (${bench.file})`);
+  const result = spawnSync(process.execPath, ["--import", "tsx", bench.file, ...bench.args], { stdio: "inherit" });
+  if (result.status !== 0) failed += 1;
+}
+process.exit(failed > 0 ? 1 : 0);
