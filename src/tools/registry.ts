@@ -4,7 +4,7 @@ import type { AnyTool } from "../core/tool.js";
 import { createSearchServices, type SearchServices } from "../search/search-services.js";
 import { imageTools } from "./image/index.js";
 import { pythonTool } from "./python/index.js";
-import { searchTools } from "./search/index.js";
+import { type PageSummarizer, searchTools } from "./search/index.js";
 
 /** The tools of a run, and what must be released when the run (or the process) is done with them. */
 export interface Toolbox {
@@ -12,11 +12,16 @@ export interface Toolbox {
   close(): Promise<void>;
 }
 
+export interface ToolboxOptions {
+  /** Writes web_visit's page summaries when search.webVisit.summarize is on (needs a model). */
+  summarizer?: PageSummarizer;
+}
+
 /**
  * Every tool Loupe has, configured. Search services (cache database, local index) open lazily on
  * first use, so listing tools or running image-only questions touches no database.
  */
-export function createToolbox(config: LoupeConfig): Toolbox {
+export function createToolbox(config: LoupeConfig, options: ToolboxOptions = {}): Toolbox {
   let services: SearchServices | undefined;
   const lazyServices = new Proxy({} as SearchServices, {
     get(_target, property) {
@@ -26,7 +31,11 @@ export function createToolbox(config: LoupeConfig): Toolbox {
     },
   });
   return {
-    tools: [...imageTools(config.images), pythonTool(), ...searchTools(lazyServices)],
+    tools: [
+      ...imageTools(config.images),
+      pythonTool(),
+      ...searchTools(lazyServices, { summarizer: options.summarizer }),
+    ],
     close: async () => {
       await services?.close();
     },

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { Command, Option } from "commander";
+import { createPageSummarizer } from "../../agent/page-summarizer.js";
 import { runAgent } from "../../agent/run-agent.js";
 import { describeError, LoupeError } from "../../core/errors.js";
 import { ImageSet } from "../../core/image-set.js";
@@ -68,7 +69,10 @@ async function ask(question: string, flags: AskFlags): Promise<number> {
   const config = await loadConfig(flags);
   const images = await Promise.all(flags.image.map((source) => loadInputImage(source, config.images)));
   const dialect = getDialect(config.dialect);
-  const toolbox = createToolbox(config);
+  const model = new ChatClient(config.model);
+  // web_visit summaries (search.webVisit.summarize) come from the same model and server.
+  const summarizer = createPageSummarizer(model, { maxChars: config.search.webVisit.maxChars });
+  const toolbox = createToolbox(config, { summarizer });
   const tools = selectTools(toolbox, config.tools ?? dialect.defaultTools, dialect);
   const systemPrompt = config.systemPromptFile ? await readPromptFile(config.systemPromptFile) : undefined;
   const runId = randomUUID();
@@ -93,7 +97,7 @@ async function ask(question: string, flags: AskFlags): Promise<number> {
       question,
       images,
       config,
-      model: new ChatClient(config.model),
+      model,
       dialect,
       tools,
       systemPrompt,

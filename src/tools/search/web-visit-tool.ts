@@ -5,7 +5,7 @@ import type { PageVisit } from "../../core/tool-output.js";
 import type { ReadPage } from "../../search/backend.js";
 import type { SearchServices } from "../../search/search-services.js";
 import { markUntrusted } from "../../search/web/untrusted.js";
-import type { SearchToolOptions } from "./search-tool-options.js";
+import type { PageSummarizer, SearchToolOptions } from "./search-tool-options.js";
 
 const parameters = z.object({
   urls: z.array(z.string().trim().min(1)).min(1).max(5).describe("One to five page URLs to read."),
@@ -24,20 +24,21 @@ export function webVisitTool(
   services: SearchServices,
   options: SearchToolOptions = {},
 ): Tool<WebVisitArguments> {
-  const { maxChars, summarize } = services.config.webVisit;
-  const summarizer = summarize ? options.summarizer : undefined;
   return {
     name: "web_visit",
     description:
       "Read one to five web pages (HTML, text or PDF) and get their main content, title and links. Say what you are looking for in `goal`.",
     parameters,
     async execute({ urls, goal }, context: ToolContext): Promise<ToolResult> {
+      // Read here, not when the tool is built: touching the services opens their databases.
+      const { maxChars, summarize } = services.config.webVisit;
+      const summarizer = summarize ? options.summarizer : undefined;
       const visits = await Promise.all(
         urls.map(async (url) => {
           try {
             const { value: page, notes } = await services.readPage(url, { signal: context.signal });
             const visit = summarizer
-              ? await summarized(page, goal ?? context.question, context.signal)
+              ? await summarized(summarizer, page, goal ?? context.question, context.signal)
               : {
                   url: page.url,
                   title: page.title,
@@ -65,11 +66,16 @@ export function webVisitTool(
       };
     },
   };
+}
 
-  async function summarized(page: ReadPage, question: string, signal: AbortSignal): Promise<PageVisit> {
-    const summary = await summarizer!(page, question, signal);
-    return { url: page.url, title: page.title, content: markUntrusted(page.url, summary), summarized: true };
-  }
+async function summarized(
+  summarizer: PageSummarizer,
+  page: ReadPage,
+  question: string,
+  signal: AbortSignal,
+): Promise<PageVisit> {
+  const summary = await summarizer(page, question, signal);
+  return { url: page.url, title: page.title, content: markUntrusted(page.url, summary), summarized: true };
 }
 
 /** The page as the model reads it: title, content cut at maxChars with a note, then a few links. */
