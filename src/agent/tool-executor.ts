@@ -23,10 +23,39 @@ export function errorResult(text: string): ToolResult {
   return { text, images: [], isError: true };
 }
 
+/** The observation of a call the run's cancellation stopped or kept from starting. */
+export function cancelledResult(): ToolResult {
+  return errorResult("Cancelled: the run was interrupted before this call finished.");
+}
+
+/**
+ * Announces a call that was answered without running (a budget or the repeat guard refused it),
+ * so a live view shows the same calls and observations as the trajectory and its replay.
+ */
+export function reportSkippedCall(
+  call: ToolCallRequest,
+  step: number,
+  result: ToolResult,
+  emit: RunEventListener,
+): ExecutedCall {
+  emit({ type: "tool-call-start", step, callId: call.id, tool: call.name, arguments: call.arguments });
+  emit({
+    type: "tool-call-end",
+    step,
+    callId: call.id,
+    tool: call.name,
+    text: result.text,
+    images: result.images,
+    isError: result.isError === true,
+    durationMs: 0,
+  });
+  return { call, result, durationMs: 0 };
+}
+
 /**
  * Runs one parsed call: validates its arguments against the tool's schema, executes it, and turns
- * every failure into an error observation the model can read. Never throws, except when the run
- * itself is cancelled.
+ * every failure into an error observation the model can read. Never throws: a call stopped by the
+ * run's cancellation gets a cancelled observation, so the interrupted step is still recorded.
  */
 export async function executeToolCall(
   call: ToolCallRequest,
@@ -94,7 +123,7 @@ async function runTool(
   try {
     return await tool.execute(parsed.data, context);
   } catch (error) {
-    if (options.signal.aborted) throw error;
+    if (options.signal.aborted) return cancelledResult();
     const prefix = isLoupeError(error) ? "Error" : `Error: ${call.name} failed`;
     return errorResult(`${prefix}: ${describeError(error)}`);
   }

@@ -31,6 +31,11 @@ export const modelConfigSchema = z.object({
   maxRetries: z.number().int().min(0).default(4),
   /** Images as `data` URLs (works everywhere) or by their original `url` when they have one. */
   imageTransport: z.enum(["data-url", "url"]).default("data-url"),
+  /**
+   * `turn`: the server returns one model turn and Loupe runs the tools. `transcript`: the server
+   * runs the whole agent loop itself and returns it as one text (Skywork's hosted R1V4 API).
+   */
+  response: z.enum(["turn", "transcript"]).default("turn"),
 });
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 

@@ -75,6 +75,8 @@ export const webVisitSchema = z.object({
   summarize: z.boolean().default(false),
   /** Longest page text shown to the model; the rest is cut with a note. */
   maxChars: z.number().int().positive().default(20_000),
+  /** A file whose text replaces Loupe's default instructions for page summaries. */
+  summaryPromptFile: z.string().min(1).optional(),
 });
 export type WebVisitConfig = z.infer<typeof webVisitSchema>;
 

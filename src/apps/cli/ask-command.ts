@@ -71,7 +71,10 @@ async function ask(question: string, flags: AskFlags): Promise<number> {
   const dialect = getDialect(config.dialect);
   const model = new ChatClient(config.model);
   // web_visit summaries (search.webVisit.summarize) come from the same model and server.
-  const summarizer = createPageSummarizer(model, { maxChars: config.search.webVisit.maxChars });
+  const summarizer = createPageSummarizer(model, {
+    maxChars: config.search.webVisit.maxChars,
+    promptFile: config.search.webVisit.summaryPromptFile,
+  });
   const toolbox = createToolbox(config, { summarizer });
   const tools = selectTools(toolbox, config.tools ?? dialect.defaultTools, dialect);
   const systemPrompt = config.systemPromptFile ? await readPromptFile(config.systemPromptFile) : undefined;

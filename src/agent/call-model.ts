@@ -1,0 +1,37 @@
+import type { ModelOutput } from "../core/model-output.js";
+import type { StepServices } from "./run-step.js";
+
+/**
+ * One model request for a step: the whole conversation so far, the dialect's stop sequences and,
+ * unless this is the final-answer turn, its tools. Streamed text and reasoning become events;
+ * a retry is reported as a recoverable error event.
+ */
+export async function callModel(
+  services: StepServices,
+  step: number,
+  finalTurn: boolean,
+): Promise<{ output: ModelOutput; durationMs: number }> {
+  const { dialect, context, emit } = services;
+  const options = dialect.requestOptions(context);
+  const startedAt = performance.now();
+  const output = await services.model.complete({
+    messages: await services.wire.render(services.messages),
+    stop: options.stop,
+    // The final-answer turn offers no tools: the model can only answer.
+    tools: finalTurn ? undefined : options.tools,
+    parallelToolCalls: finalTurn ? undefined : options.parallelToolCalls,
+    restoreStopSequence: (options.stop?.length ?? 0) > 0,
+    signal: services.signal,
+    onTextDelta: (text) => emit({ type: "text-delta", step, text }),
+    onReasoningDelta: (text) => emit({ type: "reasoning-delta", step, text }),
+    onRetry: ({ error, attempt, delayMs }) =>
+      emit({
+        type: "error",
+        step,
+        code: error.code,
+        message: `${error.message} (retry ${attempt} in ${Math.round(delayMs)} ms)`,
+        retrying: true,
+      }),
+  });
+  return { output, durationMs: performance.now() - startedAt };
+}

@@ -1,0 +1,37 @@
+import type { LoupeConfig } from "../core/config.js";
+import type { RunEventListener } from "../core/events.js";
+import type { ImageSet } from "../core/image-set.js";
+import type { ImageFacts } from "../core/images.js";
+import type { AnyTool } from "../core/tool.js";
+import type { Trajectory } from "../core/trajectory.js";
+import type { Dialect } from "../dialects/dialect.js";
+import type { ChatModel } from "./chat-model.js";
+
+export interface AgentInputImage {
+  bytes: Uint8Array;
+  facts: ImageFacts;
+  /** Path or URL the image came from, kept in its provenance. */
+  source: string;
+}
+
+export interface RunAgentOptions {
+  question: string;
+  images: AgentInputImage[];
+  config: LoupeConfig;
+  model: ChatModel;
+  dialect: Dialect;
+  tools: AnyTool[];
+  /** Replaces the dialect's default system prompt (e.g. the text a model was trained on). */
+  systemPrompt?: string;
+  signal?: AbortSignal;
+  onEvent?: RunEventListener;
+  runId?: string;
+  /** The set the run's images go into; pass one to read produced images while the run goes on. */
+  imageSet?: ImageSet;
+}
+
+export interface RunResult {
+  trajectory: Trajectory;
+  /** The run's images with their bytes, to write beside the trajectory. */
+  images: ImageSet;
+}

@@ -1,0 +1,163 @@
+import type { ModelOutput } from "../core/model-output.js";
+import { zeroUsage } from "../core/model-output.js";
+import type { StepRecord } from "../core/trajectory.js";
+import {
+  parseSkyworkTranscript,
+  type SkyworkAction,
+  type SkyworkStep,
+} from "../models/skywork-transcript.js";
+import { stepEvents } from "./replay-events.js";
+import type { RunAgentOptions, RunResult } from "./run-options.js";
+import { failureOutcome, finishRun, prepareRun, type RunOutcome, type RunSetup } from "./run-setup.js";
+import { WireMessages } from "./wire-messages.js";
+
+/**
+ * A run on a server that runs the agent loop itself (Skywork's hosted R1V4 API): one request, one
+ * reply holding the whole multi-turn transcript. Nothing runs here; the transcript's steps are
+ * recorded as trajectory steps, and announced with the same events a local run emits, so every
+ * renderer shows it the same way.
+ *
+ * The request carries no system prompt of the dialect's (the server adds its own; a user-given one
+ * is still sent), no tools and no stop sequences (a stop at a closing tag would cut the transcript).
+ */
+export async function runTranscript(options: RunAgentOptions): Promise<RunResult> {
+  const setup = prepareRun(options, () => options.systemPrompt);
+  const wire = new WireMessages(
+    setup.images,
+    options.config.images.modelView,
+    options.config.model.imageTransport,
+  );
+  let outcome: RunOutcome;
+  try {
+    setup.signal.throwIfAborted();
+    const startedAt = new Date();
+    const modelStartedAt = performance.now();
+    const output = await options.model.complete({
+      messages: await wire.render(setup.messages),
+      signal: setup.signal,
+      onRetry: ({ error, attempt, delayMs }) =>
+        setup.emit({
+          type: "error",
+          step: 1,
+          code: error.code,
+          message: `${error.message} (retry ${attempt} in ${Math.round(delayMs)} ms)`,
+          retrying: true,
+        }),
+    });
+    const timing = { startedAt, modelDurationMs: performance.now() - modelStartedAt };
+    setup.messages.push({
+      role: "assistant",
+      content: output.content,
+      ...(output.reasoning ? { reasoning: output.reasoning } : {}),
+    });
+    outcome = recordTranscript(setup, output, timing);
+  } catch (thrown) {
+    outcome = failureOutcome(thrown, setup);
+  }
+  return finishRun(setup, outcome);
+}
+
+/** Records each transcript step as a step of this run, announces it, and says how the run ended. */
+function recordTranscript(
+  setup: RunSetup,
+  output: ModelOutput,
+  timing: { startedAt: Date; modelDurationMs: number },
+): RunOutcome {
+  const transcript = parseSkyworkTranscript(output.content);
+  // A reply with no tags at all (a direct answer, or a planner's plan) is still one step.
+  const steps: SkyworkStep[] = transcript.steps.length > 0 ? transcript.steps : [{}];
+  const answer =
+    transcript.answer ??
+    (steps.some((step) => step.action) ? undefined : output.content.replace(THINK_BLOCKS, "").trim());
+  steps.forEach((step, position) => {
+    const isFirst = position === 0;
+    const record = stepRecord(step, position + 1, {
+      // The one request's usage, time and separate reasoning belong to the first step.
+      usage: isFirst ? output.usage : zeroUsage,
+      reasoning: isFirst ? output.reasoning : undefined,
+      durationMs: isFirst ? timing.modelDurationMs : 0,
+      startedAt: timing.startedAt.toISOString(),
+      finishReason: output.finishReason,
+      answer: position === steps.length - 1 ? answer : undefined,
+    });
+    setup.recorder.addStep(record);
+    setup.budget.recordStep(record.usage);
+    for (const _action of record.actions) setup.budget.recordToolCall();
+    // The same events a replay of the trajectory gives, so live and replayed views agree.
+    for (const event of stepEvents(record, () => [])) setup.emit(event);
+  });
+  return { stopReason: transcript.answer === undefined ? "no-action" : "answer", answer };
+}
+
+const THINK_BLOCKS = /<think>[\s\S]*?(<\/think>|$)/g;
+
+function stepRecord(
+  step: SkyworkStep,
+  index: number,
+  facts: {
+    usage: StepRecord["usage"];
+    reasoning?: string;
+    durationMs: number;
+    startedAt: string;
+    finishReason: string;
+    answer?: string;
+  },
+): StepRecord {
+  const callId = `transcript_${index}`;
+  const action = step.action && !step.action.error ? localAction(step.action) : undefined;
+  const reasoning = [facts.reasoning, step.reasoning].filter(Boolean).join("\n");
+  return {
+    index,
+    startedAt: facts.startedAt,
+    durationMs: facts.durationMs,
+    modelDurationMs: facts.durationMs,
+    // The transcript's text is kept whole in the conversation; the step keeps its parts.
+    output: {
+      content: "",
+      ...(reasoning ? { reasoning } : {}),
+      toolCalls: [],
+      finishReason: facts.finishReason,
+    },
+    actions: action && step.action ? [{ id: callId, ...action, raw: step.action.raw }] : [],
+    actionErrors: step.action?.error
+      ? [{ id: callId, message: step.action.error, raw: step.action.raw }]
+      : [],
+    observations:
+      step.observation === undefined
+        ? []
+        : [
+            {
+              callId,
+              tool: action?.tool ?? (step.action?.name || "unknown"),
+              text: step.observation,
+              images: [],
+              isError: false,
+              durationMs: 0,
+            },
+          ],
+    usage: facts.usage,
+    ...(facts.answer === undefined ? {} : { answer: facts.answer }),
+  };
+}
+
+/** R1V4's tool names and argument shapes, as the Loupe tools that do the same thing. */
+function localAction(action: SkyworkAction): { tool: string; arguments: unknown } {
+  const args = isRecord(action.arguments) ? action.arguments : {};
+  switch (action.name) {
+    case "code":
+      return { tool: "python", arguments: { code: args.code } };
+    case "image_search":
+      return { tool: "image_search", arguments: { images: args.image_paths ?? args.image_path } };
+    case "web_visit":
+    case "web_content":
+      return { tool: "web_visit", arguments: { urls: args.urls ?? args.url } };
+    case "text_search":
+      return { tool: "text_search", arguments: { queries: args.queries ?? args.query } };
+    default:
+      return { tool: action.name || "unknown", arguments: action.arguments };
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

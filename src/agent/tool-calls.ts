@@ -1,0 +1,67 @@
+import type { ParsedTurn, ToolCallRequest } from "../dialects/dialect.js";
+import type { StepServices } from "./run-step.js";
+import {
+  cancelledResult,
+  type ExecutedCall,
+  errorResult,
+  executeToolCall,
+  reportSkippedCall,
+} from "./tool-executor.js";
+
+/** A call with the reason it may not run, decided before anything runs. */
+interface PlannedCall {
+  call: ToolCallRequest;
+  refusal?: string;
+}
+
+/**
+ * Runs the calls of one turn, in the order the model wrote them. Budgets and the repeat guard are
+ * applied first, so a turn with five calls and two calls left in the budget runs exactly the first
+ * two allowed ones; refused calls get an observation saying why. Calls run concurrently when the
+ * dialect allows parallel calls; results keep the model's order either way.
+ */
+export async function runToolCalls(
+  services: StepServices,
+  parsed: ParsedTurn,
+  step: number,
+): Promise<ExecutedCall[]> {
+  const planned = parsed.calls.map((call) => planCall(services, call));
+  const executorOptions = {
+    tools: services.context.tools,
+    images: services.context.images,
+    question: services.context.question,
+    state: services.toolState,
+    signal: services.signal,
+    emit: services.emit,
+  };
+  const run = async (item: PlannedCall): Promise<ExecutedCall> => {
+    if (item.refusal !== undefined)
+      return reportSkippedCall(item.call, step, errorResult(item.refusal), services.emit);
+    // A call not yet started when the run is cancelled never starts.
+    if (services.signal.aborted) return { call: item.call, result: cancelledResult(), durationMs: 0 };
+    return executeToolCall(item.call, step, executorOptions);
+  };
+  if (services.dialect.requestOptions(services.context).parallelToolCalls)
+    return Promise.all(planned.map(run));
+  const results: ExecutedCall[] = [];
+  for (const item of planned) results.push(await run(item));
+  return results;
+}
+
+function planCall(services: StepServices, call: ToolCallRequest): PlannedCall {
+  const { budget, guard } = services;
+  if (budget.remainingToolCalls() <= 0) {
+    return {
+      call,
+      refusal: "Not run: the tool-call budget for this run is used up. Give your final answer.",
+    };
+  }
+  if (!guard.allow(call.name, call.arguments)) {
+    return {
+      call,
+      refusal: `Not run: this exact ${call.name} call already ran; its result is above. Try something different or answer.`,
+    };
+  }
+  budget.recordToolCall();
+  return { call };
+}

@@ -1,0 +1,132 @@
+import sharp from "sharp";
+import { afterEach } from "vitest";
+import {
+  type AgentInputImage,
+  type RunAgentOptions,
+  type RunResult,
+  runAgent,
+} from "../../src/agent/run-agent.js";
+import type { DialectName } from "../../src/core/config.js";
+import { loupeConfigSchema } from "../../src/core/config.js";
+import type { RunEvent } from "../../src/core/events.js";
+import type { AnyTool } from "../../src/core/tool.js";
+import { getDialect } from "../../src/dialects/registry.js";
+import { ChatClient } from "../../src/models/chat-client.js";
+import { imageTools } from "../../src/tools/image/index.js";
+import { readImageFacts } from "../../src/tools/image/load-image.js";
+import { type ModelServer, startModelServer } from "../support/model-server.js";
+
+/**
+ * Runs the real agent against the scripted model server: real ChatClient (real HTTP and SSE),
+ * real dialects, real sharp image tools on an image drawn here. Servers close after each test.
+ */
+
+const servers: ModelServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+export async function modelServer(script: Parameters<typeof startModelServer>[0]): Promise<ModelServer> {
+  const server = await startModelServer(script);
+  servers.push(server);
+  return server;
+}
+
+let inputImage: Promise<AgentInputImage> | undefined;
+
+/** A 640x480 JPEG with four coloured quadrants, so crops of different regions differ. */
+export function testImage(): Promise<AgentInputImage> {
+  inputImage ??= (async () => {
+    const quadrant = (r: number, g: number, b: number) =>
+      sharp({ create: { width: 320, height: 240, channels: 3, background: { r, g, b } } })
+        .png()
+        .toBuffer();
+    const bytes = new Uint8Array(
+      await sharp({ create: { width: 640, height: 480, channels: 3, background: "#ffffff" } })
+        .composite([
+          { input: await quadrant(220, 30, 30), left: 0, top: 0 },
+          { input: await quadrant(30, 200, 30), left: 320, top: 0 },
+          { input: await quadrant(30, 30, 220), left: 0, top: 240 },
+          { input: await quadrant(230, 230, 40), left: 320, top: 240 },
+        ])
+        .jpeg()
+        .toBuffer(),
+    );
+    const config = loupeConfigSchema.parse({ model: { baseUrl: "http://127.0.0.1:1/v1", name: "m" } });
+    const facts = await readImageFacts(bytes, config.images, "quadrants.jpg");
+    return { bytes, facts, source: "quadrants.jpg" };
+  })();
+  return inputImage;
+}
+
+export interface HarnessOptions {
+  server: ModelServer;
+  dialect?: DialectName;
+  budgets?: Record<string, number>;
+  model?: Record<string, unknown>;
+  tools?: AnyTool[];
+  /** Extra tools added to the image tools. */
+  extraTools?: AnyTool[];
+  signal?: AbortSignal;
+  question?: string;
+}
+
+export interface HarnessRun extends RunResult {
+  events: RunEvent[];
+}
+
+export async function runWithServer(options: HarnessOptions): Promise<HarnessRun> {
+  const config = loupeConfigSchema.parse({
+    model: { baseUrl: options.server.baseUrl, name: "test-model", maxRetries: 1, ...options.model },
+    dialect: options.dialect ?? "native",
+    budgets: options.budgets ?? {},
+  });
+  const dialect = getDialect(config.dialect);
+  const events: RunEvent[] = [];
+  const runOptions: RunAgentOptions = {
+    question: options.question ?? "What colour is the top-left quadrant?",
+    images: [await testImage()],
+    config,
+    // Tiny backoff: retries are real, only the waiting is shortened.
+    model: new ChatClient(config.model, { retryBaseDelayMs: 1, retryMaxDelayMs: 5 }),
+    dialect,
+    tools: options.tools ?? [...imageTools(config.images), ...(options.extraTools ?? [])],
+    signal: options.signal,
+    onEvent: (event) => events.push(event),
+  };
+  const result = await runAgent(runOptions);
+  return { ...result, events };
+}
+
+/** A crop call of the native dialect, as the server would send it. */
+export function cropCall(box: number[], id?: string) {
+  return { ...(id ? { id } : {}), name: "crop", arguments: { box } };
+}
+
+/** The messages of a recorded request. */
+// biome-ignore lint/suspicious/noExplicitAny: wire bodies are read field by field.
+export function requestMessages(server: ModelServer, index: number): any[] {
+  return server.requests[index]?.body.messages ?? [];
+}
+
+/** Every text part or string content of a request's messages, joined. */
+export function requestText(server: ModelServer, index: number): string {
+  return requestMessages(server, index)
+    .map((message) =>
+      typeof message.content === "string"
+        ? message.content
+        : Array.isArray(message.content)
+          ? message.content
+              .filter((part: { type: string }) => part.type === "text")
+              .map((part: { text: string }) => part.text)
+              .join("")
+          : "",
+    )
+    .join("\n");
+}
+
+/** How many image parts the message holds. */
+export function imagePartCount(message: { content?: unknown }): number {
+  if (!Array.isArray(message.content)) return 0;
+  return message.content.filter((part: { type: string }) => part.type === "image_url").length;
+}
