@@ -3,17 +3,20 @@
 The host (src/sandbox/sandbox-session.ts) starts it as
     python3 driver.py '<config json>'
 with two extra pipes: fd 3 carries requests (one JSON object per line) and fd 4 carries
-responses (one JSON object per line). User code never sees fd 3/4 as stdout, so its prints
-cannot corrupt the protocol; what it prints is captured per call and returned as text.
+responses. User code never sees fd 3/4 as stdout, so its prints cannot corrupt the protocol; what
+it prints is captured per call and returned as text.
 
-Images travel inside the protocol (base64), never as files the host reads or writes: the work
-directory belongs to the sandboxed code, and a symlink planted there must not make the host
-touch its own files.
+A response is a frame: one JSON line (the header, with "payloadBytes") followed by that many
+bytes of payload, the returned images one after another (each image's "length" in the header).
+Images produced in Python (shown PIL images, arrays, figures) travel as raw pixels (mode L, RGB
+or RGBA) and the host encodes them: encoding in Python cost more than everything else in a
+crop round trip. Image files the code saved travel as they are. Nothing goes through files the
+host reads: the work directory belongs to the sandboxed code, and a symlink planted there must
+not make the host touch its own files.
 """
 
 import ast
 import base64
-import hashlib
 import io
 import json
 import linecache
@@ -28,7 +31,7 @@ WORK_DIR = os.getcwd()
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff")
 
 requests = os.fdopen(3, "r", encoding="utf-8")
-responses = os.fdopen(4, "w", encoding="utf-8")
+responses = os.fdopen(4, "wb")
 
 # Heavy imports happen before the first request so that a warm session answers at once.
 import numpy  # noqa: E402,F401
@@ -66,56 +69,123 @@ class CappedWriter(io.TextIOBase):
         return "".join(self.parts)
 
 
+# Raw pixel layouts the host decodes (bytes per pixel); other modes are converted first.
+RAW_CHANNELS = {"L": 1, "RGB": 3, "RGBA": 4}
+# Modes whose values do not fit 8 bits: PNG (16-bit) keeps them, so they are encoded here.
+DEEP_MODES = ("I;16", "I;16B", "I;16L", "I;16N")
+
+
 class Call:
-    """What one exec produces besides its printed output."""
+    """What one exec produces besides its printed output: image descriptions for the header and
+    their bytes for the payload, in the same order."""
 
     def __init__(self):
         self.images = []
+        self.payloads = []
+        self.payload_bytes = 0
         self.notes = []
-        self.seen = set()
 
-    def add_png(self, image, source):
-        buffer = io.BytesIO()
-        if image.mode not in ("RGB", "RGBA", "L", "LA", "P", "1", "I;16"):
-            image = image.convert("RGBA" if "A" in image.mode else "RGB")
-        # Level 1 encodes about 3x faster than the default 6 for ~15% more bytes; the encode
-        # dominates the round trip of a crop.
-        image.save(buffer, format="PNG", compress_level=1)
-        self.add_bytes(buffer.getvalue(), image, source)
-
-    def add_bytes(self, data, image, source):
-        if len(self.images) >= CONFIG["maxImages"]:
-            self.notes.append(f"image from {source} dropped: at most {CONFIG['maxImages']} images per call")
+    def add_image(self, image, source):
+        """A PIL image, sent as raw pixels for the host to encode."""
+        if not self.has_room(source) or not self.within_pixels(image, source):
             return
-        if image.width * image.height > CONFIG["maxImagePixels"]:
-            self.notes.append(
-                f"image from {source} dropped: {image.width}x{image.height} is over {CONFIG['maxImagePixels']} pixels"
-            )
+        if image.mode in DEEP_MODES:
+            buffer = io.BytesIO()
+            image.save(buffer, format="PNG", compress_level=1)
+            self.add_encoded(buffer.getvalue(), image, source)
+            return
+        try:
+            image = raw_layout(image)
+        except Exception as error:
+            self.notes.append(f"image from {source} dropped: mode {image.mode} cannot be shown ({error})")
+            return
+        data = image.tobytes()
+        if is_all_white_pixels(image, data):
+            self.drop_white(source)
+            return
+        description = {"source": source, "kind": "raw", "mode": image.mode, "width": image.width, "height": image.height}
+        self.append(description, data)
+
+    def add_encoded(self, data, image, source):
+        """An encoded image file (PNG, JPEG, WEBP, GIF), sent as it is."""
+        if not self.has_room(source) or not self.within_pixels(image, source):
             return
         if len(data) > CONFIG["maxImageBytes"]:
             self.notes.append(f"image from {source} dropped: {len(data)} bytes is over {CONFIG['maxImageBytes']}")
             return
         if is_all_white(image):
-            # DeepEyesV2 drops blank images: they are usually an empty figure, never evidence.
-            self.notes.append(f"image from {source} dropped: it is entirely white")
+            self.drop_white(source)
             return
-        digest = hashlib.sha256(data).hexdigest()
-        if digest in self.seen:
+        self.append({"source": source, "kind": "encoded"}, data)
+
+    def has_room(self, source):
+        if len(self.images) < CONFIG["maxImages"]:
+            return True
+        self.notes.append(f"image from {source} dropped: at most {CONFIG['maxImages']} images per call")
+        return False
+
+    def within_pixels(self, image, source):
+        if image.width * image.height <= CONFIG["maxImagePixels"]:
+            return True
+        self.notes.append(
+            f"image from {source} dropped: {image.width}x{image.height} is over {CONFIG['maxImagePixels']} pixels"
+        )
+        return False
+
+    def drop_white(self, source):
+        # DeepEyesV2 drops blank images: they are usually an empty figure, never evidence.
+        self.notes.append(f"image from {source} dropped: it is entirely white")
+
+    def append(self, description, data):
+        # The same image shown twice is sent once (bytes compare by length first, so this is cheap).
+        if any(len(data) == len(earlier) and data == earlier for earlier in self.payloads):
             return
-        self.seen.add(digest)
-        self.images.append({"source": source, "data": base64.b64encode(data).decode("ascii")})
+        if self.payload_bytes + len(data) > CONFIG["maxImages"] * CONFIG["maxImageBytes"]:
+            self.notes.append(f"image from {description['source']} dropped: this call's images are too large together")
+            return
+        description["length"] = len(data)
+        self.images.append(description)
+        self.payloads.append(data)
+        self.payload_bytes += len(data)
+
+    def add_figure(self, figure):
+        # The rendered canvas is what savefig(format="png") would write, without the PNG encode.
+        figure.canvas.draw()
+        image = PIL.Image.fromarray(numpy.asarray(figure.canvas.buffer_rgba()))
+        if image.getextrema()[3] == (255, 255):
+            image = image.convert("RGB")
+        self.add_image(image, "figure")
 
     def add_figures(self):
         for number in plt.get_fignums():
-            figure = plt.figure(number)
-            buffer = io.BytesIO()
-            figure.savefig(buffer, format="png")
-            buffer.seek(0)
-            self.add_bytes(buffer.getvalue(), PIL.Image.open(buffer), "figure")
+            self.add_figure(plt.figure(number))
         plt.close("all")
 
 
+def raw_layout(image):
+    """The image in a mode the host reads as raw bytes: L, RGB or RGBA."""
+    if image.mode in RAW_CHANNELS:
+        return image
+    if image.mode in ("1", "I", "F"):
+        return image.convert("L")
+    has_alpha = "A" in image.mode or "a" in image.mode or "transparency" in image.info
+    return image.convert("RGBA" if has_alpha else "RGB")
+
+
+def is_all_white_pixels(image, data):
+    if image.mode == "RGBA":
+        # Transparency is ignored, as when the image is flattened to RGB.
+        return all(extremes == (255, 255) for extremes in image.getextrema()[:3])
+    # Every byte 255. A real image usually fails on its first byte; otherwise one pass, no copy.
+    if not data or data[0] != 255:
+        return False
+    return int(numpy.frombuffer(data, dtype=numpy.uint8).min()) == 255
+
+
 def is_all_white(image):
+    if image.mode in DEEP_MODES:
+        # Converting to RGB would clip every value above 255 to white.
+        return image.getextrema() == (65535, 65535)
     rgb = image.convert("RGB")
     return all(low == 255 and high == 255 for low, high in rgb.getextrema())
 
@@ -128,22 +198,19 @@ def show(*items):
     matplotlib figures, or paths of image files. `display` is the same function."""
     for item in items:
         if isinstance(item, PIL.Image.Image):
-            current.add_png(item, "show")
+            current.add_image(item, "show")
         elif isinstance(item, numpy.ndarray):
             array = item
             if array.dtype != numpy.uint8:
                 array = numpy.clip(array, 0, 255).astype(numpy.uint8)
-            current.add_png(PIL.Image.fromarray(array), "show")
+            current.add_image(PIL.Image.fromarray(array), "show")
         elif isinstance(item, matplotlib.figure.Figure):
-            buffer = io.BytesIO()
-            item.savefig(buffer, format="png")
-            buffer.seek(0)
-            current.add_bytes(buffer.getvalue(), PIL.Image.open(buffer), "figure")
+            current.add_figure(item)
             plt.close(item)
         elif isinstance(item, (str, os.PathLike)):
             with PIL.Image.open(item) as image:
                 image.load()
-                current.add_png(image, "show")
+                current.add_image(image, "show")
         else:
             raise TypeError(f"show() takes PIL images, numpy arrays, figures or file paths, not {type(item).__name__}")
 
@@ -191,9 +258,9 @@ def collect_saved_images(before):
             current.notes.append(f"file {name} skipped: {error}")
             continue
         if image.format in ("PNG", "JPEG", "WEBP", "GIF"):
-            current.add_bytes(data, image, f"file {name}")
+            current.add_encoded(data, image, f"file {name}")
         else:
-            current.add_png(image, f"file {name}")
+            current.add_image(image, f"file {name}")
 
 
 def load_images(images):
@@ -283,10 +350,11 @@ def handle(request, counter):
         stderrDropped=stderr.dropped,
         images=current.images,
         notes=current.notes,
+        payloadBytes=current.payload_bytes,
     )
     if response.get("result") is not None and len(response["result"]) > CONFIG["maxOutputChars"]:
         response["result"] = response["result"][: CONFIG["maxOutputChars"]] + " ... [truncated]"
-    return response
+    return response, current.payloads
 
 
 def apply_limits():
@@ -303,15 +371,19 @@ def apply_limits():
 
 def main():
     apply_limits()
-    responses.write(json.dumps({"ready": True, "python": sys.version.split()[0]}) + "\n")
-    responses.flush()
+    send({"ready": True, "python": sys.version.split()[0], "payloadBytes": 0}, [])
     counter = 0
     for line in requests:
         counter += 1
         request = json.loads(line)
-        response = handle(request, counter)
-        responses.write(json.dumps(response) + "\n")
-        responses.flush()
+        send(*handle(request, counter))
+
+
+def send(header, payloads):
+    responses.write(json.dumps(header).encode("utf-8") + b"\n")
+    for data in payloads:
+        responses.write(data)
+    responses.flush()
 
 
 main()

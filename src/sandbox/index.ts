@@ -1,4 +1,6 @@
 export * from "./bwrap-command.js";
+export * from "./driver-frames.js";
+export * from "./driver-response.js";
 export * from "./sandbox-availability.js";
 export * from "./sandbox-limits.js";
 export * from "./sandbox-pool.js";

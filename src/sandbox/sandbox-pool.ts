@@ -66,7 +66,7 @@ export class SandboxPool {
     await this.#sessions.acquire(signal);
     try {
       while (this.#warm.length > 0) {
-        const warm = await this.#warm.shift();
+        const warm = await holdingProcess(this.#warm.shift());
         if (warm?.alive) {
           this.#refill();
           return warm;
@@ -104,20 +104,35 @@ export class SandboxPool {
     for (const session of warm) session?.dispose();
   }
 
-  #start(): Promise<SandboxSession> {
+  #start(holdsProcess = true): Promise<SandboxSession> {
     return SandboxSession.start({
       bwrapPath: this.bwrapPath,
       pythonPath: this.pythonPath,
       driverPath: this.#driverPath,
       limits: this.limits,
+      holdsProcess,
     });
   }
 
   #refill(): void {
     while (!this.#closed && this.#warm.length < this.#warmTarget) {
       // A warm start that fails is dropped; the next acquire starts cold and reports the error.
-      this.#warm.push(this.#start().catch(() => undefined));
+      // Spares hold no handle that keeps the host alive: a finished CLI run exits at once.
+      this.#warm.push(this.#start(false).catch(() => undefined));
     }
+  }
+}
+
+/**
+ * Awaits a warm spare's start while keeping the host alive: its own handles are unreferenced,
+ * and a run waiting for it must not see the process exit underneath.
+ */
+async function holdingProcess<T>(promise: Promise<T> | undefined): Promise<T | undefined> {
+  const hold = setInterval(() => {}, 60_000);
+  try {
+    return await promise;
+  } finally {
+    clearInterval(hold);
   }
 }
 

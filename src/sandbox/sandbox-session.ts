@@ -5,6 +5,8 @@ import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { LoupeError } from "../core/errors.js";
 import { sandboxCommand } from "./bwrap-command.js";
+import { type DriverFrame, DriverFrameReader } from "./driver-frames.js";
+import { type DriverResponse, readDriverResponse } from "./driver-response.js";
 import { installHint } from "./sandbox-availability.js";
 import type { SandboxLimits } from "./sandbox-limits.js";
 import { trackSession, untrackSession } from "./session-cleanup.js";
@@ -16,6 +18,11 @@ export interface SandboxSessionOptions {
   limits: SandboxLimits;
   /** How long the driver may take to import its libraries and say it is ready. */
   startTimeoutMs?: number;
+  /**
+   * Whether waiting for the start keeps the host process alive (default true). Warm spares that
+   * nobody waits for yet pass false, so a CLI run ends at once instead of after their start.
+   */
+  holdsProcess?: boolean;
 }
 
 /** An image sent into the session: bound to `name` in Python and written to /work/`file`. */
@@ -25,22 +32,13 @@ export interface SessionImage {
   bytes: Uint8Array;
 }
 
-/** What the driver answers for one call (see driver.py). Images are base64-encoded. */
-export interface DriverResponse {
-  stdout: string;
-  stderr: string;
-  stdoutDropped: number;
-  stderrDropped: number;
-  result?: string | null;
-  error?: string;
-  images: { source: string; data: string }[];
-  notes: string[];
-}
-
 export type ExecuteOutcome =
   | { status: "ok"; response: DriverResponse; processOutput: string }
   | { status: "timeout"; processOutput: string }
   | { status: "crashed"; reason: string; processOutput: string };
+
+/** What a waiting call gets: the driver's next answer, or why the session ended. */
+type SessionMessage = { frame?: DriverFrame; exit?: string };
 
 const nobodyId = 65534;
 
@@ -56,24 +54,29 @@ export class SandboxSession {
   readonly #child: ChildProcess;
   readonly #requests: Writable;
   readonly #limits: SandboxLimits;
-  #pendingLine = "";
-  #pendingBytes = 0;
   #processOutput = "";
   #nextId = 1;
   #exited: string | undefined;
-  #waiter: ((message: { line?: string; exit?: string }) => void) | undefined;
-  readonly #maxResponseBytes: number;
+  #waiter: ((message: SessionMessage) => void) | undefined;
 
   private constructor(child: ChildProcess, workDir: string, limits: SandboxLimits) {
     this.#child = child;
     this.workDir = workDir;
     this.#limits = limits;
     this.#requests = child.stdio[3] as Writable;
-    this.#maxResponseBytes =
-      Math.ceil((limits.maxImages * limits.maxImageBytes * 4) / 3) + 8 * limits.maxOutputChars + 1024 * 1024;
+    // Images come as raw pixels or files, at most maxImages * maxImageBytes together (driver.py);
+    // the header holds two capped streams and the capped result, where JSON may write one
+    // character as 12 bytes (an escaped surrogate pair), and room for notes and a traceback.
+    const frames = new DriverFrameReader({
+      maxFrameBytes: limits.maxImages * limits.maxImageBytes + 36 * limits.maxOutputChars + 1024 * 1024,
+      onFrame: (frame) => this.#waiter?.({ frame }),
+      onError: (reason) => {
+        this.#onExit(reason);
+        this.dispose();
+      },
+    });
     const responses = child.stdio[4] as Readable;
-    responses.setEncoding("utf8");
-    responses.on("data", (chunk: string) => this.#onResponseData(chunk));
+    responses.on("data", (chunk: Buffer) => frames.push(chunk));
     for (const stream of [child.stdout, child.stderr]) {
       stream?.setEncoding("utf8");
       stream?.on("data", (chunk: string) => this.#onProcessOutput(chunk));
@@ -108,8 +111,8 @@ export class SandboxSession {
     });
     const session = new SandboxSession(child, workDir, options.limits);
     trackSession(session);
-    const ready = await session.#nextMessage(options.startTimeoutMs ?? 30_000);
-    if (ready.line === undefined) {
+    const ready = await session.#nextMessage(options.startTimeoutMs ?? 30_000, options.holdsProcess ?? true);
+    if (ready.frame === undefined) {
       const output = session.#processOutput.trim().slice(-2000);
       session.dispose();
       throw new LoupeError(
@@ -149,15 +152,15 @@ export class SandboxSession {
     const message = await this.#nextMessage(this.#limits.wallSecondsPerCall * 1000);
     signal?.removeEventListener("abort", onAbort);
     const processOutput = this.#processOutput;
-    if (message.line === undefined && message.exit === undefined) {
+    if (message.frame === undefined && message.exit === undefined) {
       this.dispose();
       return { status: "timeout", processOutput };
     }
-    if (message.line === undefined) return { status: "crashed", reason: message.exit ?? "", processOutput };
+    if (message.frame === undefined) return { status: "crashed", reason: message.exit ?? "", processOutput };
     try {
-      const response = JSON.parse(message.line) as DriverResponse & { id?: number };
-      if (response.id !== request.id)
-        throw new Error(`answer to request ${response.id}, expected ${request.id}`);
+      const answered = message.frame.header.id;
+      if (answered !== request.id) throw new Error(`answer to request ${answered}, expected ${request.id}`);
+      const response = readDriverResponse(message.frame, this.#limits.maxImagePixels);
       return { status: "ok", response, processOutput };
     } catch (error) {
       this.dispose();
@@ -180,37 +183,20 @@ export class SandboxSession {
     untrackSession(this);
   }
 
-  #nextMessage(timeoutMs: number): Promise<{ line?: string; exit?: string }> {
+  #nextMessage(timeoutMs: number, holdsProcess = true): Promise<SessionMessage> {
     if (this.#exited) return Promise.resolve({ exit: this.#exited });
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.#waiter = undefined;
         resolve({});
       }, timeoutMs);
+      if (!holdsProcess) timer.unref();
       this.#waiter = (message) => {
         clearTimeout(timer);
         this.#waiter = undefined;
         resolve(message);
       };
     });
-  }
-
-  #onResponseData(chunk: string): void {
-    this.#pendingBytes += chunk.length;
-    if (this.#pendingBytes > this.#maxResponseBytes) {
-      this.#onExit("the driver's answer was larger than the limits allow");
-      this.dispose();
-      return;
-    }
-    this.#pendingLine += chunk;
-    let newline = this.#pendingLine.indexOf("\n");
-    while (newline >= 0) {
-      const line = this.#pendingLine.slice(0, newline);
-      this.#pendingLine = this.#pendingLine.slice(newline + 1);
-      this.#pendingBytes = this.#pendingLine.length;
-      this.#waiter?.({ line });
-      newline = this.#pendingLine.indexOf("\n");
-    }
   }
 
   #onProcessOutput(chunk: string): void {

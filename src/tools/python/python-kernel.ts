@@ -1,9 +1,10 @@
-import sharp from "sharp";
-import type { ImageFacts, ImageRef } from "../../core/images.js";
+import type { ImageRef } from "../../core/images.js";
 import { extensionForMime } from "../../core/images.js";
 import type { ToolContext } from "../../core/tool.js";
+import type { DriverResponse } from "../../sandbox/driver-response.js";
 import type { SandboxPool } from "../../sandbox/sandbox-pool.js";
-import type { DriverResponse, SandboxSession, SessionImage } from "../../sandbox/sandbox-session.js";
+import type { SandboxSession, SessionImage } from "../../sandbox/sandbox-session.js";
+import { encodeReturnedImage, formatForReturnedImage } from "./encode-returned-image.js";
 
 /** What one call produced, before it is rendered for the model. */
 export interface KernelCallResult {
@@ -60,12 +61,12 @@ export class PythonKernel {
       };
     }
     for (const ref of newImages) this.#loaded.add(ref.id);
-    return {
-      ...textOf(outcome.response, rawOutput),
-      restarted: false,
-      images: await addProducedImages(outcome.response, code, context),
-      notes: outcome.response.notes ?? [],
-    };
+    const notes = [...outcome.response.notes];
+    const images = await addProducedImages(outcome.response, code, context, {
+      maxImageBytes: this.#pool.limits.maxImageBytes,
+      notes,
+    });
+    return { ...textOf(outcome.response, rawOutput), restarted: false, images, notes };
   }
 
   dispose(): void {
@@ -94,37 +95,33 @@ function textOf(response: DriverResponse, rawOutput: string) {
   };
 }
 
-const mimeOfFormat: Record<string, string> = {
-  png: "image/png",
-  jpeg: "image/jpeg",
-  webp: "image/webp",
-  gif: "image/gif",
-};
-
 /**
- * Adds the images the code produced to the run. The bytes come from inside the sandbox, so sharp
- * re-reads their format and size instead of trusting the driver; anything it cannot read is dropped.
+ * Adds the images the code produced to the run, encoded (raw pixels) or re-read (files) on the
+ * host; what cannot be read, or is too large once encoded, is dropped with a note.
  */
 async function addProducedImages(
   response: DriverResponse,
   code: string,
   context: ToolContext,
+  limits: { maxImageBytes: number; notes: string[] },
 ): Promise<ImageRef[]> {
   const refs: ImageRef[] = [];
   const parent = soleImageMentioned(code, context);
-  for (const image of response.images ?? []) {
-    const bytes = new Uint8Array(Buffer.from(image.data, "base64"));
-    let facts: ImageFacts;
-    try {
-      const metadata = await sharp(bytes).metadata();
-      const mime = mimeOfFormat[metadata.format ?? ""];
-      if (!mime || !metadata.width || !metadata.height) continue;
-      facts = { mime, width: metadata.width, height: metadata.height };
-    } catch {
+  const parentMime = parent === undefined ? undefined : context.images.byId(parent)?.mime;
+  for (const image of response.images) {
+    const encoded = await encodeReturnedImage(image, formatForReturnedImage(image, parentMime));
+    if (!encoded) {
+      limits.notes.push(`image from ${image.source} dropped: not an image file models can read`);
+      continue;
+    }
+    if (encoded.bytes.length > limits.maxImageBytes) {
+      limits.notes.push(
+        `image from ${image.source} dropped: ${encoded.bytes.length} bytes once encoded is over ${limits.maxImageBytes}`,
+      );
       continue;
     }
     const origin = { operation: "python", parameters: { code, source: image.source }, parent };
-    refs.push(context.addImage(bytes, facts, origin));
+    refs.push(context.addImage(encoded.bytes, encoded.facts, origin));
   }
   return refs;
 }

@@ -2,10 +2,12 @@ import { readFileSync } from "node:fs";
 import sharp from "sharp";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { fixturePath, hasFixtures } from "../../../test/support/fixtures.js";
+import { imageConfigSchema } from "../../core/config.js";
 import { ImageSet } from "../../core/image-set.js";
 import type { ToolContext, ToolResult } from "../../core/tool.js";
 import { SandboxPool } from "../../sandbox/sandbox-pool.js";
 import { hasSandbox, sandboxPythonPath } from "../../sandbox/sandbox-test-support.js";
+import { cropTool } from "../image/crop.js";
 import { pythonTool } from "./index.js";
 
 function makeContext(images: ImageSet, state: Map<string, unknown>, callId = "call_1"): ToolContext {
@@ -102,7 +104,7 @@ describe.skipIf(!hasSandbox)("python tool in the real sandbox", () => {
     await reindenting.dispose?.(state);
   });
 
-  it.skipIf(!hasFixtures)("crops a fixture image exactly like sharp does, pixel for pixel", async () => {
+  it.skipIf(!hasFixtures)("a crop of a JPEG photo equals the crop tool's crop of the same box", async () => {
     const input = await addFile(images, fixturePath("hires", "signicade.JPG"));
     const box = { left: 1200, top: 700, width: 640, height: 360 };
     const result = await run(
@@ -110,16 +112,46 @@ describe.skipIf(!hasSandbox)("python tool in the real sandbox", () => {
     );
     expect((result.data as { result?: string }).result).toBe(`(${input.width}, ${input.height})`);
     expect(result.images).toHaveLength(1);
-    const produced = result.images[0];
-    expect(produced?.provenance).toMatchObject({ parent: input.id });
-    const fromPython = await sharp(images.bytes(produced?.id ?? ""))
-      .removeAlpha()
-      .raw()
-      .toBuffer();
-    const fromSharp = await sharp(images.bytes(input.id)).extract(box).raw().toBuffer();
-    expect(fromPython.equals(fromSharp)).toBe(true);
+    const produced = result.images[0]!;
+    expect(produced).toMatchObject({ mime: "image/jpeg", width: box.width, height: box.height });
+    expect(produced.provenance).toMatchObject({ parent: input.id });
+    const cropped = await cropTool(imageConfigSchema.parse({})).execute(
+      {
+        image: input.label,
+        box: [box.left, box.top, box.left + box.width, box.top + box.height],
+        coordinates: "pixel",
+        scale: 1,
+      },
+      makeContext(images, state, "call_crop"),
+    );
+    const fromPython = await sharp(images.bytes(produced.id)).raw().toBuffer();
+    const fromCropTool = await sharp(images.bytes(cropped.images[0]!.id)).raw().toBuffer();
+    expect(fromPython.equals(fromCropTool)).toBe(true);
     await tool.dispose?.(state);
   });
+
+  it.skipIf(!hasFixtures)(
+    "a crop of a PNG equals sharp's extract of the same box, pixel for pixel",
+    async () => {
+      const png = await sharp(fixturePath("hires", "signicade.JPG")).png().toBuffer();
+      const input = images.add(
+        new Uint8Array(png),
+        { mime: "image/png", width: 4240, height: 2700 },
+        { kind: "input", source: "signicade.png" },
+      );
+      const box = { left: 1200, top: 700, width: 640, height: 360 };
+      const result = await run(
+        `show(image_1.crop((${box.left}, ${box.top}, ${box.left + box.width}, ${box.top + box.height})))`,
+      );
+      expect(result.images).toHaveLength(1);
+      const produced = result.images[0]!;
+      expect(produced.mime).toBe("image/png");
+      const fromPython = await sharp(images.bytes(produced.id)).removeAlpha().raw().toBuffer();
+      const fromSharp = await sharp(images.bytes(input.id)).extract(box).raw().toBuffer();
+      expect(fromPython.equals(fromSharp)).toBe(true);
+      await tool.dispose?.(state);
+    },
+  );
 
   it.skipIf(!hasFixtures)("sees images other tools added later and returns saved files", async () => {
     await addFile(images, fixturePath("hires", "flag.JPG"));

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { readDriverResponse } from "./driver-response.js";
+
+describe("readDriverResponse", () => {
+  const header = { stdout: "hi\n", stderr: "", stdoutDropped: 0, stderrDropped: 0, notes: [] };
+
+  it("splits the payload into raw and encoded images", () => {
+    const raw = Buffer.alloc(2 * 3 * 3, 7);
+    const file = Buffer.from("PNG bytes");
+    const response = readDriverResponse(
+      {
+        header: {
+          ...header,
+          images: [
+            { kind: "raw", source: "show", mode: "RGB", width: 2, height: 3, length: raw.length },
+            { kind: "encoded", source: "file a.png", length: file.length },
+          ],
+        },
+        payload: Buffer.concat([raw, file]),
+      },
+      100,
+    );
+    expect(response.stdout).toBe("hi\n");
+    expect(response.images).toMatchObject([
+      { kind: "raw", width: 2, height: 3, channels: 3 },
+      { kind: "encoded", source: "file a.png" },
+    ]);
+    expect(Buffer.from(response.images[1]!.bytes).toString()).toBe("PNG bytes");
+  });
+
+  it("rejects descriptions that do not match the bytes or the limits", () => {
+    const raw = Buffer.alloc(12);
+    const read =
+      (image: Record<string, unknown>, payload = raw) =>
+      () =>
+        readDriverResponse({ header: { ...header, images: [image] }, payload }, 100);
+    const good = { kind: "raw", source: "show", mode: "RGBA", width: 1, height: 3, length: 12 };
+    expect(read(good)).not.toThrow();
+    expect(read({ ...good, mode: "RGB" })).toThrow(/described wrongly/);
+    expect(read({ ...good, mode: "CMYK;weird" })).toThrow(/described wrongly/);
+    expect(read({ ...good, length: 13 })).toThrow(/does not fit/);
+    expect(read({ ...good, length: 8 })).toThrow();
+    expect(() =>
+      readDriverResponse(
+        {
+          header: { ...header, images: [{ ...good, width: 1, height: 300, length: 1200 }] },
+          payload: Buffer.alloc(1200),
+        },
+        100,
+      ),
+    ).toThrow(/described wrongly/);
+  });
+});

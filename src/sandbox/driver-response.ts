@@ -1,0 +1,79 @@
+import type { DriverFrame } from "./driver-frames.js";
+
+/** Bytes per pixel of the raw layouts the driver sends. */
+export const rawChannels = { L: 1, RGB: 3, RGBA: 4 } as const;
+export type RawMode = keyof typeof rawChannels;
+
+/**
+ * An image the code produced. `raw`: pixels made in Python (shown images, arrays, figures), rows
+ * top to bottom, `channels` bytes per pixel, for the host to encode. `encoded`: an image file the
+ * code saved, passed on as it is (the host still re-reads it before trusting it).
+ */
+export type ReturnedImage =
+  | { kind: "raw"; source: string; width: number; height: number; channels: 1 | 3 | 4; bytes: Uint8Array }
+  | { kind: "encoded"; source: string; bytes: Uint8Array };
+
+/** What the driver answers for one call (see driver.py). */
+export interface DriverResponse {
+  stdout: string;
+  stderr: string;
+  stdoutDropped: number;
+  stderrDropped: number;
+  result?: string | null;
+  error?: string;
+  images: ReturnedImage[];
+  notes: string[];
+}
+
+/**
+ * Reads one call's answer from a driver frame, checking every image description against the
+ * payload: the driver runs next to untrusted code, so nothing it says is taken on faith.
+ * Throws when the frame does not add up.
+ */
+export function readDriverResponse(frame: DriverFrame, maxImagePixels: number): DriverResponse {
+  const header = frame.header as Partial<Omit<DriverResponse, "images">> & { images?: unknown };
+  const descriptions = Array.isArray(header.images) ? (header.images as Record<string, unknown>[]) : [];
+  const images: ReturnedImage[] = [];
+  let offset = 0;
+  for (const description of descriptions) {
+    const length = description.length;
+    const source = typeof description.source === "string" ? description.source : "unknown";
+    if (
+      !Number.isSafeInteger(length) ||
+      (length as number) < 0 ||
+      offset + (length as number) > frame.payload.length
+    )
+      throw new Error(`image ${images.length + 1} does not fit in the payload`);
+    const bytes = frame.payload.subarray(offset, offset + (length as number));
+    offset += length as number;
+    if (description.kind === "encoded") {
+      images.push({ kind: "encoded", source, bytes });
+      continue;
+    }
+    const { mode, width, height } = description;
+    const channels = rawChannels[mode as RawMode];
+    if (
+      description.kind !== "raw" ||
+      !channels ||
+      !Number.isSafeInteger(width) ||
+      !Number.isSafeInteger(height) ||
+      (width as number) < 1 ||
+      (height as number) < 1 ||
+      (width as number) * (height as number) > maxImagePixels ||
+      (width as number) * (height as number) * channels !== bytes.length
+    )
+      throw new Error(`image ${images.length + 1} is described wrongly`);
+    images.push({ kind: "raw", source, width: width as number, height: height as number, channels, bytes });
+  }
+  if (offset !== frame.payload.length) throw new Error("the payload is longer than its images");
+  return {
+    stdout: typeof header.stdout === "string" ? header.stdout : "",
+    stderr: typeof header.stderr === "string" ? header.stderr : "",
+    stdoutDropped: Number(header.stdoutDropped) || 0,
+    stderrDropped: Number(header.stderrDropped) || 0,
+    result: typeof header.result === "string" ? header.result : null,
+    ...(typeof header.error === "string" ? { error: header.error } : {}),
+    images,
+    notes: Array.isArray(header.notes) ? header.notes.filter((note) => typeof note === "string") : [],
+  };
+}
