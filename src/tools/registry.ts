@@ -1,6 +1,7 @@
 import type { LoupeConfig } from "../core/config.js";
 import { LoupeError } from "../core/errors.js";
 import type { AnyTool } from "../core/tool.js";
+import { SandboxPool } from "../sandbox/sandbox-pool.js";
 import { createSearchServices, type SearchServices } from "../search/search-services.js";
 import { imageTools } from "./image/index.js";
 import { pythonTool } from "./python/index.js";
@@ -30,14 +31,16 @@ export function createToolbox(config: LoupeConfig, options: ToolboxOptions = {})
       return typeof value === "function" ? value.bind(services) : value;
     },
   });
+  // One sandbox pool per toolbox: its runs share warm Python sessions and concurrency limits.
+  const pool = new SandboxPool();
   return {
     tools: [
       ...imageTools(config.images),
-      pythonTool(),
+      pythonTool({ pool }),
       ...searchTools(lazyServices, { summarizer: options.summarizer }),
     ],
     close: async () => {
-      await services?.close();
+      await Promise.all([services?.close(), pool.close()]);
     },
   };
 }
