@@ -1,30 +1,23 @@
 import type { ImageRef } from "../core/images.js";
-import type { Message } from "../core/messages.js";
-import type { ModelOutput } from "../core/model-output.js";
 import type { ToolResult } from "../core/tool.js";
-import { CallIds } from "./call-ids.js";
+import type { CallIds } from "./call-ids.js";
 import { extractCode, reindentPythonLikeDeepEyes } from "./code-block.js";
-import type {
-  ActionError,
-  Dialect,
-  DialectContext,
-  DialectRequestOptions,
-  ParsedTurn,
-  ToolCallOutcome,
-} from "./dialect.js";
+import type { ActionError, DialectContext, ParsedTurn, ToolCallOutcome } from "./dialect.js";
 import {
   asStringList,
   codeOutputText,
-  describeInputImages,
+  composePrompt,
+  enabledWrittenNames,
   hasTool,
-  imagesThenQuestion,
   type ReadAction,
-  readWrittenCall,
+  readCallTagBody,
+  type ToolWording,
+  unavailableTool,
 } from "./dialect-support.js";
-import { PartsBuilder } from "./parts-builder.js";
+import type { PartsBuilder } from "./parts-builder.js";
+import { pythonCall, searchInputImage } from "./shared-actions.js";
+import { TagDialect } from "./tag-dialect.js";
 import type { TagMatch } from "./tag-scanner.js";
-import { finalAnswerTurn, parseTagTurn, type TagGrammar, tagAssistantMessage } from "./tag-turn.js";
-import { readJsonTolerantly } from "./tolerant-json.js";
 
 export interface DeepEyesV2Options {
   /** Re-indent code like DeepEyesV2's runtime before running it (see reindentPythonLikeDeepEyes). */
@@ -34,163 +27,133 @@ export interface DeepEyesV2Options {
 /** DeepEyesV2 shows at most this many images per code result. */
 const imagesPerRound = 10;
 
+/** DeepEyesV2's names for its tools, as its errors list them. */
+const vocabulary: readonly ToolWording[] = [
+  { tool: "python", written: "code (<code>)" },
+  { tool: "text_search", written: "search" },
+  { tool: "image_search", written: "image_search" },
+];
+
 /**
  * DeepEyesV2: `<think>`, `<code>` holding a fenced Python block, `<tool_call>` for text search
  * ("search") and image search ("image_search", on the input image), and `<answer>`. One kind of
  * tool per turn; of several `<code>` blocks only the last runs, as upstream.
  */
-export class DeepEyesV2Dialect implements Dialect {
-  readonly name = "deepeyes-v2" as const;
-  readonly supportedTools = ["python", "text_search", "image_search"];
-  readonly defaultTools = ["python", "text_search", "image_search"];
-  readonly #ids = new CallIds();
-  readonly #reindent: boolean;
-  readonly #grammar: TagGrammar = {
-    reasoningTags: ["think"],
-    answerTag: "answer",
-    callTag: "tool_call",
-    actions: {
-      code: (match, context) => [this.#readCode(match, context)],
-      tool_call: (match, context) => [this.#readToolCall(match, context)],
-    },
-  };
-
+export class DeepEyesV2Dialect extends TagDialect {
   constructor(options: DeepEyesV2Options = {}) {
-    this.#reindent = options.reindent ?? false;
+    const reindent = options.reindent ?? false;
+    super({
+      name: "deepeyes-v2",
+      supportedTools: ["python", "text_search", "image_search"],
+      defaultTools: ["python", "text_search", "image_search"],
+      grammar: {
+        reasoningTags: ["think"],
+        answerTag: "answer",
+        callTag: "tool_call",
+        actions: {
+          code: (match, context, ids) => [readCode(match, context, ids, reindent)],
+          tool_call: (match, context, ids) => [readToolCall(match, context, ids)],
+        },
+      },
+      systemPrompt,
+      renderOutcome,
+      refineTurn: oneKindOfToolPerTurn,
+      finishAssistantText: closeOpenActions,
+    });
   }
+}
 
-  systemPrompt(context: DialectContext): string {
-    const lines = [
-      "You are a visual reasoning assistant. Think step by step inside <think>...</think>, use tools when they help, and give the final answer inside <answer>...</answer>.",
-      describeInputImages(context),
-    ];
-    if (hasTool(context, "python")) {
-      lines.push(
+function systemPrompt(context: DialectContext): string {
+  return composePrompt(
+    "You are a visual reasoning assistant. Think step by step inside <think>...</think>, use tools when they help, and give the final answer inside <answer>...</answer>.",
+    context,
+    [
+      hasTool(context, "python") && [
         "",
         "To run Python, write a fenced block inside <code>, then stop:",
         "<code>\n```python\n# your code\n```\n</code>",
         "The input images are preloaded as PIL images in the variables image_1, image_2, ... The interpreter keeps its variables between turns. Boxes for PIL's crop are (left, top, right, bottom) in pixels of the image. Show images with plt.show(); do not write files. The result comes back as stdout, stderr and images.",
-      );
-    }
-    if (hasTool(context, "text_search")) {
-      lines.push(
+      ],
+      hasTool(context, "text_search") && [
         "",
         'To search the web by text: <tool_call>{"name": "search", "arguments": {"query": "..."}}</tool_call>',
-      );
-    }
-    if (hasTool(context, "image_search")) {
-      lines.push(
+      ],
+      hasTool(context, "image_search") && [
         "",
         'To search the web with the input image: <tool_call>{"name": "image_search"}</tool_call>',
-      );
-    }
-    if (context.tools.length > 0)
-      lines.push("", "Use only one kind of tool per turn. Search results come back inside <tool_response>.");
-    return lines.join("\n");
-  }
+      ],
+      context.tools.length > 0 && [
+        "",
+        "Use only one kind of tool per turn. Search results come back inside <tool_response>.",
+      ],
+    ],
+  );
+}
 
-  requestOptions(): DialectRequestOptions {
-    return { stop: ["</code>", "</tool_call>"] };
-  }
+/** Upstream runs only the last `<code>` of a turn, and never code and a search together. */
+function oneKindOfToolPerTurn(turn: ParsedTurn): ParsedTurn {
+  if (turn.answer !== undefined || turn.calls.length === 0) return turn;
+  const lastCode = turn.calls.filter((call) => call.name === "python").pop();
+  const calls = turn.calls.filter((call) => call.name !== "python" || call === lastCode);
+  const firstIsCode = calls[0]?.name === "python";
+  const kept = calls.filter((call) => (call.name === "python") === firstIsCode);
+  const refused: ActionError[] = calls
+    .filter((call) => !kept.includes(call))
+    .map((call) => ({
+      id: call.id,
+      raw: call.raw,
+      name: call.name,
+      message: `Not run: use only one kind of tool per turn (this turn already runs ${firstIsCode ? "code" : "a search"}).`,
+    }));
+  return { ...turn, calls: kept, errors: [...turn.errors, ...refused] };
+}
 
-  userTurn = imagesThenQuestion;
-
-  parse(output: ModelOutput, context: DialectContext): ParsedTurn {
-    const turn = parseTagTurn(output, context, this.#grammar, this.#ids);
-    if (turn.answer !== undefined || turn.calls.length === 0) return turn;
-    const lastCode = turn.calls.filter((call) => call.name === "python").pop();
-    const calls = turn.calls.filter((call) => call.name !== "python" || call === lastCode);
-    const firstIsCode = calls[0]?.name === "python";
-    const kept = calls.filter((call) => (call.name === "python") === firstIsCode);
-    const refused: ActionError[] = calls
-      .filter((call) => !kept.includes(call))
-      .map((call) => ({
-        id: call.id,
-        raw: call.raw,
-        name: call.name,
-        message: `Not run: use only one kind of tool per turn (this turn already runs ${firstIsCode ? "code" : "a search"}).`,
-      }));
-    return { ...turn, calls: kept, errors: [...turn.errors, ...refused] };
+/** A `<code>` or `<tool_call>` left open gets its closing tag, as upstream. */
+function closeOpenActions(content: string): string {
+  let closed = content;
+  for (const tag of ["code", "tool_call"]) {
+    if (closed.lastIndexOf(`<${tag}>`) > closed.lastIndexOf(`</${tag}>`)) closed += `</${tag}>`;
   }
+  return closed;
+}
 
-  /** The text as written; a `<code>` or `<tool_call>` left open gets its closing tag, as upstream. */
-  assistantMessage(output: ModelOutput): Message {
-    const message = tagAssistantMessage(output, this.#grammar.callTag);
-    if (message.role !== "assistant") return message;
-    let content = message.content;
-    for (const tag of ["code", "tool_call"]) {
-      if (content.lastIndexOf(`<${tag}>`) > content.lastIndexOf(`</${tag}>`)) content += `</${tag}>`;
-    }
-    return { ...message, content };
-  }
+function readCode(match: TagMatch, context: DialectContext, ids: CallIds, reindent: boolean): ReadAction {
+  const id = ids.next();
+  if (!hasTool(context, "python")) return unavailable(id, match.raw, "code", context);
+  const extracted = extractCode(match.body);
+  const code = reindent ? reindentPythonLikeDeepEyes(extracted) : extracted;
+  return pythonCall(
+    id,
+    match.raw,
+    code,
+    "Error: the <code> block is empty. Put a ```python block inside it.",
+  );
+}
 
-  observations(outcomes: readonly ToolCallOutcome[], context: DialectContext): Message[] {
-    const turn = new PartsBuilder();
-    outcomes.forEach((outcome, index) => {
-      if (index > 0) turn.text("\n");
-      if (outcome.name === "python") renderCodeResult(turn, outcome.result);
-      else renderSearchResult(turn, outcome.result, context);
-    });
-    return turn.isEmpty ? [] : [turn.message()];
+function readToolCall(match: TagMatch, context: DialectContext, ids: CallIds): ReadAction {
+  const id = ids.next();
+  const written = readCallTagBody(match.body);
+  if (typeof written === "string") {
+    return { id, raw: match.raw, message: `Error: unreadable <tool_call>: ${written}.` };
   }
+  const { name, arguments: args } = written;
+  if ((name === "search" || name === "text_search") && hasTool(context, "text_search")) {
+    const queries = asStringList(args.query ?? args.queries);
+    if (!queries) return { id, raw: match.raw, name: "text_search", message: 'Error: search needs "query".' };
+    return { id, raw: match.raw, name: "text_search", arguments: { queries } };
+  }
+  if (name === "image_search" && hasTool(context, "image_search"))
+    return searchInputImage(id, match.raw, context);
+  return unavailable(id, match.raw, name, context);
+}
 
-  finalAnswerRequest(reason: string): Message {
-    return finalAnswerTurn(reason, "inside <answer>...</answer>");
-  }
+function unavailable(id: string, raw: string, written: string, context: DialectContext): ActionError {
+  return unavailableTool(id, raw, written, enabledWrittenNames(context, vocabulary));
+}
 
-  #readCode(match: TagMatch, context: DialectContext): ReadAction {
-    const id = this.#ids.next();
-    if (!hasTool(context, "python")) return this.#unavailable(id, match.raw, "code", context);
-    const extracted = extractCode(match.body);
-    const code = this.#reindent ? reindentPythonLikeDeepEyes(extracted) : extracted;
-    if (!code.trim()) {
-      return {
-        id,
-        raw: match.raw,
-        name: "python",
-        message: "Error: the <code> block is empty. Put a ```python block inside it.",
-      };
-    }
-    return { id, raw: match.raw, name: "python", arguments: { code } };
-  }
-
-  #readToolCall(match: TagMatch, context: DialectContext): ReadAction {
-    const id = this.#ids.next();
-    const json = readJsonTolerantly(match.body);
-    const written = json.ok ? readWrittenCall(json.value) : `the JSON could not be read (${json.message})`;
-    if (typeof written === "string") {
-      return { id, raw: match.raw, message: `Error: unreadable <tool_call>: ${written}.` };
-    }
-    const { name, arguments: args } = written;
-    if ((name === "search" || name === "text_search") && hasTool(context, "text_search")) {
-      const queries = asStringList(args.query ?? args.queries);
-      if (!queries)
-        return { id, raw: match.raw, name: "text_search", message: 'Error: search needs "query".' };
-      return { id, raw: match.raw, name: "text_search", arguments: { queries } };
-    }
-    if (name === "image_search" && hasTool(context, "image_search")) {
-      const input = context.images.list()[0];
-      if (!input)
-        return { id, raw: match.raw, name, message: "Error: there is no input image to search with." };
-      return { id, raw: match.raw, name: "image_search", arguments: { images: [input.label] } };
-    }
-    return this.#unavailable(id, match.raw, name, context);
-  }
-
-  #unavailable(id: string, raw: string, written: string, context: DialectContext): ActionError {
-    const available = [
-      hasTool(context, "python") ? "code (<code>)" : undefined,
-      hasTool(context, "text_search") ? "search" : undefined,
-      hasTool(context, "image_search") ? "image_search" : undefined,
-    ].filter((name) => name !== undefined);
-    const names = available.length > 0 ? available.join(", ") : "none (answer directly)";
-    return {
-      id,
-      raw,
-      name: written,
-      message: `Error: the tool "${written}" is not available. Available tools: ${names}.`,
-    };
-  }
+function renderOutcome(turn: PartsBuilder, outcome: ToolCallOutcome, context: DialectContext): void {
+  if (outcome.name === "python") renderCodeResult(turn, outcome.result);
+  else renderSearchResult(turn, outcome.result, context);
 }
 
 function fenced(text: string): string {

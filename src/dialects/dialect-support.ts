@@ -4,7 +4,13 @@ import { type Message, textPart } from "../core/messages.js";
 import type { AnyTool } from "../core/tool.js";
 import type { ToolOutputData } from "../core/tool-output.js";
 import type { ActionError, DialectContext, ToolCallRequest } from "./dialect.js";
-import { decodeNested } from "./tolerant-json.js";
+import { decodeNested, readJsonTolerantly } from "./tolerant-json.js";
+
+/** Loupe's tools that look at or change images, in the order the all-tool dialects list them. */
+export const imageToolNames = ["crop", "rotate", "flip", "resize", "enhance", "annotate", "ocr"] as const;
+
+/** Loupe's tools that reach the web. */
+export const webToolNames = ["text_search", "image_search", "web_visit"] as const;
 
 /** What reading one action produced: a call to run, or an error the model will read. */
 export type ReadAction = ToolCallRequest | ActionError;
@@ -17,22 +23,40 @@ export function hasTool(context: DialectContext, name: string): boolean {
   return context.tools.some((tool) => tool.name === name);
 }
 
+/** The Loupe names of the tools this run enables, in the run's order. */
+export function enabledToolNames(context: DialectContext): string[] {
+  return context.tools.map((tool) => tool.name);
+}
+
+/** How a dialect's model writes one Loupe tool (R1V4 writes "code" for "python"). */
+export interface ToolWording {
+  tool: string;
+  written: string;
+}
+
+/** The model's own names for the tools this run enables, in the dialect's order. */
+export function enabledWrittenNames(context: DialectContext, vocabulary: readonly ToolWording[]): string[] {
+  return vocabulary.filter((entry) => hasTool(context, entry.tool)).map((entry) => entry.written);
+}
+
 /**
  * The error for a tool the model wrote that this run does not offer. `available` names the tools
- * in the model's own vocabulary (R1V4 says "code", Loupe says "python").
+ * in the model's own vocabulary (R1V4 says "code", Loupe says "python"); `subject` is how the
+ * error names what was written.
  */
 export function unavailableTool(
   id: string,
   raw: string,
   written: string,
   available: readonly string[],
+  subject = `tool "${written}"`,
 ): ActionError {
   const names = available.length > 0 ? available.join(", ") : "none (answer directly)";
   return {
     id,
     raw,
     name: written,
-    message: `Error: the tool "${written}" is not available. Available tools: ${names}.`,
+    message: `Error: the ${subject} is not available. Available tools: ${names}.`,
   };
 }
 
@@ -42,6 +66,20 @@ export function imagesThenQuestion(question: string, images: readonly ImageRef[]
     role: "user",
     content: [...images.map((image) => ({ type: "image" as const, imageId: image.id })), textPart(question)],
   };
+}
+
+/**
+ * A tag dialect's system prompt: the introduction, the input images, then each section that
+ * applies to this run (`false` for one that does not), line by line.
+ */
+export function composePrompt(
+  introduction: string,
+  context: DialectContext,
+  sections: readonly (readonly string[] | false)[],
+): string {
+  return [introduction, describeInputImages(context), ...sections.flatMap((section) => section || [])].join(
+    "\n",
+  );
 }
 
 /** "image_1 (4240x2700), image_2 (800x600)" for system prompts. */
@@ -118,6 +156,12 @@ export function readWrittenCall(value: unknown): WrittenCall | string {
       : rawArguments;
   if (!isRecord(decoded)) return `the arguments of ${name} must be a JSON object`;
   return { name: name.trim(), arguments: decoded };
+}
+
+/** Reads the `{"name", "arguments"}` JSON inside a call tag; a string explains what is wrong. */
+export function readCallTagBody(body: string): WrittenCall | string {
+  const json = readJsonTolerantly(body);
+  return json.ok ? readWrittenCall(json.value) : `the JSON could not be read (${json.message})`;
 }
 
 /** Shortens very long raw text kept in errors, so a runaway output does not bloat observations. */

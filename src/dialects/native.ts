@@ -11,30 +11,19 @@ import type {
 } from "./dialect.js";
 import {
   describeInputImages,
+  enabledToolNames,
   hasTool,
   imagesThenQuestion,
+  imageToolNames,
   isRecord,
   toolJsonSchema,
   unavailableTool,
+  webToolNames,
 } from "./dialect-support.js";
 import { PartsBuilder } from "./parts-builder.js";
 import { finalAnswerTurn } from "./tag-turn.js";
 import { splitReasoning } from "./think.js";
 import { readJsonTolerantly } from "./tolerant-json.js";
-
-const canonicalTools = [
-  "crop",
-  "rotate",
-  "flip",
-  "resize",
-  "enhance",
-  "annotate",
-  "ocr",
-  "python",
-  "text_search",
-  "image_search",
-  "web_visit",
-] as const;
 
 /**
  * OpenAI-compatible function calling: tools go in the request, calls come back in `tool_calls`.
@@ -43,17 +32,9 @@ const canonicalTools = [
  */
 export class NativeDialect implements Dialect {
   readonly name = "native" as const;
-  readonly supportedTools = canonicalTools;
-  readonly defaultTools = [
-    "crop",
-    "rotate",
-    "flip",
-    "resize",
-    "enhance",
-    "annotate",
-    "ocr",
-    "python",
-  ] as const;
+  readonly supportedTools = [...imageToolNames, "python", ...webToolNames];
+  /** Everything but the web tools, which a run enables by naming them. */
+  readonly defaultTools = [...imageToolNames, "python"];
   readonly #ids = new CallIds();
   /** Calls with their ids made unique, so parse() and assistantMessage() agree on them. */
   readonly #normalized = new WeakMap<ModelOutput, NativeToolCall[]>();
@@ -95,7 +76,7 @@ export class NativeDialect implements Dialect {
     if (toolCalls.length === 0) return { reasoning, calls: [], errors: [], answer: text.trim() };
     const calls: ToolCallRequest[] = [];
     const errors: ActionError[] = [];
-    const available = context.tools.map((tool) => tool.name);
+    const available = enabledToolNames(context);
     for (const call of toolCalls) {
       const raw = `${call.name}(${call.arguments})`;
       if (!hasTool(context, call.name)) {

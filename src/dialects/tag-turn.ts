@@ -1,8 +1,9 @@
 import type { Message } from "../core/messages.js";
 import type { ModelOutput } from "../core/model-output.js";
 import type { CallIds } from "./call-ids.js";
-import type { ActionError, DialectContext, ParsedTurn, ToolCallRequest } from "./dialect.js";
+import type { ActionError, DialectContext, ParsedTurn, ToolCallOutcome, ToolCallRequest } from "./dialect.js";
 import { isActionError, type ReadAction } from "./dialect-support.js";
+import { PartsBuilder } from "./parts-builder.js";
 import { scanTags, type TagMatch } from "./tag-scanner.js";
 import { splitReasoning } from "./think.js";
 
@@ -82,9 +83,21 @@ export function withNativeCalls(output: ModelOutput, callTag: string | undefined
   return [output.content, ...written].filter(Boolean).join("\n");
 }
 
-/** The assistant message of a tag dialect: the text as the model wrote it, in its own grammar. */
-export function tagAssistantMessage(output: ModelOutput, callTag: string | undefined): Message {
-  const content = withNativeCalls(output, callTag);
+/** Generation stops where an action ends, so the runtime can answer it before the model goes on. */
+export function actionClosingTags(grammar: TagGrammar): string[] {
+  return Object.keys(grammar.actions).map((tag) => `</${tag}>`);
+}
+
+/**
+ * The assistant message of a tag dialect: the text as the model wrote it, in its own grammar,
+ * after `finish` (a dialect that repairs its text, such as closing an open tag).
+ */
+export function tagAssistantMessage(
+  output: ModelOutput,
+  callTag: string | undefined,
+  finish: (content: string) => string = (content) => content,
+): Message {
+  const content = finish(withNativeCalls(output, callTag));
   return output.reasoning
     ? { role: "assistant", content, reasoning: output.reasoning }
     : { role: "assistant", content };
@@ -101,4 +114,22 @@ export function finalAnswerTurn(reason: string, answerSyntax: string): Message {
       },
     ],
   };
+}
+
+/** Writes one call's result into an observation turn, in the shape a model family was trained on. */
+export type OutcomeRenderer = (turn: PartsBuilder, outcome: ToolCallOutcome, context: DialectContext) => void;
+
+/** All results of one turn as a single user turn, `separator` between them; none when nothing ran. */
+export function observationTurn(
+  outcomes: readonly ToolCallOutcome[],
+  context: DialectContext,
+  render: OutcomeRenderer,
+  separator: string,
+): Message[] {
+  const turn = new PartsBuilder();
+  outcomes.forEach((outcome, index) => {
+    if (index > 0) turn.text(separator);
+    render(turn, outcome, context);
+  });
+  return turn.isEmpty ? [] : [turn.message()];
 }
