@@ -16,7 +16,9 @@ let failed = 0;
 for (const bench of benches) {
   if (wanted.length > 0 && !wanted.some((name) => bench.name.includes(name))) continue;
   console.log(`\n=== ${bench.name} (${bench.file})`);
-  const result = spawnSync(process.execPath, ["--import", "tsx", bench.file, ...bench.args], { stdio: "inherit" });
+  const result = spawnSync(process.execPath, ["--import", "tsx", bench.file, ...bench.args], {
+    stdio: "inherit",
+  });
   if (result.status !== 0) failed += 1;
 }
 process.exit(failed > 0 ? 1 : 0);

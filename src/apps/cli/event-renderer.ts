@@ -75,7 +75,8 @@ export function createEventRenderer(options: RendererOptions): (event: RunEvent)
       }
       case "answer":
         endStream();
-        if (stepText.trim() !== event.answer.trim()) write(`\n${pc.bold(pc.green("answer:"))} ${event.answer}\n`);
+        if (stepText.trim() !== event.answer.trim())
+          write(`\n${pc.bold(pc.green("answer:"))} ${event.answer}\n`);
         break;
       case "error":
         endStream();
