@@ -16,7 +16,7 @@ export const dialectNames = [
 ] as const;
 export type DialectName = (typeof dialectNames)[number];
 
-export const modelConfigSchema = z.object({
+export const modelConfigSchema = z.strictObject({
   baseUrl: z.string().url(),
   apiKey: z.string().optional(),
   name: z.string().min(1),
@@ -39,7 +39,7 @@ export const modelConfigSchema = z.object({
 });
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 
-export const budgetsSchema = z.object({
+export const budgetsSchema = z.strictObject({
   maxSteps: z.number().int().positive().default(12),
   maxToolCalls: z.number().int().positive().default(24),
   /** Prompt + completion tokens over the whole run. */
@@ -50,9 +50,10 @@ export const budgetsSchema = z.object({
 });
 export type Budgets = z.infer<typeof budgetsSchema>;
 
-export const imageConfigSchema = z.object({
-  /** Inputs and produced images above this many pixels are refused (decompression bombs). */
-  maxInputPixels: z.number().int().positive().default(268_402_689),
+export const imageConfigSchema = z.strictObject({
+  /** Inputs and produced images above this many pixels are refused (decompression bombs); 100 MP
+   * admits every real camera photo and any 8K frame. */
+  maxInputPixels: z.number().int().positive().default(100_000_000),
   maxInputBytes: z
     .number()
     .int()
@@ -60,7 +61,7 @@ export const imageConfigSchema = z.object({
     .default(64 * 1024 * 1024),
   /** How images are sized for the model; tools always work on the full-resolution original. */
   modelView: z
-    .object({
+    .strictObject({
       strategy: z.enum(["smart-resize", "max-pixels", "original"]).default("smart-resize"),
       factor: z.number().int().positive().default(28),
       minPixels: z
@@ -87,7 +88,7 @@ export const imageConfigSchema = z.object({
 });
 export type ImageConfig = z.infer<typeof imageConfigSchema>;
 
-export const loupeConfigSchema = z.object({
+export const loupeConfigSchema = z.strictObject({
   model: modelConfigSchema,
   dialect: z.enum(dialectNames).default("native"),
   /** Tool names to enable; the dialect's defaults when absent. */

@@ -14,7 +14,7 @@ export type SearchProviderName = (typeof searchProviderNames)[number];
 export const searchBackendNameSchema = z.enum(["local", "direct", ...searchProviderNames]);
 export type SearchBackendName = z.infer<typeof searchBackendNameSchema>;
 
-export const searchProviderSettingsSchema = z.object({
+export const searchProviderSettingsSchema = z.strictObject({
   apiKey: z.string().min(1).optional(),
   /** Replaces the provider's public endpoint (self-hosted SearXNG, a proxy, a test server). */
   baseUrl: z.string().url().optional(),
@@ -26,7 +26,7 @@ export type SearchProviderSettings = z.infer<typeof searchProviderSettingsSchema
 
 const providerDefaults = searchProviderSettingsSchema.parse({});
 
-export const searchCacheSchema = z.object({
+export const searchCacheSchema = z.strictObject({
   enabled: z.boolean().default(true),
   path: z
     .string()
@@ -40,7 +40,7 @@ export const searchCacheSchema = z.object({
     .default(7 * 24 * 3600),
 });
 
-export const imageHostSchema = z.object({
+export const imageHostSchema = z.strictObject({
   kind: z.enum(["none", "loupe-server", "s3"]).default("none"),
   /** Base URL under which published images are reachable from the internet. */
   publicBaseUrl: z.string().url().optional(),
@@ -50,7 +50,7 @@ export const imageHostSchema = z.object({
     .min(1)
     .default(() => join(loupeHome(), "public-images")),
   s3: z
-    .object({
+    .strictObject({
       endpoint: z.string().url(),
       bucket: z.string().min(1),
       region: z.string().min(1).default("us-east-1"),
@@ -62,7 +62,7 @@ export const imageHostSchema = z.object({
 });
 export type ImageHostConfig = z.infer<typeof imageHostSchema>;
 
-export const webVisitSchema = z.object({
+export const webVisitSchema = z.strictObject({
   /** Only for trusted setups: lets web_visit reach loopback, LAN and cloud metadata addresses. */
   allowPrivateAddresses: z.boolean().default(false),
   maxBytes: z
@@ -80,16 +80,16 @@ export const webVisitSchema = z.object({
 });
 export type WebVisitConfig = z.infer<typeof webVisitSchema>;
 
-export const searchConfigSchema = z.object({
+export const searchConfigSchema = z.strictObject({
   backends: z
-    .object({
+    .strictObject({
       text: z.array(searchBackendNameSchema).min(1).default(["local"]),
       image: z.array(searchBackendNameSchema).min(1).default(["local"]),
       page: z.array(searchBackendNameSchema).min(1).default(["local", "direct"]),
     })
     .default({ text: ["local"], image: ["local"], page: ["local", "direct"] }),
   providers: z
-    .object(
+    .strictObject(
       Object.fromEntries(
         searchProviderNames.map((name) => [name, searchProviderSettingsSchema.default(providerDefaults)]),
       ) as Record<SearchProviderName, z.ZodDefault<typeof searchProviderSettingsSchema>>,
@@ -99,7 +99,7 @@ export const searchConfigSchema = z.object({
   imageHost: imageHostSchema.default(() => imageHostSchema.parse({})),
   webVisit: webVisitSchema.default(webVisitSchema.parse({})),
   localIndex: z
-    .object({
+    .strictObject({
       path: z
         .string()
         .min(1)

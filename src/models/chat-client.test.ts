@@ -182,8 +182,23 @@ describe.each([true, false])("ChatClient (stream: %s)", (stream) => {
     expect(error.message).toContain(`${server.baseUrl}/chat/completions`);
     expect(error.message).toContain("400");
     expect(error.message).toContain("maximum context length is 32768 tokens");
-    expect(error.hint).toBeTruthy();
+    expect(error.hint).toMatch(/its message says why/);
     expect(server.requests).toHaveLength(1);
+  });
+
+  it("explains how to enable tool calls when a server refuses them", async () => {
+    const { client } = await clientFor(
+      [
+        {
+          status: 400,
+          error: { message: '"auto" tool choice requires --enable-auto-tool-choice to be set' },
+        },
+      ],
+      { stream },
+    );
+    const error = await failureOf(client.complete({ messages: ask }));
+    expect(error.hint).toMatch(/--tool-call-parser hermes/);
+    expect(error.hint).toMatch(/--dialect/);
   });
 });
 

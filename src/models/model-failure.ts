@@ -32,8 +32,9 @@ export class StreamDroppedError extends Error {
 }
 
 const START_SERVER_HINT =
-  "Is the model server running? Start one with `vllm serve Qwen/Qwen2.5-VL-7B-Instruct` " +
-  "(or `ollama serve`) and check --base-url (it usually ends in /v1).";
+  "Is the model server running? Start one with `vllm serve Qwen/Qwen2.5-VL-7B-Instruct " +
+  "--enable-auto-tool-choice --tool-call-parser hermes` (or `ollama serve`) and check --base-url " +
+  "(it usually ends in /v1).";
 
 const NETWORK_ERROR_CODES = new Set([
   "ECONNREFUSED",
@@ -110,7 +111,7 @@ function httpFailure(error: APIError, status: number, context: FailureContext, t
     error: new LoupeError(
       "model-http",
       `Model server at ${context.url} answered HTTP ${status}${serverMessage ? `: ${serverMessage}` : ""}${tries}.`,
-      { cause: error, hint: hintForStatus(status, context.url) },
+      { cause: error, hint: hintForStatus(status, context.url, serverMessage) },
     ),
   };
 }
@@ -123,7 +124,7 @@ function serverErrorMessage(error: APIError): string {
   return error.message.replace(/^\d{3}\s*/, "").replace(/^status code \(no body\)$/, "");
 }
 
-function hintForStatus(status: number, url: string): string {
+function hintForStatus(status: number, url: string, serverMessage: string): string {
   if (status === 401 || status === 403)
     return "Check the API key (LOUPE_API_KEY, OPENAI_API_KEY or --api-key).";
   if (status === 404) {
@@ -131,6 +132,13 @@ function hintForStatus(status: number, url: string): string {
     return `Check --base-url (it usually ends in /v1) and --model; ${models} lists the models the server serves.`;
   }
   if (status === 429) return "The server is rate limiting; lower concurrency or wait before trying again.";
+  if (status === 400 && /tool|function/i.test(serverMessage)) {
+    return (
+      "The server does not accept tool calls as configured. For vLLM add `--enable-auto-tool-choice " +
+      "--tool-call-parser hermes` to `vllm serve`, or pick a tag dialect with --dialect (deepeyes, " +
+      "deepeyes-v2, skywork-r1v4, ...), which needs no tool parser."
+    );
+  }
   if (status >= 500)
     return "The model server failed; check its log (out of memory, crashed worker, overload).";
   return "The server rejected the request; its message says why (context too long, too many images, an unsupported extraBody field?).";

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { Command } from "commander";
 import pc from "picocolors";
-import { LoupeError } from "../../core/errors.js";
+import { describeError, LoupeError } from "../../core/errors.js";
 import { defaultIndexPath } from "../../core/paths.js";
 import { type LocalIndex, openLocalIndex } from "../../search/local-index/index.js";
 
@@ -93,7 +93,9 @@ export function indexCommand(output: CommandOutput = processOutput): Command {
       await withIndex(flags, async (index) => {
         if (flags.image) {
           const bytes = await readFile(flags.image).catch((error: unknown) => {
-            throw new LoupeError("image-not-found", `cannot read ${flags.image}`, { cause: error });
+            throw new LoupeError("image-not-found", `cannot read ${flags.image}: ${describeError(error)}`, {
+              cause: error,
+            });
           });
           const hits = await index.searchByImage({ id: flags.image, bytes, mime: "image/*" }, { limit });
           if (flags.json) output.stdout(`${JSON.stringify(hits, null, 2)}\n`);

@@ -38,6 +38,18 @@ describe("loadConfig", () => {
     expect(config.dialect).toBe("native");
   });
 
+  it("refuses unknown keys in the config file, naming them", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "loupe-config-"));
+    const file = join(dir, "loupe.config.json");
+    await writeFile(
+      file,
+      JSON.stringify({ model: { baseUrl: "http://x/v1", name: "m" }, budgets: { max_steps: 2 }, budget: {} }),
+    );
+    const error = await loadConfig({ config: file }, {}, { discover: noDiscovery }).catch((thrown) => thrown);
+    expect(String(error)).toMatch(/budgets: Unrecognized key.*max_steps/);
+    expect(String(error)).toMatch(/budget/);
+  });
+
   it("uses a discovered local server when nothing is configured", async () => {
     const config = await loadConfig(
       {},
@@ -66,6 +78,9 @@ describe("loadConfig", () => {
     );
     await expect(loadConfig({ baseUrl: "http://x/v1", model: "m", maxSteps: "many" }, {})).rejects.toThrow(
       /--max-steps: expected a number/,
+    );
+    await expect(loadConfig({ baseUrl: "http://x/v1", model: "m", timeLimit: "0" }, {})).rejects.toThrow(
+      /--time-limit: expected a positive number of seconds/,
     );
   });
 });

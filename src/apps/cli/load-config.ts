@@ -101,7 +101,15 @@ function fromFlags(flags: ConfigFlags): Record<string, unknown> {
   if (flags.maxToolCalls !== undefined)
     budgets.maxToolCalls = numberFlag("--max-tool-calls", flags.maxToolCalls);
   if (flags.maxTokens !== undefined) budgets.maxTokens = numberFlag("--max-tokens", flags.maxTokens);
-  if (flags.timeLimit !== undefined) budgets.maxWallMs = numberFlag("--time-limit", flags.timeLimit) * 1000;
+  if (flags.timeLimit !== undefined) {
+    const seconds = numberFlag("--time-limit", flags.timeLimit);
+    if (seconds < 0.001)
+      throw new LoupeError(
+        "config",
+        `--time-limit: expected a positive number of seconds, got "${flags.timeLimit}".`,
+      );
+    budgets.maxWallMs = Math.round(seconds * 1000);
+  }
   const config: Record<string, unknown> = { model, budgets };
   if (flags.dialect) {
     if (!(dialectNames as readonly string[]).includes(flags.dialect)) {
