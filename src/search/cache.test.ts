@@ -44,6 +44,45 @@ describe("SearchCache", () => {
     expect(keys.size).toBe(5);
   });
 
+  it("separates keys by scope, and keeps the unscoped key as it was", () => {
+    const base = { backend: "direct", operation: "readPage" as const, subject: "http://intranet/" };
+    const keys = new Set([
+      SearchCache.keyOf(base),
+      SearchCache.keyOf(base, "policy-a"),
+      SearchCache.keyOf(base, "policy-b"),
+    ]);
+    expect(keys.size).toBe(3);
+    expect(SearchCache.keyOf(base, undefined)).toBe(SearchCache.keyOf(base));
+  });
+
+  it("shares cached answers only between callers with the same scope", async () => {
+    const cache = new SearchCache({ path: ":memory:", ttlSeconds: 60 });
+    let calls = 0;
+    const backend: SearchBackend = {
+      name: "counting",
+      async readPage(url) {
+        calls++;
+        return {
+          url,
+          title: `fetch ${calls}`,
+          markdown: "",
+          links: [],
+          images: [],
+          contentType: "text/html",
+        };
+      },
+    };
+    const relaxed = withCache(backend, cache, { scope: "relaxed" });
+    const strict = withCache(backend, cache, { scope: "strict" });
+    expect((await relaxed.readPage!("http://intranet/", {}))?.title).toBe("fetch 1");
+    expect((await strict.readPage!("http://intranet/", {}))?.title).toBe("fetch 2");
+    expect(
+      (await withCache(backend, cache, { scope: "relaxed" }).readPage!("http://intranet/", {}))?.title,
+    ).toBe("fetch 1");
+    expect(calls).toBe(2);
+    cache.close();
+  });
+
   it("persists across reopening and serves a cached backend without calling it", async () => {
     const path = join(folder, "persist.sqlite");
     let calls = 0;

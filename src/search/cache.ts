@@ -25,8 +25,17 @@ export class SearchCache {
     this.#now = options.now ?? Date.now;
   }
 
-  static keyOf(call: Pick<BackendCall, "backend" | "operation" | "subject" | "limit">): string {
-    const identity = JSON.stringify([call.backend, call.operation, call.subject, call.limit ?? null]);
+  /**
+   * The key of one call. `scope` separates answers that depend on more than the call itself (the
+   * address policy a page was fetched under); without one the key is the same as it always was.
+   */
+  static keyOf(
+    call: Pick<BackendCall, "backend" | "operation" | "subject" | "limit">,
+    scope?: string,
+  ): string {
+    const parts: unknown[] = [call.backend, call.operation, call.subject, call.limit ?? null];
+    if (scope !== undefined) parts.push(scope);
+    const identity = JSON.stringify(parts);
     return createHash("sha256").update(identity).digest("hex");
   }
 
@@ -53,10 +62,17 @@ export class SearchCache {
   }
 }
 
-/** The backend with answers served from the cache when present; failures are never cached. */
-export function withCache(backend: SearchBackend, cache: SearchCache): SearchBackend {
+/**
+ * The backend with answers served from the cache when present; failures are never cached.
+ * Answers are shared only between callers with the same `scope` (see SearchCache.keyOf).
+ */
+export function withCache(
+  backend: SearchBackend,
+  cache: SearchCache,
+  options: { scope?: string } = {},
+): SearchBackend {
   const around: AroundCall = async (call, run) => {
-    const key = SearchCache.keyOf(call);
+    const key = SearchCache.keyOf(call, options.scope);
     const cached = cache.get(key);
     if (cached !== undefined) return cached === null ? undefined : cached;
     const value = await run();

@@ -27,6 +27,12 @@ beforeAll(async () => {
       response.writeHead(200);
       return response.end();
     }
+    if (path === "/intranet-page.html") {
+      response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+      return response.end(
+        "<html><head><title>Intranet wiki</title></head><body><p>Only for machines inside the network.</p></body></html>",
+      );
+    }
     const answers = script.get(path) ?? [{ status: 404, body: { message: `no script for ${path}` } }];
     const answer = answers.length > 1 ? answers.shift()! : answers[0]!;
     sendJson(response, answer.status, answer.body, answer.headers);
@@ -131,6 +137,40 @@ describe("createSearchServices", () => {
     expect(second).toEqual(first);
     expect(server.requests.length - before).toBe(1);
     services.close();
+  });
+
+  it("never serves a page cached under a relaxed address policy to a run that would refuse it", async () => {
+    const cache = { enabled: true, path: join(folder, "page-cache.sqlite"), ttlSeconds: 60 };
+    const url = `${server.url}/intranet-page.html`;
+    const pageRequests = () =>
+      server.requests.filter((request) => request.url === "/intranet-page.html").length;
+    const relaxed = () =>
+      createSearchServices(
+        config({ backends: { page: ["direct"] }, cache, webVisit: { allowPrivateAddresses: true } }),
+      );
+
+    const first = relaxed();
+    expect((await first.readPage(url)).value.title).toBe("Intranet wiki");
+    first.close();
+    expect(pageRequests()).toBe(1);
+
+    const strict = createSearchServices(config({ backends: { page: ["direct"] }, cache }));
+    await expect(strict.readPage(url)).rejects.toThrow(/refused .*127\.0\.0\.1 is a loopback address/);
+    strict.close();
+
+    // Trusting the host is a different policy: it fetches for itself rather than reusing the page.
+    const trusting = createSearchServices(config({ backends: { page: ["direct"] }, cache }), {
+      fetch: { trustedHosts: [server.host] },
+    });
+    expect((await trusting.readPage(url)).value.title).toBe("Intranet wiki");
+    trusting.close();
+    expect(pageRequests()).toBe(2);
+
+    // The same relaxed policy still shares the cache.
+    const again = relaxed();
+    expect((await again.readPage(url)).value.title).toBe("Intranet wiki");
+    again.close();
+    expect(pageRequests()).toBe(2);
   });
 
   it("falls from an empty local index to a provider, noting it", async () => {

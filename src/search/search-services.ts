@@ -18,7 +18,7 @@ import { createSerperBackend } from "./providers/serper.js";
 import { createTavilyBackend } from "./providers/tavily.js";
 import { RateLimiter, withRateLimit } from "./rate-limiter.js";
 import { type RetryPolicy, withRetries } from "./retrying-backend.js";
-import { createDirectBackend } from "./web/direct-backend.js";
+import { addressPolicyCacheScope, createDirectBackend } from "./web/direct-backend.js";
 import type { FetchPageOptions } from "./web/fetch-page.js";
 
 export interface SearchCallOptions {
@@ -81,13 +81,16 @@ export function createSearchServices(
     if (name === "local") made = local.backend;
     else if (name === "direct") {
       const { webVisit } = config;
-      const direct = createDirectBackend({
+      const fetchOptions = {
         maxBytes: webVisit.maxBytes,
         timeoutMs: webVisit.timeoutMs,
         allowPrivateAddresses: webVisit.allowPrivateAddresses,
         ...options.fetch,
-      });
-      made = cache ? withCache(direct, cache) : direct;
+      };
+      const direct = createDirectBackend(fetchOptions);
+      // Cached pages are shared only under the same address policy, so a page fetched from a
+      // private address is not served later to a run that would refuse that address.
+      made = cache ? withCache(direct, cache, { scope: addressPolicyCacheScope(fetchOptions) }) : direct;
     } else {
       const settings = config.providers[name];
       let provider = providerFactories[name](settings);
