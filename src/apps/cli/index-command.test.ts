@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -73,6 +73,14 @@ describe("loupe index", () => {
   it("prints stats", async () => {
     const { stdout } = await run(["stats", "--index", indexPath, "--json"]);
     expect(JSON.parse(stdout)).toMatchObject({ path: indexPath, documents: 1, images: 1 });
+  });
+
+  it("says why a query image cannot be read, without creating an index", async () => {
+    const freshIndex = join(folder, "never-created.sqlite");
+    await expect(
+      run(["search", "--image", join(folder, "missing.jpg"), "--index", freshIndex]),
+    ).rejects.toThrow(/cannot read .*missing\.jpg: ENOENT/);
+    expect(existsSync(freshIndex)).toBe(false);
   });
 
   it("refuses a search with neither words nor an image", async () => {

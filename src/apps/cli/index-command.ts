@@ -90,13 +90,16 @@ export function indexCommand(output: CommandOutput = processOutput): Command {
       const query = words.join(" ").trim();
       if (!flags.image && !query)
         throw new LoupeError("tool-input", "give words to search for, or --image PATH");
-      await withIndex(flags, async (index) => {
-        if (flags.image) {
-          const bytes = await readFile(flags.image).catch((error: unknown) => {
+      // Read the query image before opening the index, so a wrong path creates no index file.
+      const bytes = flags.image
+        ? await readFile(flags.image).catch((error: unknown) => {
             throw new LoupeError("image-not-found", `cannot read ${flags.image}: ${describeError(error)}`, {
               cause: error,
             });
-          });
+          })
+        : undefined;
+      await withIndex(flags, async (index) => {
+        if (flags.image && bytes) {
           const hits = await index.searchByImage({ id: flags.image, bytes, mime: "image/*" }, { limit });
           if (flags.json) output.stdout(`${JSON.stringify(hits, null, 2)}\n`);
           else
