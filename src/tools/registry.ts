@@ -23,24 +23,18 @@ export interface ToolboxOptions {
  * first use, so listing tools or running image-only questions touches no database.
  */
 export function createToolbox(config: LoupeConfig, options: ToolboxOptions = {}): Toolbox {
-  let services: SearchServices | undefined;
-  const lazyServices = new Proxy({} as SearchServices, {
-    get(_target, property) {
-      services ??= createSearchServices(config.search);
-      const value = services[property as keyof SearchServices];
-      return typeof value === "function" ? value.bind(services) : value;
-    },
-  });
+  const search = lazySearchServices(config);
   // One sandbox pool per toolbox: its runs share warm Python sessions and concurrency limits.
   const pool = new SandboxPool();
   return {
     tools: [
       ...imageTools(config.images),
       pythonTool({ pool }),
-      ...searchTools(lazyServices, { summarizer: options.summarizer }),
+      ...searchTools(search.services, { summarizer: options.summarizer }),
     ],
     close: async () => {
-      await Promise.all([services?.close(), pool.close()]);
+      search.close();
+      await pool.close();
     },
   };
 }
@@ -71,4 +65,28 @@ export function selectTools(
     }
     return tool;
   });
+}
+
+/**
+ * Search services that open (cache database, local index, image host) on the first search, so
+ * listing tools or running an image-only question touches no database.
+ */
+function lazySearchServices(config: LoupeConfig): { services: SearchServices; close(): void } {
+  let opened: SearchServices | undefined;
+  const open = (): SearchServices => {
+    opened ??= createSearchServices(config.search);
+    return opened;
+  };
+  const services: SearchServices = {
+    config: config.search,
+    get imageHost() {
+      return open().imageHost;
+    },
+    searchText: (query, callOptions) => open().searchText(query, callOptions),
+    searchByImage: (image, callOptions) => open().searchByImage(image, callOptions),
+    searchImagesByText: (query, callOptions) => open().searchImagesByText(query, callOptions),
+    readPage: (url, callOptions) => open().readPage(url, callOptions),
+    close: () => opened?.close(),
+  };
+  return { services, close: () => opened?.close() };
 }

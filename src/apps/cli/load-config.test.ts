@@ -50,6 +50,16 @@ describe("loadConfig", () => {
     expect(String(error)).toMatch(/budget/);
   });
 
+  it("refuses a misconfigured image host before the run starts", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "loupe-config-"));
+    const file = join(dir, "loupe.config.json");
+    await writeFile(
+      file,
+      JSON.stringify({ model: { baseUrl: "http://x/v1", name: "m" }, search: { imageHost: { kind: "s3" } } }),
+    );
+    await expect(loadConfig({ config: file }, {}, { discover: noDiscovery })).rejects.toThrow(/imageHost/);
+  });
+
   it("uses a discovered local server when nothing is configured", async () => {
     const config = await loadConfig(
       {},

@@ -5,6 +5,7 @@ import { dialectNames, formatConfigIssues, type LoupeConfig, loupeConfigSchema }
 import { describeError, LoupeError } from "../../core/errors.js";
 import { mergeSearchEnvironment } from "../../core/search-config.js";
 import { discoverLocalModel, noModelConfiguredMessage } from "../../models/discover-local-model.js";
+import { createImageHost } from "../../search/image-host.js";
 
 /** The flags `loupe ask` (and later commands) accept that end up in the config. */
 export interface ConfigFlags {
@@ -56,7 +57,10 @@ export async function loadConfig(
   if (!parsed.success) {
     throw new LoupeError("config", `Invalid configuration:\n${formatConfigIssues(parsed.error)}`);
   }
-  return { ...parsed.data, search: mergeSearchEnvironment(parsed.data.search, env) };
+  const config = { ...parsed.data, search: mergeSearchEnvironment(parsed.data.search, env) };
+  // A misconfigured image host is the user's to fix now, not a tool error the model reads later.
+  createImageHost(config.search.imageHost);
+  return config;
 }
 
 async function readConfigFile(path: string | undefined): Promise<Record<string, unknown>> {
