@@ -9,13 +9,13 @@ import {
   type PointAnnotation,
 } from "./annotation-overlay.js";
 import { imageOperations } from "./box-in-root.js";
-import { coordinateSystems, type PixelBox, toPixelPoint } from "./coordinates.js";
+import { type PixelBox, toPixelPoint } from "./coordinates.js";
 import { describeImage, produceImage } from "./produce-image.js";
-import { colour, imageReference, resolveImage } from "./tool-arguments.js";
+import { colour, coordinatesArgument, imageReference, resolveImage, viewSizeFor } from "./tool-arguments.js";
 
 export const annotateArguments = z.object({
   image: imageReference,
-  coordinates: z.enum(coordinateSystems).default("pixel").describe("How the boxes and points are given."),
+  coordinates: coordinatesArgument,
   boxes: z
     .array(
       z.object({
@@ -50,6 +50,7 @@ export function annotateTool(config: ImageConfig): Tool<AnnotateArguments> {
     async execute(args, context): Promise<ToolResult> {
       const source = resolveImage(context, args.image);
       const { width, height } = source;
+      const view = viewSizeFor(args.coordinates, source, config);
       const requestedBoxes = args.boxes ?? [];
       const requestedPoints = args.points ?? [];
       if (requestedBoxes.length === 0 && requestedPoints.length === 0) {
@@ -60,8 +61,22 @@ export function annotateTool(config: ImageConfig): Tool<AnnotateArguments> {
         given ?? annotationPalette[nextColour++ % annotationPalette.length]!;
       const boxes: BoxAnnotation[] = requestedBoxes.map((entry) => {
         const [ax, ay, bx, by] = entry.box as [number, number, number, number];
-        const [x1, y1] = toPixelPoint(Math.min(ax, bx), Math.min(ay, by), args.coordinates, width, height);
-        const [x2, y2] = toPixelPoint(Math.max(ax, bx), Math.max(ay, by), args.coordinates, width, height);
+        const [x1, y1] = toPixelPoint(
+          Math.min(ax, bx),
+          Math.min(ay, by),
+          args.coordinates,
+          width,
+          height,
+          view,
+        );
+        const [x2, y2] = toPixelPoint(
+          Math.max(ax, bx),
+          Math.max(ay, by),
+          args.coordinates,
+          width,
+          height,
+          view,
+        );
         if (x2 <= x1 || y2 <= y1) {
           throw new LoupeError(
             "tool-input",
@@ -72,7 +87,7 @@ export function annotateTool(config: ImageConfig): Tool<AnnotateArguments> {
         return { box, label: entry.label, colour: pickColour(entry.color) };
       });
       const points: PointAnnotation[] = requestedPoints.map((entry) => {
-        const [x, y] = toPixelPoint(entry.x, entry.y, args.coordinates, width, height);
+        const [x, y] = toPixelPoint(entry.x, entry.y, args.coordinates, width, height, view);
         return { x, y, label: entry.label, colour: pickColour(entry.color) };
       });
       const svg = annotationSvg(width, height, boxes, points);

@@ -46,6 +46,36 @@ describe("toPixelBox", () => {
   });
 });
 
+describe("view coordinates", () => {
+  // A 4240x2700 photo is shown to the model at 1232x784 under the default smart-resize budget.
+  const shown = { width: 1232, height: 784 };
+
+  it("scale pixels of the shown image up to pixels of the full-size image", () => {
+    expect(toPixelBox([308, 196, 616, 392], "view", 4240, 2700, shown)).toEqual([1060, 675, 2120, 1350]);
+    expect(toPixelBox([0, 0, 1232, 784], "view", 4240, 2700, shown)).toEqual([0, 0, 4240, 2700]);
+    // Shown at full size, view and pixel coordinates agree.
+    expect(toPixelBox([10, 20, 300, 400], "view", 1000, 800, { width: 1000, height: 800 })).toEqual(
+      toPixelBox([10, 20, 300, 400], "pixel", 1000, 800),
+    );
+  });
+
+  it("refuse boxes far beyond the shown size, pointing at pixel coordinates", () => {
+    expect(() => toPixelBox([1000, 500, 3000, 1500], "view", 4240, 2700, shown)).toThrow(
+      /shown to you at 1232x784.*full-size 4240x2700 image, use coordinates: pixel/,
+    );
+    // A little overshoot is clamped like any other box.
+    expect(toPixelBox([616, 392, 1240, 790], "view", 4240, 2700, shown)).toEqual([2120, 1350, 4240, 2700]);
+  });
+
+  it("map points too", () => {
+    expect(toPixelPoint(616, 392, "view", 4240, 2700, shown)).toEqual([2120, 1350]);
+  });
+
+  it("cannot be mapped without the shown size", () => {
+    expect(() => toPixelBox([0, 0, 10, 10], "view", 100, 100)).toThrow(/size the image was shown at/);
+  });
+});
+
 describe("toPixelPoint", () => {
   it("maps and clamps points", () => {
     expect(toPixelPoint(500, 250, "qwen1000", 2000, 1000)).toEqual([1000, 250]);

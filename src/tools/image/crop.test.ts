@@ -8,6 +8,7 @@ import { boxInRoot } from "./box-in-root.js";
 import { automaticZoom, cropArguments, cropTool } from "./crop.js";
 import { decodedImageCache } from "./decoded-image-cache.js";
 import { loadInputImage } from "./load-image.js";
+import { encodeForModel } from "./model-view.js";
 import { addInputImage, imageToolContext } from "./test-context.js";
 
 const config = imageConfigSchema.parse({});
@@ -126,6 +127,51 @@ describe.skipIf(!hasFixtures)("crop on a real photo", () => {
       root: original.id,
       box: [1100, 700, 1300, 1000],
     });
+  });
+
+  it("maps view boxes (pixels of the image as the model saw it) back to the full-size photo", async () => {
+    // The 4240x2700 photo is sent at 1232x784: a Qwen2.5-VL box on that view is 3.44x smaller.
+    const inView = await runCrop(context, { box: [308, 196, 616, 392], coordinates: "view", scale: 1 });
+    const inPixels = await runCrop(context, { box: [1060, 675, 2120, 1350], scale: 1 });
+    expect(inView.images[0]!.id).toBe(inPixels.images[0]!.id);
+    expect(inView.text).toContain("[308, 196, 616, 392] (view of 1232x784) = pixels [1060, 675, 2120, 1350]");
+    expect(inView.images[0]!.provenance).toMatchObject({
+      parameters: { coordinates: "view", viewSize: [1232, 784], pixelBox: [1060, 675, 2120, 1350] },
+    });
+
+    // What the crop holds is what the model saw inside that box of its view, at full resolution.
+    const shown = await encodeForModel(context.images.bytes(original.id), config.modelView);
+    const seenRegion = await sharp(shown.bytes)
+      .extract({ left: 308, top: 196, width: 308, height: 196 })
+      .raw()
+      .toBuffer();
+    const meanDifferenceFromSeen = async (crop: ImageRef) => {
+      const shrunk = await sharp(context.images.bytes(crop.id))
+        .resize(308, 196, { fit: "fill" })
+        .raw()
+        .toBuffer();
+      let total = 0;
+      for (let index = 0; index < seenRegion.length; index++)
+        total += Math.abs(seenRegion[index]! - shrunk[index]!);
+      return total / seenRegion.length;
+    };
+    expect(await meanDifferenceFromSeen(inView.images[0]!)).toBeLessThan(6);
+    // Read as full-size pixels, the same numbers would have cut out a different part of the photo.
+    const misread = await runCrop(context, { box: [308, 196, 616, 392], scale: 1 });
+    expect(await meanDifferenceFromSeen(misread.images[0]!)).toBeGreaterThan(20);
+  });
+
+  it("reads view boxes on a crop that is sent as it is in that crop's own pixels", async () => {
+    const first = (await runCrop(context, { box: [1000, 500, 2000, 1200], scale: 1 })).images[0]!;
+    const nested = await runCrop(context, {
+      image: first.label,
+      box: [100, 100, 400, 300],
+      coordinates: "view",
+    });
+    // Shown at its own size, the crop's view coordinates are its pixels: nothing to convert.
+    expect(nested.text).toMatch(/^Cropped image_\d+ \[100, 100, 400, 300\] \(view of 1000x700\) -> /);
+    expect(nested.images[0]!.provenance).toMatchObject({ parameters: { pixelBox: [100, 100, 400, 300] } });
+    expect(nested.text).toContain("in image_1 this is [1100, 600, 1400, 800]");
   });
 
   it("reports bad boxes as tool-input errors naming the box", async () => {

@@ -3,9 +3,9 @@ import type { ImageConfig } from "../../core/config.js";
 import type { ImageRef } from "../../core/images.js";
 import type { Tool, ToolResult } from "../../core/tool.js";
 import { type BoxInRoot, boxInRoot, imageOperations } from "./box-in-root.js";
-import { type CoordinateSystem, coordinateSystems, type PixelBox, toPixelBox } from "./coordinates.js";
+import { type CoordinateSystem, type PixelBox, toPixelBox, type ViewSize } from "./coordinates.js";
 import { describeImage, produceImage } from "./produce-image.js";
-import { imageReference, resolveImage } from "./tool-arguments.js";
+import { coordinatesArgument, imageReference, resolveImage, viewSizeFor } from "./tool-arguments.js";
 
 /** Small crops are enlarged until their shorter side reaches this, so the model sees detail. */
 export const zoomTargetShortSide = 512;
@@ -18,12 +18,7 @@ export const cropArguments = z.object({
     .array(z.number())
     .length(4)
     .describe("The region [x1, y1, x2, y2]: top-left and bottom-right corners."),
-  coordinates: z
-    .enum(coordinateSystems)
-    .default("pixel")
-    .describe(
-      "pixel: pixels of the image; fraction: 0..1 of width and height; qwen1000: 0..1000 of each side.",
-    ),
+  coordinates: coordinatesArgument,
   label: z.string().max(200).optional().describe("What the region shows, for the record."),
   scale: z
     .number()
@@ -56,7 +51,8 @@ export function cropTool(config: ImageConfig): Tool<z.output<typeof cropArgument
     async execute(args, context): Promise<ToolResult> {
       const source = resolveImage(context, args.image);
       const system: CoordinateSystem = args.coordinates;
-      const pixelBox = toPixelBox(args.box, system, source.width, source.height);
+      const view = viewSizeFor(system, source, config);
+      const pixelBox = toPixelBox(args.box, system, source.width, source.height, view);
       const [x1, y1, x2, y2] = pixelBox;
       const cropWidth = x2 - x1;
       const cropHeight = y2 - y1;
@@ -67,6 +63,7 @@ export function cropTool(config: ImageConfig): Tool<z.output<typeof cropArgument
       const parameters: Record<string, unknown> = {
         box: [...args.box],
         coordinates: system,
+        ...(view ? { viewSize: [view.width, view.height] } : {}),
         pixelBox,
         scale: Number(scale.toFixed(4)),
         ...(args.label === undefined ? {} : { label: args.label }),
@@ -86,7 +83,7 @@ export function cropTool(config: ImageConfig): Tool<z.output<typeof cropArgument
       const rootLabel = inRoot ? context.images.byId(inRoot.root)?.label : undefined;
       const text = describeCrop(
         source,
-        { box: args.box, system, pixelBox, scale },
+        { box: args.box, system, view, pixelBox, scale },
         inRoot,
         rootLabel,
         produced,
@@ -98,13 +95,20 @@ export function cropTool(config: ImageConfig): Tool<z.output<typeof cropArgument
 
 function describeCrop(
   source: ImageRef,
-  request: { box: readonly number[]; system: CoordinateSystem; pixelBox: PixelBox; scale: number },
+  request: {
+    box: readonly number[];
+    system: CoordinateSystem;
+    view: ViewSize | undefined;
+    pixelBox: PixelBox;
+    scale: number;
+  },
   inRoot: BoxInRoot | undefined,
   rootLabel: string | undefined,
   produced: ImageRef,
 ): string {
-  const { box, system, pixelBox, scale } = request;
-  let text = `Cropped ${source.label} ${formatBox(box)} (${system})`;
+  const { box, system, view, pixelBox, scale } = request;
+  const systemName = view ? `view of ${view.width}x${view.height}` : system;
+  let text = `Cropped ${source.label} ${formatBox(box)} (${systemName})`;
   if (formatBox(box) !== formatBox(pixelBox)) text += ` = pixels ${formatBox(pixelBox)}`;
   text += ` -> ${describeImage(produced)}`;
   if (Math.abs(scale - 1) > 1e-3) text += ` (zoomed ${Number(scale.toFixed(2))}x)`;

@@ -16,10 +16,25 @@ export {
   type PixelBox,
   toPixelBox,
   toPixelPoint,
+  type ViewSize,
 } from "./coordinates.js";
 export { DecodedImageCache, decodedImageCache } from "./decoded-image-cache.js";
-export { assertPixelLimit, type LoadedImage, loadInputImage, readImageFacts } from "./load-image.js";
-export { encodeForModel, type ModelView, smartResize } from "./model-view.js";
+export {
+  assertPixelLimit,
+  defaultFetchTimeoutMs,
+  type LoadedImage,
+  type LoadImageOptions,
+  loadInputImage,
+  readImageFacts,
+} from "./load-image.js";
+export {
+  encodeForModel,
+  type ModelView,
+  modelViewSize,
+  smartResize,
+  type ViewSent,
+  viewSizeSent,
+} from "./model-view.js";
 
 /** The image tools (crop, rotate, flip, resize, enhance, annotate, ocr) for one configuration. */
 export function imageTools(config: ImageConfig): AnyTool[] {

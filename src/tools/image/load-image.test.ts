@@ -55,7 +55,17 @@ describe("loading input images", () => {
     server = createServer((request, response) => {
       if (request.url === "/image.png") response.writeHead(200, { "content-type": "image/png" }).end(png);
       else if (request.url === "/huge") response.writeHead(200).end(Buffer.alloc(2048));
-      else response.writeHead(404).end();
+      else if (request.url === "/silent") {
+        // Accepts the connection and never answers: a stalled server.
+      } else if (request.url === "/stalls-midway") {
+        response.writeHead(200, { "content-type": "image/png", "content-length": String(png.length) });
+        response.write(png.subarray(0, 20));
+      } else if (request.url === "/unannounced") {
+        // Chunked, with no length to refuse up front: only counting while streaming catches it.
+        response.writeHead(200, { "content-type": "image/png" });
+        for (let chunk = 0; chunk < 8; chunk++) response.write(Buffer.alloc(512));
+        response.end();
+      } else response.writeHead(404).end();
     });
     server.listen(0, "127.0.0.1");
     await once(server, "listening");
@@ -63,6 +73,7 @@ describe("loading input images", () => {
   });
 
   afterAll(async () => {
+    server.closeAllConnections();
     server.close();
     await rm(folder, { recursive: true, force: true });
   });
@@ -90,6 +101,37 @@ describe("loading input images", () => {
     );
   });
 
+  it("gives up on a server that never answers, or stops halfway, naming the URL", async () => {
+    for (const path of ["/silent", "/stalls-midway"]) {
+      await expect(loadInputImage(`${baseUrl}${path}`, config, { timeoutMs: 300 })).rejects.toMatchObject({
+        code: "image-not-found",
+        message: `Fetching image ${baseUrl}${path} took longer than 0.3 s; the server stopped answering or is too slow.`,
+      });
+    }
+  });
+
+  it("tells a cancelled load from a timeout", async () => {
+    const controller = new AbortController();
+    const loading = loadInputImage(`${baseUrl}/silent`, config, {
+      signal: controller.signal,
+      timeoutMs: 60_000,
+    });
+    controller.abort();
+    await expect(loading).rejects.toMatchObject({
+      code: "cancelled",
+      message: expect.stringContaining("/silent"),
+    });
+  });
+
+  it("counts bytes while streaming when the server announces no length", async () => {
+    await expect(
+      loadInputImage(`${baseUrl}/unannounced`, { ...config, maxInputBytes: 1000 }),
+    ).rejects.toMatchObject({
+      code: "image-too-large",
+      message: expect.stringMatching(/\/unannounced is at least [\d,]+ bytes, over the limit of 1,000 bytes/),
+    });
+  });
+
   it("refuses corrupt and truncated files as image-invalid, naming the file", async () => {
     const garbage = join(folder, "garbage.jpg");
     await writeFile(garbage, Buffer.from("this is not an image at all"));
@@ -111,10 +153,11 @@ describe("loading input images", () => {
   it("refuses a decompression bomb from its header, naming the pixel count and the limit", async () => {
     const path = join(folder, "bomb.png");
     await writeFile(path, decompressionBomb());
-    await expect(loadInputImage(path, config)).rejects.toMatchObject({
+    await expect(loadInputImage(path, config)).rejects.toMatchObject({ code: "image-too-large" });
+    await expect(loadInputImage(path, { ...config, maxInputPixels: 100_000_000 })).rejects.toMatchObject({
       code: "image-too-large",
       message: expect.stringMatching(
-        /100000x100000 = 10,000,000,000 pixels, over the limit of 268,402,689 pixels/,
+        /100000x100000 = 10,000,000,000 pixels, over the limit of 100,000,000 pixels/,
       ),
     });
   });

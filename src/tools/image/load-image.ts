@@ -83,24 +83,34 @@ async function assertDecodes(bytes: Uint8Array, config: ImageConfig, name: strin
   }
 }
 
+/** How long fetching an image URL may take in all (connecting, headers and body) by default. */
+export const defaultFetchTimeoutMs = 30_000;
+
+export interface LoadImageOptions {
+  /** Cancels the load (the run was cancelled). */
+  signal?: AbortSignal | undefined;
+  /** Limit on fetching a URL, headers and body together: a stalled server must not hang a run. */
+  timeoutMs?: number | undefined;
+}
+
 /** Reads an input image from a file path or an http(s) URL and checks it fully. */
 export async function loadInputImage(
   source: string,
   config: ImageConfig,
-  signal?: AbortSignal,
+  options: LoadImageOptions = {},
 ): Promise<LoadedImage> {
   const bytes = /^https?:\/\//i.test(source)
-    ? await fetchImageBytes(source, config, signal)
+    ? await fetchImageBytes(source, config, options)
     : await readImageFile(source, config);
   const facts = await readImageFacts(bytes, config, source);
   await assertDecodes(bytes, config, source);
   return { bytes, facts, source };
 }
 
-function tooManyBytes(source: string, byteLength: number, config: ImageConfig): LoupeError {
+function tooManyBytes(source: string, byteLength: number, config: ImageConfig, atLeast = false): LoupeError {
   return new LoupeError(
     "image-too-large",
-    `${source} is ${byteLength.toLocaleString("en-US")} bytes, over the limit of ` +
+    `${source} is ${atLeast ? "at least " : ""}${byteLength.toLocaleString("en-US")} bytes, over the limit of ` +
       `${config.maxInputBytes.toLocaleString("en-US")} bytes.`,
     { hint: "Raise images.maxInputBytes in the config if this image is genuine." },
   );
@@ -121,16 +131,45 @@ async function readImageFile(path: string, config: ImageConfig): Promise<Uint8Ar
   return new Uint8Array(await readFile(path));
 }
 
-async function fetchImageBytes(url: string, config: ImageConfig, signal?: AbortSignal): Promise<Uint8Array> {
-  let response: Response;
+async function fetchImageBytes(
+  url: string,
+  config: ImageConfig,
+  options: LoadImageOptions,
+): Promise<Uint8Array> {
+  const timeoutMs = options.timeoutMs ?? defaultFetchTimeoutMs;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   try {
-    response = await fetch(url, { signal, redirect: "follow" });
+    return await fetchWithinLimits(url, config, signal);
   } catch (error) {
-    if (signal?.aborted) throw error;
+    if (options.signal?.aborted) {
+      throw new LoupeError("cancelled", `Loading image ${url} was cancelled.`, { cause: error });
+    }
+    if (timeout.aborted) {
+      throw new LoupeError(
+        "image-not-found",
+        `Fetching image ${url} took longer than ${formatSeconds(timeoutMs)}; the server stopped answering or is too slow.`,
+        { cause: error, hint: "Download the image and pass its file path instead." },
+      );
+    }
+    if (error instanceof LoupeError) throw error;
     throw new LoupeError("image-not-found", `Cannot fetch image ${url}: ${describeError(error)}.`, {
       cause: error,
     });
   }
+}
+
+function formatSeconds(milliseconds: number): string {
+  return `${Number((milliseconds / 1000).toFixed(3))} s`;
+}
+
+/**
+ * Fetches the body, refusing it as soon as it passes the byte limit: by the declared length when
+ * there is one, and while streaming in any case, so a server that lies about (or omits) its
+ * length cannot exhaust memory.
+ */
+async function fetchWithinLimits(url: string, config: ImageConfig, signal: AbortSignal): Promise<Uint8Array> {
+  const response = await fetch(url, { signal, redirect: "follow" });
   if (!response.ok) {
     await response.body?.cancel();
     throw new LoupeError("image-not-found", `Cannot fetch image ${url}: HTTP ${response.status}.`);
@@ -140,7 +179,6 @@ async function fetchImageBytes(url: string, config: ImageConfig, signal?: AbortS
     await response.body?.cancel();
     throw tooManyBytes(url, declared, config);
   }
-  // Read in chunks so a server that lies about (or omits) its length cannot exhaust memory.
   const chunks: Uint8Array[] = [];
   let received = 0;
   const reader = response.body?.getReader();
@@ -151,7 +189,7 @@ async function fetchImageBytes(url: string, config: ImageConfig, signal?: AbortS
     received += value.byteLength;
     if (received > config.maxInputBytes) {
       await reader.cancel();
-      throw tooManyBytes(url, received, config);
+      throw tooManyBytes(url, received, config, true);
     }
     chunks.push(value);
   }

@@ -2,7 +2,8 @@ import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { fixturePath, hasFixtures } from "../../../test/support/fixtures.js";
 import { imageConfigSchema } from "../../core/config.js";
-import { encodeForModel, modelViewSize, smartResize } from "./model-view.js";
+import type { ImageProvenance } from "../../core/images.js";
+import { encodeForModel, modelViewSize, smartResize, viewSizeSent } from "./model-view.js";
 
 const qwenDefaults = { factor: 28, minPixels: 4 * 28 * 28, maxPixels: 16384 * 28 * 28 };
 const view = imageConfigSchema.parse({}).modelView;
@@ -51,6 +52,93 @@ describe("smartResize", () => {
       width: 4000,
       height: 3000,
     });
+  });
+});
+
+describe("viewSizeSent", () => {
+  const input: ImageProvenance = { kind: "input", source: "photo.jpg" };
+  const produced: ImageProvenance = {
+    kind: "tool",
+    tool: "crop",
+    operation: "crop",
+    parameters: {},
+    callId: "call_1",
+    step: 1,
+  };
+  const image = (width: number, height: number, provenance: ImageProvenance, mime = "image/jpeg") => ({
+    width,
+    height,
+    mime,
+    provenance,
+  });
+
+  it("sizes inputs by the view's strategy, always re-encoded", () => {
+    expect(viewSizeSent(image(4240, 2700, input), view)).toEqual({
+      width: 1232,
+      height: 784,
+      unchanged: false,
+    });
+    // Even an input that fits is re-encoded (it may carry EXIF rotation), at its smart-resize size.
+    expect(viewSizeSent(image(1000, 800, input), view)).toEqual({
+      width: 1008,
+      height: 812,
+      unchanged: false,
+    });
+  });
+
+  it("sends tool outputs within the pixel budget as they are, at their own size", () => {
+    expect(viewSizeSent(image(1000, 800, produced), view)).toEqual({
+      width: 1000,
+      height: 800,
+      unchanged: true,
+    });
+    expect(viewSizeSent(image(1000, 800, produced, "image/png"), view).unchanged).toBe(true);
+  });
+
+  it("resizes tool outputs over or under the budget, or in formats servers may not take", () => {
+    expect(viewSizeSent(image(4240, 2700, produced), view)).toEqual({
+      width: 1232,
+      height: 784,
+      unchanged: false,
+    });
+    expect(viewSizeSent(image(20, 20, produced), view)).toEqual({ width: 56, height: 56, unchanged: false });
+    expect(viewSizeSent(image(1000, 800, produced, "image/gif"), view)).toEqual({
+      width: 1008,
+      height: 812,
+      unchanged: false,
+    });
+  });
+
+  it("follows the other strategies", () => {
+    const maxPixels = { ...view, strategy: "max-pixels" as const, maxPixels: 1_200_000 };
+    expect(viewSizeSent(image(4000, 3000, produced), maxPixels)).toEqual({
+      width: 1264,
+      height: 948,
+      unchanged: false,
+    });
+    expect(viewSizeSent(image(1000, 1000, produced), maxPixels).unchanged).toBe(true);
+    const original = { ...view, strategy: "original" as const };
+    expect(viewSizeSent(image(4240, 2700, input), original)).toEqual({
+      width: 4240,
+      height: 2700,
+      unchanged: false,
+    });
+    expect(viewSizeSent(image(4240, 2700, produced), original).unchanged).toBe(true);
+  });
+
+  it("agrees with the size encodeForModel gives", async () => {
+    for (const [width, height] of [
+      [1000, 800],
+      [30, 17],
+      [3000, 500],
+    ] as const) {
+      const bytes = await sharp({ create: { width, height, channels: 3, background: "#808080" } })
+        .png()
+        .toBuffer();
+      const encoded = await encodeForModel(bytes, view);
+      const expected = viewSizeSent(image(width, height, input, "image/png"), view);
+      expect([encoded.width, encoded.height]).toEqual([expected.width, expected.height]);
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import sharp from "sharp";
 import type { ImageConfig } from "../../core/config.js";
 import { describeError, LoupeError } from "../../core/errors.js";
+import type { ImageRef } from "../../core/images.js";
 
 export type ModelView = ImageConfig["modelView"];
 
@@ -75,6 +76,42 @@ export function modelViewSize(
 const mimeByFormat = { jpeg: "image/jpeg", png: "image/png", webp: "image/webp" } as const;
 /** Formats every OpenAI-compatible server takes as they are, for the "original" strategy. */
 const passThroughFormats = new Set(["jpeg", "png", "webp"]);
+const passThroughMimes = new Set<string>(Object.values(mimeByFormat));
+
+/** How an image goes to the model: its size there, and whether its stored bytes go unchanged. */
+export interface ViewSent {
+  width: number;
+  height: number;
+  /** True when the stored bytes are sent as they are; false when encodeForModel re-encodes them. */
+  unchanged: boolean;
+}
+
+/**
+ * The one rule for what the model is sent for an image, which the agent follows when it sends
+ * images and the tools follow when they read `view` coordinates back. Tool outputs are upright
+ * and plain (no EXIF rotation), so one in a format every server takes whose size already fits
+ * the view's pixel budget goes as it is: re-encoding would only cost time and quality. Anything
+ * else (every input, every oversized output) goes through encodeForModel, sized by
+ * modelViewSize. Image sizes in an ImageRef are already upright, as encodeForModel's are.
+ */
+export function viewSizeSent(
+  ref: Pick<ImageRef, "width" | "height" | "mime" | "provenance">,
+  view: ModelView,
+): ViewSent {
+  const { width, height } = ref;
+  if (ref.provenance.kind === "tool" && passThroughMimes.has(ref.mime) && fitsBudget(width, height, view)) {
+    return { width, height, unchanged: true };
+  }
+  return { ...modelViewSize(width, height, view), unchanged: false };
+}
+
+function fitsBudget(width: number, height: number, view: ModelView): boolean {
+  if (view.strategy === "original") return true;
+  const pixels = width * height;
+  if (view.strategy === "max-pixels") return pixels <= view.maxPixels;
+  const aspectRatio = Math.max(width, height) / Math.max(1, Math.min(width, height));
+  return pixels >= view.minPixels && pixels <= view.maxPixels && aspectRatio <= maximumModelAspectRatio;
+}
 
 /**
  * Encodes an image the way the model should see it: upright per EXIF, sized by the view's

@@ -79,6 +79,13 @@ describe.skipIf(!fontsAvailable)("ocr with tesseract.js and the offline English 
     expect(bottom.box[0]).toBeGreaterThan(290);
     expect(bottom.box[0]).toBeLessThan(320);
     expect(bottom.box[1]).toBeGreaterThan(260);
+
+    // The 900x400 page is shown to the model at 896x392; a box on that view means the same region.
+    const inView = await ocr.execute(
+      ocrArguments.parse({ image: image.label, box: [224, 235, 896, 392], coordinates: "view" }),
+      context,
+    );
+    expect(inView.text).toBe("Text in image_2 [225, 240, 900, 400]:\nBOTTOM LINE");
   });
 
   it("says so when there is no text", async () => {

@@ -3,16 +3,16 @@ import type { ImageConfig } from "../../core/config.js";
 import { describeError, LoupeError } from "../../core/errors.js";
 import type { Tool, ToolResult } from "../../core/tool.js";
 import type { ToolOutputData } from "../../core/tool-output.js";
-import { coordinateSystems, type PixelBox, toPixelBox } from "./coordinates.js";
+import { type PixelBox, toPixelBox } from "./coordinates.js";
 import { pipelineFrom } from "./decoded-image-cache.js";
 import { decodedPixels } from "./produce-image.js";
 import { acquireTesseractWorker, releaseTesseractWorker } from "./tesseract-worker.js";
-import { imageReference, resolveImage } from "./tool-arguments.js";
+import { coordinatesArgument, imageReference, resolveImage, viewSizeFor } from "./tool-arguments.js";
 
 export const ocrArguments = z.object({
   image: imageReference,
   box: z.array(z.number()).length(4).optional().describe("Read only this region [x1, y1, x2, y2]."),
-  coordinates: z.enum(coordinateSystems).default("pixel"),
+  coordinates: coordinatesArgument,
 });
 export type OcrArguments = z.output<typeof ocrArguments>;
 
@@ -31,11 +31,19 @@ export function ocrTool(config: ImageConfig): Tool<OcrArguments> {
     async execute(args, context): Promise<ToolResult> {
       const source = resolveImage(context, args.image);
       const region: PixelBox = args.box
-        ? toPixelBox(args.box, args.coordinates, source.width, source.height)
+        ? toPixelBox(
+            args.box,
+            args.coordinates,
+            source.width,
+            source.height,
+            viewSizeFor(args.coordinates, source, config),
+          )
         : [0, 0, source.width, source.height];
       const [left, top, right, bottom] = region;
       const decoded = await decodedPixels(context, source, config);
-      const enlarge = Math.min(right - left, bottom - top) < smallRegionSide ? 2 : 1;
+      // The enlarged copy is an image Loupe makes, so it keeps to the same pixel limit as the rest.
+      const small = Math.min(right - left, bottom - top) < smallRegionSide;
+      const enlarge = small && 4 * (right - left) * (bottom - top) <= config.maxInputPixels ? 2 : 1;
       let pipeline = pipelineFrom(decoded, config).extract({
         left,
         top,

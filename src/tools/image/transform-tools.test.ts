@@ -128,11 +128,25 @@ describe("rotate, flip and resize on exact pixels", () => {
   it("refuses results over the pixel limit before doing the work", async () => {
     const small = imageToolContext();
     addInputImage(small, await quadrantsPng(), { mime: "image/png", width: 60, height: 40 });
-    const strict = imageTools({ ...config, maxInputPixels: 5000 }).find((tool) => tool.name === "resize")!;
-    await expect(strict.execute(strict.parameters.parse({ scale: 2 }), small)).rejects.toMatchObject({
+    const strict = new Map(imageTools({ ...config, maxInputPixels: 5000 }).map((tool) => [tool.name, tool]));
+    const runStrict = (name: string, args: Record<string, unknown>) => {
+      const tool = strict.get(name)!;
+      return tool.execute(tool.parameters.parse(args), small);
+    };
+    await expect(runStrict("resize", { scale: 2 })).rejects.toMatchObject({
       code: "image-too-large",
-      message: expect.stringMatching(/120x80 = 9,600 pixels, over the limit of 5,000/),
+      message: expect.stringMatching(/resize result is 120x80 = 9,600 pixels, over the limit of 5,000/),
     });
+    // A crop's zoom and a rotation's larger canvas are held to the same limit as inputs.
+    await expect(runStrict("crop", { box: [0, 0, 60, 40], scale: 2 })).rejects.toMatchObject({
+      code: "image-too-large",
+      message: expect.stringMatching(/crop result is 120x80 = 9,600 pixels/),
+    });
+    await expect(runStrict("rotate", { degrees: 45 })).rejects.toMatchObject({
+      code: "image-too-large",
+      message: expect.stringMatching(/rotate result is 71x71 = 5,041 pixels/),
+    });
+    expect(small.images.size).toBe(1);
   });
 });
 
@@ -198,5 +212,24 @@ describe.skipIf(!hasFixtures)("enhance and annotate on a real photo", () => {
     expect(() =>
       run("annotate", context, { boxes: [{ box: [1, 1, 5, 5], color: 'red" onload="x' }] }),
     ).toThrow(/a colour such as/);
+  });
+});
+
+describe("annotate in view coordinates", () => {
+  it("maps boxes and points on the view the model was sent to pixels of the full-size image", async () => {
+    const context = imageToolContext();
+    const bytes = await sharp({ create: { width: 2000, height: 1000, channels: 3, background: "#336699" } })
+      .png()
+      .toBuffer();
+    addInputImage(context, new Uint8Array(bytes), { mime: "image/png", width: 2000, height: 1000 });
+    // 2000x1000 is over the default budget of 1280*28*28 pixels and is sent at 1400x700.
+    const result = await run("annotate", context, {
+      coordinates: "view",
+      boxes: [{ box: [70, 70, 350, 280] }],
+      points: [{ x: 700, y: 350 }],
+    });
+    expect(result.images[0]!.provenance).toMatchObject({
+      parameters: { boxes: [{ box: [100, 100, 500, 400] }], points: [{ x: 1000, y: 500 }] },
+    });
   });
 });
