@@ -4,9 +4,8 @@ import type {
 } from "openai/resources/chat/completions";
 import type { ImageConfig, ModelConfig } from "../core/config.js";
 import type { ImageSet } from "../core/image-set.js";
-import type { ImageRef } from "../core/images.js";
 import type { Message } from "../core/messages.js";
-import { encodeForModel } from "../tools/image/model-view.js";
+import { encodeForModel, viewSizeSent } from "../tools/image/model-view.js";
 
 /**
  * Turns Loupe's conversation into OpenAI chat messages. The conversation is append-only, so this
@@ -88,21 +87,10 @@ export class WireMessages {
     // Tool outputs are upright and plain (no EXIF rotation); when one already fits the pixel budget
     // it goes as it is: re-encoding would only cost time and quality, and the server's processor
     // rounds sizes to its patch grid itself.
-    if (ref?.provenance.kind === "tool" && fitsModelView(ref, this.#view)) return dataUrl(ref.mime, bytes);
+    if (ref && viewSizeSent(ref, this.#view).unchanged) return dataUrl(ref.mime, bytes);
     const view = await encodeForModel(bytes, this.#view);
     return dataUrl(view.mime, view.bytes);
   }
-}
-
-const passThroughMimes = new Set(["image/jpeg", "image/png", "image/webp"]);
-
-function fitsModelView(ref: ImageRef, view: ImageConfig["modelView"]): boolean {
-  if (!passThroughMimes.has(ref.mime)) return false;
-  const pixels = ref.width * ref.height;
-  const aspect = Math.max(ref.width, ref.height) / Math.max(1, Math.min(ref.width, ref.height));
-  if (view.strategy === "original") return true;
-  if (view.strategy === "max-pixels") return pixels <= view.maxPixels;
-  return pixels >= view.minPixels && pixels <= view.maxPixels && aspect <= 200;
 }
 
 function dataUrl(mime: string, bytes: Uint8Array): string {
