@@ -20,6 +20,11 @@ export class BudgetTracker {
     this.usage = addUsage(this.usage, usage);
   }
 
+  /** Tokens spent for the run outside its own turns (page summaries): they count, as no step. */
+  recordUsage(usage: TokenUsage): void {
+    this.usage = addUsage(this.usage, usage);
+  }
+
   recordToolCall(): void {
     this.toolCalls += 1;
   }

@@ -4,24 +4,26 @@ import type { StepServices } from "./run-step.js";
 /**
  * One model request for a step: the whole conversation so far, the dialect's stop sequences and,
  * unless this is the final-answer turn, its tools. Streamed text and reasoning become events;
- * a retry is reported as a recoverable error event.
+ * a retry is reported as a recoverable error event. `signal` ends the request and its retries
+ * (the user's cancellation or the run's deadline).
  */
 export async function callModel(
   services: StepServices,
   step: number,
-  finalTurn: boolean,
+  options: { finalTurn: boolean; signal: AbortSignal },
 ): Promise<{ output: ModelOutput; durationMs: number }> {
   const { dialect, context, emit } = services;
-  const options = dialect.requestOptions(context);
+  const { finalTurn, signal } = options;
+  const request = dialect.requestOptions(context);
   const startedAt = performance.now();
   const output = await services.model.complete({
     messages: await services.wire.render(services.messages),
-    stop: options.stop,
+    stop: request.stop,
     // The final-answer turn offers no tools: the model can only answer.
-    tools: finalTurn ? undefined : options.tools,
-    parallelToolCalls: finalTurn ? undefined : options.parallelToolCalls,
-    restoreStopSequence: (options.stop?.length ?? 0) > 0,
-    signal: services.signal,
+    tools: finalTurn ? undefined : request.tools,
+    parallelToolCalls: finalTurn ? undefined : request.parallelToolCalls,
+    restoreStopSequence: (request.stop?.length ?? 0) > 0,
+    signal,
     onTextDelta: (text) => emit({ type: "text-delta", step, text }),
     onReasoningDelta: (text) => emit({ type: "reasoning-delta", step, text }),
     onRetry: ({ error, attempt, delayMs }) =>

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describeError, LoupeError } from "../core/errors.js";
+import type { TokenUsage } from "../core/model-output.js";
 import type { ReadPage } from "../search/backend.js";
 import type { PageSummarizer } from "../tools/search/search-tool-options.js";
 import { pageText } from "../tools/search/web-visit-tool.js";
@@ -24,6 +25,11 @@ export interface PageSummarizerOptions {
   promptFile?: string;
   /** Longest page text sent to the summarizer, and shown when summarizing fails (default 20,000). */
   maxChars?: number;
+  /**
+   * Told the tokens each summary request spent, also when its summary is empty; pass a run's
+   * UsageChannel `report` so summaries count toward the run's token budget.
+   */
+  onUsage?: (usage: TokenUsage) => void;
 }
 
 const defaultMaxChars = 20_000;
@@ -47,6 +53,7 @@ export function createPageSummarizer(model: ChatModel, options: PageSummarizerOp
         ],
         signal,
       });
+      options.onUsage?.(output.usage);
       const summary = output.content.trim();
       if (summary) return summary;
       return withNote("the model wrote an empty summary", text);
@@ -62,13 +69,26 @@ function summaryRequest(page: ReadPage, question: string, text: string): string 
   return [
     `Question: ${question}`,
     "",
-    `Page: ${page.url}${page.title ? ` (${page.title})` : ""}`,
+    `Page: ${oneLine(page.url)}${page.title ? ` (${oneLine(page.title)})` : ""}`,
     "<page>",
-    text,
+    defuseFences(text),
     "</page>",
     "",
     "Summarize this page for the question above.",
   ].join("\n");
+}
+
+/**
+ * The page's own `<page>` and `</page>` tags (in any case or spacing) lose their angle bracket, so
+ * a page cannot close the fence early and write text that reads as ours.
+ */
+function defuseFences(text: string): string {
+  return text.replace(/<(\s*\/?\s*page\b)/gi, "&lt;$1");
+}
+
+/** A title or URL on the header line: one line, and no fence tags either. */
+function oneLine(text: string): string {
+  return defuseFences(text.replace(/\s+/g, " ").trim());
 }
 
 function withNote(problem: string, text: string): string {

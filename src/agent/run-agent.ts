@@ -1,5 +1,7 @@
 import type { AnyTool } from "../core/tool.js";
+import type { StopReason } from "../core/trajectory.js";
 import { RepeatGuard } from "./repeat-guard.js";
+import { RunDeadline } from "./run-deadline.js";
 import type { RunAgentOptions, RunResult } from "./run-options.js";
 import { failureOutcome, finishRun, prepareRun, type RunOutcome } from "./run-setup.js";
 import { runStep, type StepServices } from "./run-step.js";
@@ -25,25 +27,39 @@ export async function runAgent(options: RunAgentOptions): Promise<RunResult> {
     wire: new WireMessages(setup.images, config.images.modelView, config.model.imageTransport),
     guard: new RepeatGuard(config.budgets.maxRepeats),
     toolState: new Map(),
+    deadline: new RunDeadline({
+      userSignal: setup.signal,
+      budget: setup.budget,
+      modelTimeoutMs: config.model.timeoutMs,
+    }),
   };
+  const stopListening = options.usageChannel?.listen((usage) => setup.budget.recordUsage(usage));
   let outcome: RunOutcome;
   try {
     for (;;) {
       setup.signal.throwIfAborted();
-      const exhausted =
-        setup.budget.exhausted() ?? (services.guard.refusals >= 2 ? "repeated-action" : undefined);
-      const step = await runStep(services, exhausted);
+      const step = await runStep(services, exhaustedBudget(services));
       if (step.done) {
-        outcome = { stopReason: step.stopReason, answer: step.answer };
+        outcome = { stopReason: step.stopReason, answer: step.answer, error: step.error };
         break;
       }
     }
   } catch (thrown) {
     outcome = failureOutcome(thrown, setup);
   } finally {
+    stopListening?.();
     await disposeTools(tools, services.toolState);
   }
   return finishRun(setup, outcome);
+}
+
+/** The budget that has run out, if any: the next step is then the final-answer turn. */
+function exhaustedBudget(services: StepServices): StopReason | undefined {
+  return (
+    services.budget.exhausted() ??
+    (services.deadline.expired ? "budget-time" : undefined) ??
+    (services.guard.refusals >= 2 ? "repeated-action" : undefined)
+  );
 }
 
 async function disposeTools(tools: readonly AnyTool[], state: Map<string, unknown>): Promise<void> {

@@ -1,15 +1,18 @@
 import type { RunEventListener } from "../core/events.js";
 import type { Message } from "../core/messages.js";
 import type { ModelOutput } from "../core/model-output.js";
+import type { ToolResult } from "../core/tool.js";
 import type { StepRecord, StopReason } from "../core/trajectory.js";
 import type { Dialect, DialectContext, ParsedTurn, ToolCallOutcome } from "../dialects/dialect.js";
 import { type BudgetTracker, describeStop } from "./budget-tracker.js";
 import { callModel } from "./call-model.js";
 import type { ChatModel } from "./chat-model.js";
 import type { RepeatGuard } from "./repeat-guard.js";
+import type { RunDeadline } from "./run-deadline.js";
 import { runToolCalls } from "./tool-calls.js";
-import { type ExecutedCall, errorResult } from "./tool-executor.js";
+import { type ExecutedCall, errorResult, reportSkippedCall } from "./tool-executor.js";
 import type { TrajectoryRecorder } from "./trajectory-recorder.js";
+import { chooseAnswer, finalTurnAnswer } from "./turn-answer.js";
 import type { WireMessages } from "./wire-messages.js";
 
 /** Everything one step needs; owned by runAgent for the length of a run. */
@@ -24,30 +27,51 @@ export interface StepServices {
   guard: RepeatGuard;
   recorder: TrajectoryRecorder;
   toolState: Map<string, unknown>;
+  /** The user's cancellation of the run. */
   signal: AbortSignal;
+  /** The run's time budget, as signals for each call. */
+  deadline: RunDeadline;
   emit: RunEventListener;
 }
 
-export type StepOutcome = { done: false } | { done: true; stopReason: StopReason; answer?: string };
+export type StepOutcome =
+  | { done: false }
+  | { done: true; stopReason: StopReason; answer?: string; error?: { code: string; message: string } };
 
 /**
  * One model turn and the tool calls it asked for. With `finalReason` set (a budget ran out), the
- * model is asked for its best answer without tools, and the run ends whatever it says.
+ * model is asked for its best answer without tools, and the run ends whatever it says. The run's
+ * deadline stops the model call and the tool calls; a step cut short by it leads to the final turn.
  */
 export async function runStep(services: StepServices, finalReason?: StopReason): Promise<StepOutcome> {
-  const { dialect, context, messages, budget } = services;
+  const { dialect, context, messages, budget, deadline } = services;
   const index = budget.steps + 1;
   const startedAt = new Date();
   services.emit({ type: "step-start", step: index });
   if (finalReason) messages.push(dialect.finalAnswerRequest(describeStop(finalReason)));
 
-  const { output, durationMs: modelDurationMs } = await callModel(services, index, finalReason !== undefined);
+  const finalTurn = finalReason !== undefined;
+  const modelSignal = finalTurn ? deadline.finalTurnSignal() : deadline.callSignal();
+  let reply: Awaited<ReturnType<typeof callModel>>;
+  try {
+    reply = await callModel(services, index, { finalTurn, signal: modelSignal });
+  } catch (error) {
+    if (!deadline.stoppedByDeadline(modelSignal)) throw error;
+    // Time ran out mid-request: the loop asks for the final answer next, unless this was that turn.
+    if (!finalReason) return { done: false };
+    return endWithoutAnswer(services, finalReason, "the final-answer request ran past its grace period");
+  }
+  const { output, durationMs: modelDurationMs } = reply;
   budget.recordStep(output.usage);
   const parsed = dialect.parse(output, context);
   messages.push(dialect.assistantMessage(output));
 
-  const answer = finalReason ? (parsed.answer ?? visibleText(output)) : chooseAnswer(parsed, output);
-  const executed = answer === undefined ? await runToolCalls(services, parsed, index) : [];
+  const answer = finalReason ? finalTurnAnswer(parsed, output) : chooseAnswer(parsed, output);
+  const executed = finalReason
+    ? parsed.calls.map((call) => reportSkippedCall(call, index, finalTurnRefusal(finalReason), services.emit))
+    : answer === undefined
+      ? await runToolCalls(services, parsed, index, deadline.callSignal())
+      : [];
   const outcomes: ToolCallOutcome[] = [
     ...executed.map(({ call, result }) => ({ id: call.id, name: call.name, result })),
     ...parsed.errors.map((error) => ({
@@ -66,20 +90,27 @@ export async function runStep(services: StepServices, finalReason?: StopReason):
     modelDurationMs,
   });
 
-  if (finalReason) return { done: true, stopReason: finalReason, answer };
+  if (finalReason) {
+    if (answer !== undefined) return { done: true, stopReason: finalReason, answer };
+    return endWithoutAnswer(services, finalReason, "the final-answer turn held only actions, no answer");
+  }
   if (answer === undefined) return { done: false };
   return { done: true, stopReason: parsed.answer === undefined ? "no-action" : "answer", answer };
 }
 
-/** The turn's answer: an explicit one, or the visible text of a turn that asked for nothing. */
-function chooseAnswer(parsed: ParsedTurn, output: ModelOutput): string | undefined {
-  if (parsed.answer !== undefined) return parsed.answer;
-  if (parsed.calls.length === 0 && parsed.errors.length === 0) return visibleText(output);
-  return undefined;
+/** Calls written in the final-answer turn are not run; they are answered so the conversation stays whole. */
+function finalTurnRefusal(reason: StopReason): ToolResult {
+  return errorResult(`Not run: ${describeStop(reason)}, so the run has ended.`);
 }
 
-function visibleText(output: ModelOutput): string {
-  return output.content.replace(/<think>[\s\S]*?(<\/think>|$)/g, "").trim();
+/**
+ * A run whose final-answer turn gave no answer: it keeps the budget's stop reason, and says why
+ * there is no answer in the trajectory's error (announced as an event, as a replay shows it).
+ */
+function endWithoutAnswer(services: StepServices, stopReason: StopReason, why: string): StepOutcome {
+  const error = { code: "no-answer", message: `No answer was recorded: ${why}.` };
+  services.emit({ type: "error", code: error.code, message: error.message, retrying: false });
+  return { done: true, stopReason, error };
 }
 
 /** What the trajectory keeps of a step, timings aside. */

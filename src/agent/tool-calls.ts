@@ -1,10 +1,10 @@
 import type { ParsedTurn, ToolCallRequest } from "../dialects/dialect.js";
 import type { StepServices } from "./run-step.js";
 import {
-  cancelledResult,
   type ExecutedCall,
   errorResult,
   executeToolCall,
+  interruptedResult,
   reportSkippedCall,
 } from "./tool-executor.js";
 
@@ -18,12 +18,14 @@ interface PlannedCall {
  * Runs the calls of one turn, in the order the model wrote them. Budgets and the repeat guard are
  * applied first, so a turn with five calls and two calls left in the budget runs exactly the first
  * two allowed ones; refused calls get an observation saying why. Calls run concurrently when the
- * dialect allows parallel calls; results keep the model's order either way.
+ * dialect allows parallel calls; results keep the model's order either way. `signal` stops them
+ * when the user cancels or the run's time budget runs out.
  */
 export async function runToolCalls(
   services: StepServices,
   parsed: ParsedTurn,
   step: number,
+  signal: AbortSignal,
 ): Promise<ExecutedCall[]> {
   const planned = parsed.calls.map((call) => planCall(services, call));
   const executorOptions = {
@@ -31,14 +33,15 @@ export async function runToolCalls(
     images: services.context.images,
     question: services.context.question,
     state: services.toolState,
-    signal: services.signal,
+    signal,
+    userSignal: services.signal,
     emit: services.emit,
   };
   const run = async (item: PlannedCall): Promise<ExecutedCall> => {
     if (item.refusal !== undefined)
       return reportSkippedCall(item.call, step, errorResult(item.refusal), services.emit);
-    // A call not yet started when the run is cancelled never starts.
-    if (services.signal.aborted) return { call: item.call, result: cancelledResult(), durationMs: 0 };
+    // A call not yet started when the run is cancelled or out of time never starts.
+    if (signal.aborted) return { call: item.call, result: interruptedResult(services.signal), durationMs: 0 };
     return executeToolCall(item.call, step, executorOptions);
   };
   if (services.dialect.requestOptions(services.context).parallelToolCalls)

@@ -15,7 +15,10 @@ export interface ToolExecutorOptions {
   images: ImageSet;
   question: string;
   state: Map<string, unknown>;
+  /** Stops the call: fires when the user cancels the run or when its time budget runs out. */
   signal: AbortSignal;
+  /** The user's cancellation alone, to tell it apart from the time budget. */
+  userSignal: AbortSignal;
   emit: RunEventListener;
 }
 
@@ -26,6 +29,16 @@ export function errorResult(text: string): ToolResult {
 /** The observation of a call the run's cancellation stopped or kept from starting. */
 export function cancelledResult(): ToolResult {
   return errorResult("Cancelled: the run was interrupted before this call finished.");
+}
+
+/** The observation of a call the run's time budget stopped or kept from starting. */
+export function timeUpResult(): ToolResult {
+  return errorResult("Stopped: the run's time budget ran out before this call finished.");
+}
+
+/** The observation of a call stopped by `signal`: cancelled by the user, or out of time. */
+export function interruptedResult(userSignal: AbortSignal): ToolResult {
+  return userSignal.aborted ? cancelledResult() : timeUpResult();
 }
 
 /**
@@ -55,7 +68,8 @@ export function reportSkippedCall(
 /**
  * Runs one parsed call: validates its arguments against the tool's schema, executes it, and turns
  * every failure into an error observation the model can read. Never throws: a call stopped by the
- * run's cancellation gets a cancelled observation, so the interrupted step is still recorded.
+ * run's cancellation or its time budget gets an observation saying so, so the interrupted step is
+ * still recorded.
  */
 export async function executeToolCall(
   call: ToolCallRequest,
@@ -121,10 +135,33 @@ async function runTool(
     state: options.state,
   };
   try {
-    return await tool.execute(parsed.data, context);
+    return await untilAborted(tool.execute(parsed.data, context), options.signal);
   } catch (error) {
-    if (options.signal.aborted) return cancelledResult();
+    if (options.signal.aborted) return interruptedResult(options.userSignal);
     const prefix = isLoupeError(error) ? "Error" : `Error: ${call.name} failed`;
     return errorResult(`${prefix}: ${describeError(error)}`);
   }
+}
+
+/**
+ * Settles with `work`, or rejects as soon as `signal` fires: a tool that ignores its signal cannot
+ * hold the run past a cancellation or the time budget. What it still does is released by its
+ * dispose at the end of the run; its late result or error is dropped.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }

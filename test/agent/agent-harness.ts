@@ -6,6 +6,7 @@ import {
   type RunResult,
   runAgent,
 } from "../../src/agent/run-agent.js";
+import type { UsageChannel } from "../../src/agent/usage-channel.js";
 import type { DialectName } from "../../src/core/config.js";
 import { loupeConfigSchema } from "../../src/core/config.js";
 import type { RunEvent } from "../../src/core/events.js";
@@ -69,6 +70,7 @@ export interface HarnessOptions {
   extraTools?: AnyTool[];
   signal?: AbortSignal;
   question?: string;
+  usageChannel?: UsageChannel;
 }
 
 export interface HarnessRun extends RunResult {
@@ -92,6 +94,7 @@ export async function runWithServer(options: HarnessOptions): Promise<HarnessRun
     dialect,
     tools: options.tools ?? [...imageTools(config.images), ...(options.extraTools ?? [])],
     signal: options.signal,
+    usageChannel: options.usageChannel,
     onEvent: (event) => events.push(event),
   };
   const result = await runAgent(runOptions);

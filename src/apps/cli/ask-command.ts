@@ -4,6 +4,7 @@ import { join, relative } from "node:path";
 import { Command, Option } from "commander";
 import { createPageSummarizer } from "../../agent/page-summarizer.js";
 import { runAgent } from "../../agent/run-agent.js";
+import { UsageChannel } from "../../agent/usage-channel.js";
 import { describeError, LoupeError } from "../../core/errors.js";
 import { ImageSet } from "../../core/image-set.js";
 import { getDialect } from "../../dialects/registry.js";
@@ -71,7 +72,10 @@ async function ask(question: string, flags: AskFlags): Promise<number> {
   const dialect = getDialect(config.dialect);
   const model = new ChatClient(config.model);
   // web_visit summaries (search.webVisit.summarize) come from the same model and server.
+  // Their tokens count toward the run's token budget, reported through the channel.
+  const summaryUsage = new UsageChannel();
   const summarizer = createPageSummarizer(model, {
+    onUsage: summaryUsage.report,
     maxChars: config.search.webVisit.maxChars,
     promptFile: config.search.webVisit.summaryPromptFile,
   });
@@ -104,6 +108,7 @@ async function ask(question: string, flags: AskFlags): Promise<number> {
       dialect,
       tools,
       systemPrompt,
+      usageChannel: summaryUsage,
       signal: controller.signal,
       runId,
       onEvent: (event) => {

@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { describeStop } from "../../src/agent/budget-tracker.js";
+import type { AnyTool, ToolResult } from "../../src/core/tool.js";
+import { trajectorySchema } from "../../src/core/trajectory.js";
+import { modelServer, requestText, runWithServer } from "./agent-harness.js";
+
+const slowToolDelayMs = 60_000;
+
+/**
+ * A tool that takes a minute. Honouring its signal, it stops when the signal fires; ignoring it,
+ * it would keep the run waiting unless the loop stops waiting for it.
+ */
+function slowTool(honoursSignal: boolean): AnyTool {
+  return {
+    name: "slow",
+    description: "Takes its time.",
+    parameters: z.object({}),
+    execute: (_args, context) =>
+      new Promise<ToolResult>((resolve, reject) => {
+        const timer = setTimeout(() => resolve({ text: "done", images: [] }), slowToolDelayMs);
+        if (!honoursSignal) {
+          timer.unref();
+          return;
+        }
+        context.signal.addEventListener(
+          "abort",
+          () => {
+            clearTimeout(timer);
+            reject(context.signal.reason);
+          },
+          { once: true },
+        );
+      }),
+  };
+}
+
+const slowCall = { id: "s", name: "slow", arguments: {} };
+
+describe("runAgent wall-time deadline (real client, real server)", () => {
+  for (const honoursSignal of [true, false]) {
+    it(`stops a slow tool call at the deadline (${honoursSignal ? "honouring" : "ignoring"} its signal), then asks for the final answer`, async () => {
+      const server = await modelServer([
+        { content: "Let me take a slow look.", toolCalls: [slowCall] },
+        { content: "Red." },
+      ]);
+      const { trajectory, events } = await runWithServer({
+        server,
+        budgets: { maxWallMs: 500 },
+        extraTools: [slowTool(honoursSignal)],
+      });
+      expect(trajectory.stopReason).toBe("budget-time");
+      expect(trajectory.budgetsUsed.wallMs).toBeLessThan(slowToolDelayMs / 2);
+      expect(trajectory.steps[0]!.observations[0]).toMatchObject({
+        callId: "s",
+        tool: "slow",
+        isError: true,
+      });
+      expect(trajectory.steps[0]!.observations[0]!.text).toMatch(/time budget ran out/);
+      expect(server.requests).toHaveLength(2);
+      expect(server.requests[1]!.body.tools).toBeUndefined();
+      expect(requestText(server, 1)).toContain(describeStop("budget-time"));
+      expect(requestText(server, 1)).toMatch(/time budget ran out/);
+      expect(trajectory.answer).toBe("Red.");
+      expect(trajectory.error).toBeUndefined();
+      expect(events.at(-1)).toMatchObject({ type: "run-end", stopReason: "budget-time" });
+      expect(trajectorySchema.safeParse(trajectory).success).toBe(true);
+    });
+  }
+
+  it("stops a model reply that has not come by the deadline, then asks for the final answer", async () => {
+    const server = await modelServer([{ hang: true }, { content: "Probably red." }]);
+    const { trajectory } = await runWithServer({ server, budgets: { maxWallMs: 500 } });
+    expect(trajectory.stopReason).toBe("budget-time");
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests[1]!.body.tools).toBeUndefined();
+    expect(requestText(server, 1)).toContain(describeStop("budget-time"));
+    // The interrupted request left no step behind; the final-answer turn is the only one.
+    expect(trajectory.steps).toHaveLength(1);
+    expect(trajectory.steps[0]!.answer).toBe("Probably red.");
+    expect(trajectory.answer).toBe("Probably red.");
+    expect(trajectorySchema.safeParse(trajectory).success).toBe(true);
+  });
+
+  it("reports a stop by the user as cancelled, also with a deadline ahead", async () => {
+    const controller = new AbortController();
+    const server = await modelServer([{ toolCalls: [slowCall] }, { content: "not reached" }]);
+    const tool = slowTool(true);
+    const cancelling: AnyTool = {
+      ...tool,
+      execute: (args, context) => {
+        setTimeout(() => controller.abort(new Error("user pressed Ctrl-C")), 20);
+        return tool.execute(args, context);
+      },
+    };
+    const { trajectory } = await runWithServer({
+      server,
+      signal: controller.signal,
+      budgets: { maxWallMs: 60_000 },
+      extraTools: [cancelling],
+    });
+    expect(trajectory.stopReason).toBe("cancelled");
+    expect(trajectory.steps[0]!.observations[0]!.text).toMatch(/^Cancelled/);
+    expect(server.requests).toHaveLength(1);
+  });
+});
