@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ArtistDialect } from "./artist.js";
-import { addProducedImage, modelOutput, testContext } from "./test-tools.js";
+import { addProducedImage, modelOutput, testContext } from "./testing/dialect-test-context.js";
 
 function parse(content: string, tools = ["python", "crop"]) {
   return new ArtistDialect().parse(modelOutput(content), testContext(tools));

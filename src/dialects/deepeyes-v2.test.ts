@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ContentPart } from "../core/messages.js";
 import { DeepEyesV2Dialect } from "./deepeyes-v2.js";
-import { addProducedImage, modelOutput, testContext } from "./test-tools.js";
+import { addProducedImage, modelOutput, testContext } from "./testing/dialect-test-context.js";
+import { runSearchTool } from "./testing/search-tool-runs.js";
 
 const tools = ["python", "text_search", "image_search"];
 
@@ -149,6 +150,52 @@ describe("deepeyes-v2 dialect", () => {
     expect(texts(parts)).toBe(
       `<tool_response>\n1. [Fuji](https://f.example)\n   2024-01-02\n   3776 m\n</tool_response>\n<tool_response>\n1. [${thumbnail.id.slice(0, 4)}] A mountain (https://m.example)\n</tool_response>`,
     );
+  });
+
+  it("says why a search found nothing: the real tool's error, and its notes", async () => {
+    const context = testContext(tools);
+    const failed = await runSearchTool(
+      "image_search",
+      {},
+      { backends: { image: ["local"] } },
+      context.images,
+    );
+    const [message] = new DeepEyesV2Dialect().observations(
+      [
+        { id: "call_1", name: "image_search", result: failed },
+        {
+          id: "call_2",
+          name: "text_search",
+          result: {
+            text: "",
+            images: [],
+            data: {
+              kind: "text-search",
+              queries: ["a", "b"],
+              results: [[{ title: "Fuji", url: "https://f.example", snippet: "3776 m" }], []],
+              notes: ['"b": Could not search the web by text: serper failed: HTTP 500'],
+            },
+          },
+        },
+      ],
+      context,
+    );
+    const text = texts(message?.role === "user" ? message.content : []);
+    expect(text).toMatch(
+      /^<tool_response>\nThe search failed:\nReverse image search for image_1: search failed\.\n\nNote: .*local failed: .*\n<\/tool_response>\n/,
+    );
+    expect(text).not.toMatch(/^<tool_response>\nNo results/);
+    expect(text).toMatch(
+      /Results for "b":\nNo results\.\nNote: "b": Could not search the web by text: serper failed: HTTP 500\n<\/tool_response>$/,
+    );
+  });
+
+  it("refuses more queries than the real search tool takes", () => {
+    const turn = parse(
+      '<tool_call>{"name": "search", "arguments": {"query": ["1", "2", "3", "4", "5", "6"]}}</tool_call>',
+    );
+    expect(turn.calls).toEqual([]);
+    expect(turn.errors[0]?.message).toMatch(/^Error: invalid arguments for search: query: .*5/);
   });
 
   it("describes only the enabled tools", () => {

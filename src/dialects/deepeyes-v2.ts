@@ -5,12 +5,14 @@ import { extractCode, reindentPythonLikeDeepEyes } from "./code-block.js";
 import type { ActionError, DialectContext, ParsedTurn, ToolCallOutcome } from "./dialect.js";
 import {
   asStringList,
+  checkedCall,
   codeOutputText,
   composePrompt,
   enabledWrittenNames,
   hasTool,
   type ReadAction,
   readCallTagBody,
+  resultRemarks,
   type ToolWording,
   unavailableTool,
 } from "./dialect-support.js";
@@ -140,7 +142,8 @@ function readToolCall(match: TagMatch, context: DialectContext, ids: CallIds): R
   if ((name === "search" || name === "text_search") && hasTool(context, "text_search")) {
     const queries = asStringList(args.query ?? args.queries);
     if (!queries) return { id, raw: match.raw, name: "text_search", message: 'Error: search needs "query".' };
-    return { id, raw: match.raw, name: "text_search", arguments: { queries } };
+    const call = { id, raw: match.raw, name: "text_search", arguments: { queries } };
+    return checkedCall(call, context, "search", { queries: "query" });
   }
   if (name === "image_search" && hasTool(context, "image_search"))
     return searchInputImage(id, match.raw, context);
@@ -151,9 +154,9 @@ function unavailable(id: string, raw: string, written: string, context: DialectC
   return unavailableTool(id, raw, written, enabledWrittenNames(context, vocabulary));
 }
 
-function renderOutcome(turn: PartsBuilder, outcome: ToolCallOutcome, context: DialectContext): void {
+function renderOutcome(turn: PartsBuilder, outcome: ToolCallOutcome): void {
   if (outcome.name === "python") renderCodeResult(turn, outcome.result);
-  else renderSearchResult(turn, outcome.result, context);
+  else renderSearchResult(turn, outcome.result);
 }
 
 function fenced(text: string): string {
@@ -176,12 +179,14 @@ function renderCodeResult(turn: PartsBuilder, result: ToolResult): void {
   }
 }
 
-function renderSearchResult(turn: PartsBuilder, result: ToolResult, context: DialectContext): void {
+function renderSearchResult(turn: PartsBuilder, result: ToolResult): void {
   turn.text("<tool_response>\n");
   const data = result.data;
   const shown = new Set<string>();
+  const { notes, error } = resultRemarks(result);
   if (data?.kind === "text-search") {
     data.results.forEach((hits, queryIndex) => {
+      if (hits.length === 0 && error !== undefined) return;
       if (data.results.length > 1) turn.text(`Results for "${data.queries[queryIndex] ?? ""}":\n`);
       hits.forEach((hit, index) => {
         const date = hit.date ? `\n   ${hit.date}` : "";
@@ -190,18 +195,23 @@ function renderSearchResult(turn: PartsBuilder, result: ToolResult, context: Dia
       if (hits.length === 0) turn.text("No results.\n");
     });
   } else if (data?.kind === "image-search") {
-    data.results.flat().forEach((hit, index) => {
+    const hits = data.results.flat();
+    hits.forEach((hit, index) => {
       turn.text(`${index + 1}. `);
-      const thumbnail = hit.imageId ? context.images.byId(hit.imageId) : undefined;
+      const thumbnail = result.images.find((image) => image.id === hit.imageId);
       if (thumbnail) {
         turn.image(thumbnail.id);
         shown.add(thumbnail.id);
       }
       turn.text(` ${hit.title} (${hit.link})\n`);
     });
-    if (data.results.flat().length === 0) turn.text("No results.\n");
+    if (hits.length === 0 && error === undefined) turn.text("No results.\n");
   } else {
     turn.text(`${result.text}\n`);
+  }
+  if (data?.kind === "text-search" || data?.kind === "image-search") {
+    if (error !== undefined) turn.text(`The search failed:\n${error}\n`);
+    for (const note of notes) turn.text(`Note: ${note}\n`);
   }
   appendImages(
     turn,

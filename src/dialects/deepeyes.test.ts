@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DeepEyesDialect } from "./deepeyes.js";
 import { validateZoomBox } from "./deepeyes-box.js";
-import { addProducedImage, modelOutput, testContext } from "./test-tools.js";
+import { addProducedImage, modelOutput, testContext } from "./testing/dialect-test-context.js";
 
 function parse(content: string, tools = ["crop"]) {
   return new DeepEyesDialect().parse(modelOutput(content), testContext(tools));

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ImageRef } from "../core/images.js";
 import { type Message, textPart } from "../core/messages.js";
-import type { AnyTool } from "../core/tool.js";
+import type { AnyTool, ToolResult } from "../core/tool.js";
 import type { ToolOutputData } from "../core/tool-output.js";
 import type { ActionError, DialectContext, ToolCallRequest } from "./dialect.js";
 import { decodeNested, readJsonTolerantly } from "./tolerant-json.js";
@@ -167,4 +167,50 @@ export function readCallTagBody(body: string): WrittenCall | string {
 /** Shortens very long raw text kept in errors, so a runaway output does not bloat observations. */
 export function clip(text: string, limit = 2000): string {
   return text.length <= limit ? text : `${text.slice(0, limit)}… [${text.length - limit} more characters]`;
+}
+
+/**
+ * The call, or an error in the model's own words when the enabled tool's schema refuses the
+ * arguments the dialect built from what the model wrote (six queries where the tool takes five,
+ * a blank URL). The limits live in the tool; `wording` renames Loupe's argument keys to the
+ * model's (R1V4 writes "image_paths" where Loupe says "images").
+ */
+export function checkedCall(
+  call: ToolCallRequest,
+  context: DialectContext,
+  written: string = call.name,
+  wording: Readonly<Record<string, string>> = {},
+): ReadAction {
+  const tool = context.tools.find((candidate) => candidate.name === call.name);
+  const checked = tool?.parameters.safeParse(call.arguments);
+  if (!checked || checked.success) return call;
+  const problems = checked.error.issues.map((issue) => {
+    const key = issue.path.map((part) => wording[String(part)] ?? String(part)).join(".");
+    return `${key || "arguments"}: ${issue.message}`;
+  });
+  return {
+    id: call.id,
+    raw: call.raw,
+    name: call.name,
+    message: `Error: invalid arguments for ${written}: ${problems.join("; ")}.`,
+  };
+}
+
+/** What a result says besides its hits, for dialects that render hits from ToolResult.data. */
+export interface ResultRemarks {
+  /** The tool's notes: a provider that failed and the one used instead, a page refused, ... */
+  notes: string[];
+  /** The tool's own text when the call failed, which says what went wrong. */
+  error?: string;
+}
+
+/**
+ * The notes and the error of a result, so a dialect that shows only the hits does not hide why
+ * there are none. Notes the error text already contains are not repeated.
+ */
+export function resultRemarks(result: ToolResult): ResultRemarks {
+  const error = result.isError && result.text.trim() ? clip(result.text.trim(), 4000) : undefined;
+  const data = result.data;
+  const notes = (data && "notes" in data ? (data.notes ?? []) : []).filter((note) => !error?.includes(note));
+  return error === undefined ? { notes } : { notes, error };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ContentPart } from "../core/messages.js";
 import { MMSearchR1Dialect } from "./mmsearch-r1.js";
-import { addProducedImage, modelOutput, testContext } from "./test-tools.js";
+import { addProducedImage, modelOutput, testContext } from "./testing/dialect-test-context.js";
+import { runSearchTool } from "./testing/search-tool-runs.js";
 
 const tools = ["image_search", "text_search"];
 
@@ -75,8 +76,48 @@ describe("mmsearch-r1 dialect", () => {
     const parts: ContentPart[] = message?.role === "user" ? message.content : [];
     expect(parts[1]).toEqual({ type: "image", imageId: thumbnail.id });
     const text = parts.map((part) => (part.type === "text" ? part.text : "<image>")).join("");
-    expect(text).toMatch(/^\[Image Search Results\].*\n1. <image> Tower \(https:\/\/t.example\)/);
+    expect(text).toMatch(
+      /^\[Image Search Results\][^\n]*a thumbnail[^\n]*\n1. <image> Tower \(https:\/\/t.example\)/,
+    );
     expect(text).toMatch(/\[Text Search Results\].*\n1. Eiffel\n {3}born 1832\n {3}https:\/\/e.example$/);
+  });
+
+  it("says why a search found nothing: the real tool's error, and its notes", async () => {
+    const context = testContext(tools);
+    // The stand-in input bytes are no image, so the real local reverse search fails on them.
+    const failed = await runSearchTool(
+      "image_search",
+      {},
+      { backends: { image: ["local"] } },
+      context.images,
+    );
+    const [message] = new MMSearchR1Dialect().observations(
+      [
+        { id: "call_1", name: "image_search", result: failed },
+        {
+          id: "call_2",
+          name: "text_search",
+          result: {
+            text: "",
+            images: [],
+            data: {
+              kind: "text-search",
+              queries: ["q"],
+              results: [[{ title: "Eiffel", url: "https://e.example", snippet: "born 1832" }]],
+              notes: ["serper failed: HTTP 500: Internal error; used brave"],
+            },
+          },
+        },
+      ],
+      context,
+    );
+    const parts: ContentPart[] = message?.role === "user" ? message.content : [];
+    const text = parts.map((part) => (part.type === "text" ? part.text : "<image>")).join("");
+    expect(text).not.toMatch(/thumbnail|No results/);
+    expect(text).toMatch(
+      /^\[Image Search Results\][^\n]*\nThe search failed:\nReverse image search for image_1: search failed\.\n\nNote: .*local failed: .*not an image sharp can read/,
+    );
+    expect(text).toMatch(/https:\/\/e\.example\nNote: serper failed: HTTP 500: Internal error; used brave$/);
   });
 
   it("mentions only the enabled searches", () => {

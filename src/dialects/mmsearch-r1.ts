@@ -1,10 +1,13 @@
+import type { ToolResult } from "../core/tool.js";
 import type { CallIds } from "./call-ids.js";
 import type { DialectContext, ToolCallOutcome } from "./dialect.js";
 import {
+  checkedCall,
   composePrompt,
   enabledWrittenNames,
   hasTool,
   type ReadAction,
+  resultRemarks,
   type ToolWording,
   unavailableTool,
 } from "./dialect-support.js";
@@ -22,7 +25,8 @@ const vocabulary: readonly ToolWording[] = [
 /**
  * MMSearch-R1: `<search><img></search>` searches the web with the input image,
  * `<text_search>query</text_search>` searches by text, `<answer>` ends. Results arrive as a user
- * turn of "[Image Search Results]" / "[Text Search Results]" blocks, image hits with thumbnails.
+ * turn of "[Image Search Results]" / "[Text Search Results]" blocks, image hits with their
+ * thumbnails when the search fetched them.
  */
 export class MMSearchR1Dialect extends TagDialect {
   constructor() {
@@ -80,7 +84,8 @@ function readTextSearch(match: TagMatch, context: DialectContext, ids: CallIds):
       message: "Error: the text search is empty. Write <text_search>query</text_search>.",
     };
   }
-  return { id, raw: match.raw, name: "text_search", arguments: { queries: [query] } };
+  const call = { id, raw: match.raw, name: "text_search", arguments: { queries: [query] } };
+  return checkedCall(call, context, "<text_search>");
 }
 
 function unavailable(id: string, raw: string, written: string, context: DialectContext): ReadAction {
@@ -93,18 +98,23 @@ function renderOutcome(turn: PartsBuilder, outcome: ToolCallOutcome): void {
   const shown = new Set<string>();
   if (data?.kind === "image-search") {
     const hits = data.results.flat();
+    const thumbnails = new Set(
+      hits.flatMap((hit) =>
+        hit.imageId && result.images.some((image) => image.id === hit.imageId) ? [hit.imageId] : [],
+      ),
+    );
     turn.text(
-      "[Image Search Results] Web pages that show images like the input image; each has a thumbnail and a title.",
+      `[Image Search Results] Web pages that show images like the input image; each with its title and address${thumbnails.size > 0 ? ", and a thumbnail of the matching image where one could be shown" : ""}.`,
     );
     hits.forEach((hit, index) => {
       turn.text(`\n${index + 1}. `);
-      if (hit.imageId && result.images.some((image) => image.id === hit.imageId)) {
+      if (hit.imageId && thumbnails.has(hit.imageId)) {
         turn.image(hit.imageId);
         shown.add(hit.imageId);
       }
       turn.text(` ${hit.title} (${hit.link})`);
     });
-    if (hits.length === 0) turn.text("\nNo results.");
+    renderRemarks(turn, result, hits.length);
   } else if (data?.kind === "text-search") {
     const hits = data.results.flat();
     turn.text(
@@ -113,11 +123,19 @@ function renderOutcome(turn: PartsBuilder, outcome: ToolCallOutcome): void {
     hits.forEach((hit, index) => {
       turn.text(`\n${index + 1}. ${hit.title}\n   ${hit.snippet}\n   ${hit.url}`);
     });
-    if (hits.length === 0) turn.text("\nNo results.");
+    renderRemarks(turn, result, hits.length);
   } else {
     turn.text(`${resultHeading(tool)} ${result.text}`);
   }
   for (const image of result.images) if (!shown.has(image.id)) turn.image(image.id);
+}
+
+/** Why a search found nothing (its error) and what the tool noted (a provider that failed over). */
+function renderRemarks(turn: PartsBuilder, result: ToolResult, hitCount: number): void {
+  const { notes, error } = resultRemarks(result);
+  if (error !== undefined) turn.text(`\nThe search failed:\n${error}`);
+  else if (hitCount === 0) turn.text("\nNo results.");
+  for (const note of notes) turn.text(`\nNote: ${note}`);
 }
 
 function resultHeading(tool: string): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { NativeDialect } from "./native.js";
-import { addProducedImage, modelOutput, testContext } from "./test-tools.js";
+import { addProducedImage, modelOutput, testContext } from "./testing/dialect-test-context.js";
 
 function call(id: string, name: string, args: string) {
   return { id, name, arguments: args };
@@ -15,7 +15,7 @@ describe("native dialect", () => {
       properties: Record<string, unknown>;
       $schema?: string;
     };
-    expect(Object.keys(crop.properties)).toEqual(["image", "box", "coordinates", "label"]);
+    expect(Object.keys(crop.properties)).toEqual(["image", "box", "coordinates", "label", "scale"]);
     expect(crop.$schema).toBeUndefined();
     expect(new NativeDialect().requestOptions(testContext([]))).toEqual({});
   });

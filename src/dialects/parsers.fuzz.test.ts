@@ -6,7 +6,7 @@ import type { ToolResult } from "../core/tool.js";
 import type { Dialect, DialectContext, ParsedTurn } from "./dialect.js";
 import { isRecord } from "./dialect-support.js";
 import { dialects, getDialect } from "./registry.js";
-import { addProducedImage, allTestToolNames, modelOutput, testContext } from "./test-tools.js";
+import { addProducedImage, modelOutput, testContext } from "./testing/dialect-test-context.js";
 
 /** Realistic turns of every dialect, the starting points for mutation. */
 const seeds = [
@@ -102,7 +102,7 @@ const mutatedOutput = fc
 
 /** The tool sets a run may enable: all of a dialect's tools, some, or none. */
 function contextsFor(dialect: Dialect): DialectContext[] {
-  const supported = dialect.supportedTools.filter((name) => allTestToolNames.includes(name));
+  const supported = dialect.supportedTools;
   return [testContext(supported), testContext(supported.slice(0, 1)), testContext([])];
 }
 
@@ -215,6 +215,49 @@ describe.each(dialects.map((dialect) => [dialect.name]))("%s parser under mutati
         },
       ),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe.each(
+  dialects
+    .filter((dialect) => dialect.supportedTools.includes("text_search"))
+    .map((dialect) => [dialect.name]),
+)("%s observations of a search", (name) => {
+  it("show the tool's notes and, when the search failed, its error text", () => {
+    const dialect = getDialect(name);
+    const context = contextsFor(dialect)[0] as DialectContext;
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ minLength: 1, maxLength: 40 }), { maxLength: 3 }),
+        fc.boolean(),
+        fc.string({ minLength: 1, maxLength: 60 }),
+        (notes, failed, errorText) => {
+          const result: ToolResult = {
+            // Like the real search tools: the sections, then every note.
+            text: [failed ? errorText : "Results", ...notes.map((note) => `Note: ${note}`)].join("\n\n"),
+            images: [],
+            isError: failed,
+            data: { kind: "text-search", queries: ["q"], results: [[]], notes },
+          };
+          const messages = dialect.observations([{ id: "call_1", name: "text_search", result }], context);
+          const text = messages
+            .flatMap((message) =>
+              message.role === "user"
+                ? message.content.flatMap((part) => (part.type === "text" ? [part.text] : []))
+                : message.role === "tool"
+                  ? [message.content]
+                  : [],
+            )
+            .join("\n");
+          // R1V4 writes them inside JSON, escaped.
+          const shows = (piece: string) =>
+            text.includes(piece.trim()) || text.includes(JSON.stringify(piece.trim()).slice(1, -1));
+          for (const note of notes) expect(shows(note)).toBe(true);
+          if (failed && errorText.trim()) expect(shows(errorText)).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });

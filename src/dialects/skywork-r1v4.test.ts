@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import type { Message } from "../core/messages.js";
 import { SkyworkR1V4Dialect } from "./skywork-r1v4.js";
-import { addProducedImage, modelOutput, testContext } from "./test-tools.js";
+import { addProducedImage, modelOutput, testContext } from "./testing/dialect-test-context.js";
+import { runSearchTool } from "./testing/search-tool-runs.js";
 
 const allTools = ["python", "image_search", "text_search", "web_visit"];
 
@@ -149,6 +151,97 @@ describe("skywork-r1v4 dialect", () => {
     });
   });
 
+  it("refuses more queries or URLs than the real tool takes, in R1V4's words", () => {
+    const turn = parse(
+      '<tool_call>{"name": "text_search", "arguments": {"queries": ["1", "2", "3", "4", "5", "6"]}}</tool_call><web_content>a b c d e f g</web_content><tool_call>{"name": "image_search", "arguments": {"image_paths": ["1", "2", "1", "2", "1", "2"]}}</tool_call>',
+    );
+    expect(turn.calls).toEqual([]);
+    expect(turn.errors.map((error) => error.message)).toEqual([
+      expect.stringMatching(/^Error: invalid arguments for text_search: queries: .*5/),
+      expect.stringMatching(/^Error: invalid arguments for web_visit: urls: .*5/),
+      expect.stringMatching(/^Error: invalid arguments for image_search: image_paths: .*5/),
+    ]);
+  });
+
+  it("shows why a page was not read: the real web_visit's refusal becomes an error entry", async () => {
+    const context = testContext(allTools);
+    const result = await runSearchTool(
+      "web_visit",
+      { urls: ["http://169.254.169.254/latest/meta-data/"] },
+      { backends: { page: ["direct"] } },
+      context.images,
+    );
+    const [message] = new SkyworkR1V4Dialect().observations(
+      [{ id: "call_1", name: "web_visit", result }],
+      context,
+    );
+    const entries = observationJson(message);
+    expect(entries).toEqual([{ error: expect.stringMatching(/refused .*cloud metadata address/) }]);
+  });
+
+  it("lists the tool's notes after the hits and names thumbnails, keeping the list parseable", () => {
+    const context = testContext(allTools);
+    const thumbnail = addProducedImage(context.images, 1, 256, 170, "search-thumbnail");
+    const [message] = new SkyworkR1V4Dialect().observations(
+      [
+        {
+          id: "call_1",
+          name: "text_search",
+          result: {
+            text: "ignored",
+            images: [],
+            data: {
+              kind: "text-search",
+              queries: ["q"],
+              results: [[{ title: "T", url: "https://t.example", snippet: "S" }]],
+              notes: ["serper failed: HTTP 500: Internal error; used brave"],
+            },
+          },
+        },
+        {
+          id: "call_2",
+          name: "image_search",
+          result: {
+            text: "ignored",
+            images: [thumbnail],
+            data: {
+              kind: "image-search",
+              results: [
+                [
+                  {
+                    title: "Tower",
+                    link: "file:///pages/t.html",
+                    source: "file:///img/t.jpg",
+                    imageId: thumbnail.id,
+                  },
+                  { title: "Other", link: "https://o.example", source: "https://o.example/o.jpg" },
+                ],
+              ],
+            },
+          },
+        },
+      ],
+      context,
+    );
+    const text =
+      message?.role === "user" ? message.content.map((part) => (part.type === "text" ? part.text : "")) : [];
+    const [first, second] = text.join("").split("</observation>\n<observation>");
+    expect(JSON.parse(first!.replace("<observation>\n", ""))).toEqual([
+      { title: "T", url: "https://t.example", snippet: "S" },
+      { note: "serper failed: HTTP 500: Internal error; used brave" },
+    ]);
+    expect(JSON.parse(second!.split("\n")[1]!)).toEqual([
+      {
+        title: "Tower",
+        source: "file:///img/t.jpg",
+        link: "file:///pages/t.html",
+        thumbnail: "<sub-image 3>",
+      },
+      { title: "Other", source: "https://o.example/o.jpg", link: "https://o.example" },
+    ]);
+    expect(second).toContain("<sub-image 3> (image_3, 256x170):");
+  });
+
   it("mentions only enabled tools in its system prompt and stops at closing tags", () => {
     const dialect = new SkyworkR1V4Dialect();
     const prompt = dialect.systemPrompt(testContext(["text_search"]));
@@ -159,3 +252,13 @@ describe("skywork-r1v4 dialect", () => {
     expect(JSON.stringify(dialect.finalAnswerRequest("the time budget is used up"))).toMatch(/<answer>/);
   });
 });
+
+/** The JSON list inside the single observation of a message. */
+function observationJson(message: Message | undefined): unknown {
+  const text =
+    message?.role === "user"
+      ? message.content.map((part) => (part.type === "text" ? part.text : "")).join("")
+      : "";
+  const body = /^<observation>\n(.*)\n<\/observation>$/s.exec(text)?.[1];
+  return JSON.parse(body ?? "null");
+}

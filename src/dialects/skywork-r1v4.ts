@@ -4,6 +4,7 @@ import { extractCode } from "./code-block.js";
 import type { DialectContext, ToolCallOutcome } from "./dialect.js";
 import {
   asStringList,
+  checkedCall,
   clip,
   codeOutputText,
   composePrompt,
@@ -12,6 +13,7 @@ import {
   isRecord,
   type ReadAction,
   readCallTagBody,
+  resultRemarks,
   unavailableTool,
 } from "./dialect-support.js";
 import type { PartsBuilder } from "./parts-builder.js";
@@ -108,7 +110,13 @@ function readBareTag(written: string, key: string): TagReader {
   ];
 }
 
-/** Maps R1V4's tool name and arguments onto the Loupe tool, checking it is enabled. */
+/** R1V4's argument names where they differ from Loupe's, for error messages. */
+const r1v4Wording = { images: "image_paths" } as const;
+
+/**
+ * Maps R1V4's tool name and arguments onto the Loupe tool, checking it is enabled and that the
+ * tool accepts the arguments (at most five queries or URLs per call, and so on).
+ */
 function translate(
   written: string,
   args: Record<string, unknown>,
@@ -120,13 +128,18 @@ function translate(
   const entry = vocabulary.find((candidate) => candidate.written === written || candidate.tool === written);
   if (!entry || !hasTool(context, entry.tool))
     return unavailableTool(id, raw, written, enabledWrittenNames(context, vocabulary));
-  const fail = (problem: string): ReadAction => ({
-    id,
-    raw,
-    name: entry.tool,
-    message: `Error: ${written}: ${problem}`,
-  });
-  switch (entry.written) {
+  const built = loupeArguments(entry.written, args, context);
+  if (typeof built === "string") return { id, raw, name: entry.tool, message: `Error: ${written}: ${built}` };
+  return checkedCall({ id, raw, name: entry.tool, arguments: built }, context, entry.written, r1v4Wording);
+}
+
+/** The Loupe tool's arguments for what R1V4 wrote, or what is missing from it. */
+function loupeArguments(
+  written: (typeof vocabulary)[number]["written"],
+  args: Record<string, unknown>,
+  context: DialectContext,
+): Record<string, unknown> | string {
+  switch (written) {
     case "image_search": {
       const paths = asStringList(args.image_paths ?? args.image_path ?? args.images ?? args.image) ?? [];
       const labels: string[] = [];
@@ -134,27 +147,23 @@ function translate(
         try {
           labels.push(context.images.resolve(path).label);
         } catch (error) {
-          return fail(error instanceof Error ? error.message : String(error));
+          return error instanceof Error ? error.message : String(error);
         }
       }
       const query = typeof args.query === "string" && args.query.trim() ? { query: args.query.trim() } : {};
-      return { id, raw, name: entry.tool, arguments: { images: labels, ...query } };
+      return { images: labels, ...query };
     }
     case "text_search": {
       const queries = asStringList(args.queries ?? args.query);
-      return queries
-        ? { id, raw, name: entry.tool, arguments: { queries } }
-        : fail('give "queries": ["..."].');
+      return queries ? { queries } : 'give "queries": ["..."].';
     }
     case "web_visit": {
       const urls = asStringList(args.urls ?? args.url);
-      return urls
-        ? { id, raw, name: entry.tool, arguments: { urls } }
-        : fail('give "urls": ["https://..."].');
+      return urls ? { urls } : 'give "urls": ["https://..."].';
     }
     case "code": {
       const code = typeof args.code === "string" ? args.code : undefined;
-      return code?.trim() ? { id, raw, name: entry.tool, arguments: { code } } : fail('give "code": "...".');
+      return code?.trim() ? { code } : 'give "code": "...".';
     }
   }
 }
@@ -163,8 +172,9 @@ function translate(
 function renderOutcome(turn: PartsBuilder, { result }: ToolCallOutcome): void {
   turn.text(`<observation>\n${JSON.stringify(observationValue(result))}`);
   for (const image of result.images) {
-    const number = image.label.replace(/^image_/, "");
-    turn.text(`\n<sub-image ${number}> (${image.label}, ${image.width}x${image.height}):`).image(image.id);
+    turn
+      .text(`\n<sub-image ${subImageNumber(image.label)}> (${image.label}, ${image.width}x${image.height}):`)
+      .image(image.id);
   }
   turn.text("\n</observation>");
 }
@@ -181,16 +191,34 @@ function bareArguments(body: string, key: string): Record<string, unknown> {
   return { [key]: text };
 }
 
-/** The JSON R1V4 was trained to read for each kind of result. */
+/**
+ * The JSON R1V4 was trained to read for each kind of result. Search and page results stay a JSON
+ * list; the tool's notes and, when the call failed, its error follow the hits as `{"note"}` and
+ * `{"error"}` entries, so a refused page reads as an error rather than an empty list.
+ */
 function observationValue(result: ToolResult): unknown {
   const data = result.data;
   switch (data?.kind) {
     case "image-search":
-      return data.results.flat().map((hit) => ({ title: hit.title, source: hit.source, link: hit.link }));
+      return withRemarks(
+        result,
+        data.results.flat().map((hit) => ({
+          title: hit.title,
+          source: hit.source,
+          link: hit.link,
+          ...thumbnailName(hit.imageId, result),
+        })),
+      );
     case "text-search":
-      return data.results.flat().map((hit) => ({ title: hit.title, url: hit.url, snippet: hit.snippet }));
+      return withRemarks(
+        result,
+        data.results.flat().map((hit) => ({ title: hit.title, url: hit.url, snippet: hit.snippet })),
+      );
     case "web-visit":
-      return data.pages.map((page) => ({ url: page.url, title: page.title, content: page.content }));
+      return withRemarks(
+        result,
+        data.pages.map((page) => ({ url: page.url, title: page.title, content: page.content })),
+      );
     case "code": {
       const stderr = data.stderr.trim() ? `\n${data.stderr.trim()}` : "";
       return { result: `${codeOutputText(data)}${stderr}`.trim(), type: "code" };
@@ -198,4 +226,19 @@ function observationValue(result: ToolResult): unknown {
     default:
       return result.isError ? { error: clip(result.text, 4000) } : { result: result.text };
   }
+}
+
+function withRemarks(result: ToolResult, entries: object[]): object[] {
+  const { notes, error } = resultRemarks(result);
+  return [...entries, ...notes.map((note) => ({ note })), ...(error === undefined ? [] : [{ error }])];
+}
+
+/** `{"thumbnail": "<sub-image N>"}` for a hit whose thumbnail this result shows. */
+function thumbnailName(imageId: string | undefined, result: ToolResult): { thumbnail?: string } {
+  const image = imageId ? result.images.find((candidate) => candidate.id === imageId) : undefined;
+  return image ? { thumbnail: `<sub-image ${subImageNumber(image.label)}>` } : {};
+}
+
+function subImageNumber(label: string): string {
+  return label.replace(/^image_/, "");
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DialectName } from "../core/config.js";
 import { getDialect } from "./registry.js";
-import { addProducedImage, modelOutput, testContext } from "./test-tools.js";
+import { addProducedImage, modelOutput, testContext } from "./testing/dialect-test-context.js";
 
 /** The stop sequences each tag dialect sent before they shared TagDialect, in the same order. */
 const expectedStops: Partial<Record<DialectName, string[]>> = {

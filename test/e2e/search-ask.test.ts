@@ -87,7 +87,8 @@ function lastObservation(request: RecordedRequest): string {
 
 /** The JSON list inside an R1V4 <observation>. */
 function observationJson(text: string): WireMessage[] {
-  const match = /<observation>\n([\s\S]*?)\n<\/observation>/.exec(text);
+  // The JSON list is the observation's first line; thumbnail lines may follow it.
+  const match = /<observation>\n(.*)\n/.exec(text);
   expect(match, text).not.toBeNull();
   return JSON.parse(match![1]!);
 }

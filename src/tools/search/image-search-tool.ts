@@ -1,5 +1,8 @@
+import { fileURLToPath } from "node:url";
+import sharp from "sharp";
 import { z } from "zod";
 import { describeError } from "../../core/errors.js";
+import type { ImageRef } from "../../core/images.js";
 import type { Tool, ToolContext, ToolResult } from "../../core/tool.js";
 import type { ImageSearchHit } from "../../core/tool-output.js";
 import type { SearchOutcome } from "../../search/fallback-chain.js";
@@ -17,6 +20,11 @@ const parameters = z.object({
   query: z.string().trim().min(1).optional().describe("Search images by this text instead (or as well)."),
 });
 type ImageSearchArguments = z.infer<typeof parameters>;
+
+/** Each thumbnail is one more image for the model to look at, so only the first hits get one. */
+const thumbnailsPerCall = 5;
+/** Longest side of a thumbnail: enough to tell whether a hit shows the same thing. */
+const thumbnailSide = 256;
 
 /**
  * image_search: reverse image search by any image of the run (inputs, crops, code outputs), and
@@ -64,26 +72,32 @@ export function imageSearchTool(
             ]
           : []),
       ]);
-      const results = attempts.map((attempt) => (attempt.ok ? attempt.outcome.value : []));
+      const thumbnails = await localThumbnails(attempts, context);
+      const withThumbnail = (hit: ImageSearchHit): ImageSearchHit => {
+        const thumbnail = thumbnails.get(hit.source);
+        return thumbnail ? { ...hit, imageId: thumbnail.id } : hit;
+      };
+      const results = attempts.map((attempt) => (attempt.ok ? attempt.outcome.value.map(withThumbnail) : []));
       const notes = attempts.flatMap((attempt) =>
         attempt.ok ? attempt.outcome.notes : [`${attempt.label}: ${attempt.error}`],
       );
       const backends = [
         ...new Set(attempts.flatMap((attempt) => (attempt.ok ? [attempt.outcome.backend] : []))),
       ];
-      const sections = attempts.map((attempt) => {
+      const sections = attempts.map((attempt, index) => {
         if (!attempt.ok) return `${attempt.label}: search failed.`;
-        const { value, backend } = attempt.outcome;
+        const { backend } = attempt.outcome;
+        const value = results[index] ?? [];
         if (value.length === 0) return `${attempt.label} (${backend}): nothing found.`;
-        const lines = value.map(
-          (hit, rank) =>
-            `${rank + 1}. ${hit.title || "(untitled)"}\n   page: ${hit.link}\n   image: ${hit.source}`,
-        );
+        const lines = value.map((hit, rank) => {
+          const thumbnail = hit.imageId ? `\n   thumbnail: ${thumbnails.get(hit.source)?.label}` : "";
+          return `${rank + 1}. ${hit.title || "(untitled)"}\n   page: ${hit.link}\n   image: ${hit.source}${thumbnail}`;
+        });
         return `${attempt.label} (${backend}):\n${lines.join("\n")}`;
       });
       return {
         text: [...sections, ...notes.map((note) => `Note: ${note}`)].join("\n\n"),
-        images: [],
+        images: [...new Set(thumbnails.values())],
         isError: attempts.every((attempt) => !attempt.ok),
         data: {
           kind: "image-search",
@@ -94,4 +108,46 @@ export function imageSearchTool(
       };
     },
   };
+}
+
+/**
+ * Thumbnails of the first hits the local index found, keyed by the hit's image URL. Only the
+ * local backend's file:// URLs are read: they name images the user indexed, while a remote
+ * provider's URL (or a file:// URL a provider made up) is never fetched or opened. A file that
+ * is gone or unreadable simply gets no thumbnail.
+ */
+async function localThumbnails(
+  attempts: readonly ({ ok: true; outcome: SearchOutcome<ImageSearchHit[]> } | { ok: false })[],
+  context: ToolContext,
+): Promise<Map<string, ImageRef>> {
+  const sources = attempts.flatMap((attempt) =>
+    attempt.ok && attempt.outcome.backend === "local"
+      ? attempt.outcome.value.map((hit) => hit.source).filter((source) => source.startsWith("file:"))
+      : [],
+  );
+  const thumbnails = new Map<string, ImageRef>();
+  for (const source of [...new Set(sources)].slice(0, thumbnailsPerCall)) {
+    if (context.signal.aborted) break;
+    const thumbnail = await thumbnailOf(source, context);
+    if (thumbnail) thumbnails.set(source, thumbnail);
+  }
+  return thumbnails;
+}
+
+async function thumbnailOf(source: string, context: ToolContext): Promise<ImageRef | undefined> {
+  try {
+    const { data, info } = await sharp(fileURLToPath(source))
+      .rotate()
+      .resize({ width: thumbnailSide, height: thumbnailSide, fit: "inside", withoutEnlargement: true })
+      .flatten({ background: "#ffffff" })
+      .jpeg({ quality: 80 })
+      .toBuffer({ resolveWithObject: true });
+    return context.addImage(
+      new Uint8Array(data),
+      { mime: "image/jpeg", width: info.width, height: info.height },
+      { operation: "search-thumbnail", parameters: { source } },
+    );
+  } catch {
+    return undefined;
+  }
 }

@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ImageSet } from "../../core/image-set.js";
+import { type SearchConfigInput, searchConfigSchema } from "../../core/search-config.js";
+import type { ToolContext, ToolResult } from "../../core/tool.js";
+import { createSearchServices } from "../../search/search-services.js";
+import { searchTools } from "../../tools/search/index.js";
+
+/**
+ * Test support for dialect tests: runs one of Loupe's real search tools, offline, so a dialect's
+ * observation is checked against what the tool really returns (a refused page, a failed search)
+ * rather than a hand-written imitation. The cache is off and the local index lives in a
+ * temporary folder removed afterwards; nothing here reaches past 127.0.0.1.
+ */
+export async function runSearchTool(
+  name: "text_search" | "image_search" | "web_visit",
+  args: unknown,
+  search: SearchConfigInput,
+  images: ImageSet,
+): Promise<ToolResult> {
+  const folder = mkdtempSync(join(tmpdir(), "loupe-dialect-search-"));
+  const services = createSearchServices(
+    searchConfigSchema.parse({
+      cache: { enabled: false },
+      localIndex: { path: join(folder, "index.sqlite") },
+      ...search,
+    }),
+  );
+  try {
+    const tool = searchTools(services).find((candidate) => candidate.name === name)!;
+    const context: ToolContext = {
+      images,
+      addImage: (bytes, facts, origin) =>
+        images.add(bytes, facts, { kind: "tool", tool: name, ...origin, callId: "call_1", step: 1 }),
+      signal: new AbortController().signal,
+      callId: "call_1",
+      step: 1,
+      question: "What is written on the sign?",
+      state: new Map(),
+    };
+    return await tool.execute(tool.parameters.parse(args), context);
+  } finally {
+    services.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}

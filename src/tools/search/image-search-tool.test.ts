@@ -1,0 +1,128 @@
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ImageSet } from "../../core/image-set.js";
+import { type SearchConfigInput, searchConfigSchema } from "../../core/search-config.js";
+import type { ToolContext } from "../../core/tool.js";
+import { openLocalIndex } from "../../search/local-index/index.js";
+import { createSearchServices } from "../../search/search-services.js";
+import {
+  type LocalHttpServer,
+  sendJson,
+  startLocalHttpServer,
+} from "../../search/testing/local-http-server.js";
+import { imageSearchTool } from "./image-search-tool.js";
+
+const folder = mkdtempSync(join(tmpdir(), "loupe-image-search-tool-"));
+const indexPath = join(folder, "index.sqlite");
+const picturePath = join(folder, "pictures", "harbour.png");
+let picture: Uint8Array;
+let server: LocalHttpServer;
+
+/** A 600x400 picture with enough structure for the local index's descriptors to match it. */
+async function harbourPicture(): Promise<Uint8Array> {
+  const block = (width: number, height: number, r: number, g: number, b: number) =>
+    sharp({ create: { width, height, channels: 3, background: { r, g, b } } })
+      .png()
+      .toBuffer();
+  const png = await sharp({ create: { width: 600, height: 400, channels: 3, background: "#2060a0" } })
+    .composite([
+      { input: await block(600, 120, 230, 210, 160), left: 0, top: 280 },
+      { input: await block(80, 220, 240, 240, 240), left: 420, top: 60 },
+      { input: await block(160, 60, 180, 30, 30), left: 90, top: 230 },
+    ])
+    .png()
+    .toBuffer();
+  return new Uint8Array(png);
+}
+
+beforeAll(async () => {
+  picture = await harbourPicture();
+  mkdirSync(join(folder, "pictures"));
+  await sharp(picture).toFile(picturePath);
+  const index = openLocalIndex(indexPath);
+  await index.add([join(folder, "pictures")]);
+  index.close();
+  server = await startLocalHttpServer((request, response) => {
+    // A provider that (wrongly or maliciously) answers with a file:// image URL.
+    if (request.url.startsWith("/serper/images"))
+      return sendJson(response, 200, {
+        images: [{ title: "Harbour", imageUrl: pathToFileURL(picturePath).href, link: "https://h.example" }],
+      });
+    sendJson(response, 404, { message: "no route" });
+  });
+});
+
+afterAll(async () => {
+  await server?.close();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+function search(backends: SearchConfigInput["backends"]) {
+  return createSearchServices(
+    searchConfigSchema.parse({
+      cache: { enabled: false },
+      localIndex: { path: indexPath },
+      backends,
+      providers: { serper: { apiKey: "k", baseUrl: `${server.url}/serper`, maxRetries: 0 } },
+    }),
+  );
+}
+
+function contextWith(input: Uint8Array): ToolContext {
+  const images = new ImageSet();
+  images.add(input, { mime: "image/png", width: 600, height: 400 }, { kind: "input", source: "query.png" });
+  return {
+    images,
+    addImage: (bytes, facts, origin) =>
+      images.add(bytes, facts, { kind: "tool", tool: "image_search", ...origin, callId: "call_1", step: 1 }),
+    signal: new AbortController().signal,
+    callId: "call_1",
+    step: 1,
+    question: "Which harbour is this?",
+    state: new Map(),
+  };
+}
+
+describe("image_search thumbnails", () => {
+  it("shows a downscaled thumbnail of an image the local index found, and names it", async () => {
+    const services = search({ image: ["local"] });
+    const context = contextWith(picture);
+    const result = await imageSearchTool(services).execute({}, context);
+    services.close();
+    const source = pathToFileURL(picturePath).href;
+    expect(result.isError).toBe(false);
+    const [thumbnail] = result.images;
+    expect(result.images).toHaveLength(1);
+    expect(thumbnail).toMatchObject({
+      label: "image_2",
+      mime: "image/jpeg",
+      width: 256,
+      height: 171,
+      provenance: { kind: "tool", operation: "search-thumbnail", parameters: { source } },
+    });
+    const decoded = await sharp(context.images.bytes(thumbnail!.id)).metadata();
+    expect([decoded.format, decoded.width, decoded.height]).toEqual(["jpeg", 256, 171]);
+    expect(result.data).toMatchObject({
+      kind: "image-search",
+      results: [[{ source, imageId: thumbnail!.id }]],
+    });
+    expect(result.text).toContain(`image: ${source}\n   thumbnail: image_2`);
+  });
+
+  it("never opens a file:// URL that a remote provider returned", async () => {
+    const services = search({ image: ["serper"] });
+    const result = await imageSearchTool(services).execute({ query: "harbour" }, contextWith(picture));
+    services.close();
+    expect(result.data).toMatchObject({
+      kind: "image-search",
+      results: [[{ title: "Harbour", source: pathToFileURL(picturePath).href }]],
+    });
+    expect(result.images).toEqual([]);
+    expect(JSON.stringify(result.data)).not.toContain("imageId");
+    expect(result.text).not.toContain("thumbnail");
+  });
+});
