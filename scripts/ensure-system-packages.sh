@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Loupe's Python sandbox needs, when they are missing:
-# bubblewrap (the sandbox) and Debian's python3 with PIL, numpy, matplotlib, OpenCV and SciPy.
-# Runs before `npm test` and from .ci/run. Without root (or passwordless sudo) it only prints the
-# command to run; Loupe still works, and the sandbox tests skip with a message saying why.
+# Checks for the Debian packages Loupe's Python sandbox needs (listed in debian-packages.txt, the
+# one list, also quoted by the sandbox's own "not available" message): bubblewrap and Debian's
+# python3 with PIL, numpy, matplotlib, OpenCV and SciPy, and the DejaVu fonts.
+#
+# Runs before `npm test`. It installs only when asked to, with LOUPE_INSTALL_SYSTEM_PACKAGES=1 or
+# CI=true (and root or passwordless sudo); otherwise it prints the command to run and carries on.
+# Loupe works without the packages: the sandbox tests skip with a message saying why.
 set -u
-packages=(bubblewrap python3 python3-pil python3-numpy python3-matplotlib python3-opencv python3-scipy fonts-dejavu-core)
+list="$(dirname "$0")/debian-packages.txt"
+packages=()
+while IFS= read -r line; do
+  line="${line%%#*}"
+  line="${line//[[:space:]]/}"
+  [ -n "$line" ] && packages+=("$line")
+done <"$list"
 
 have_all() {
   command -v bwrap >/dev/null 2>&1 &&
@@ -19,12 +28,19 @@ if ! command -v apt-get >/dev/null 2>&1; then
   exit 0
 fi
 
+if [ "${LOUPE_INSTALL_SYSTEM_PACKAGES:-}" != "1" ] && [ "${CI:-}" != "true" ]; then
+  echo "loupe: the Python sandbox needs Debian packages (its tests skip without them). Install them with:" >&2
+  echo "  sudo apt-get install -y ${packages[*]}" >&2
+  echo "  (or set LOUPE_INSTALL_SYSTEM_PACKAGES=1 to let npm test install them)" >&2
+  exit 0
+fi
+
 if [ "$(id -u)" -eq 0 ]; then
   as_root=()
 elif sudo -n true >/dev/null 2>&1; then
   as_root=(sudo -n)
 else
-  echo "loupe: the Python sandbox needs Debian packages. Install them with:" >&2
+  echo "loupe: installing needs root or passwordless sudo. Install the packages with:" >&2
   echo "  sudo apt-get install -y ${packages[*]}" >&2
   exit 0
 fi

@@ -6,9 +6,8 @@ describe("sandboxCommand", () => {
   const { command, args } = sandboxCommand({
     bwrapPath: "/usr/bin/bwrap",
     pythonPath: "/usr/bin/python3",
-    hostWorkDir: "/tmp/loupe-sandbox-1-abc",
     hostDriverPath: "/opt/loupe/driver.py",
-    limits: defaultSandboxLimits,
+    limits: { ...defaultSandboxLimits, workDiskBytes: 1000, tmpDiskBytes: 500 },
   });
   const joined = args.join(" ");
 
@@ -20,12 +19,22 @@ describe("sandboxCommand", () => {
     expect(joined).toContain("--uid 65534 --gid 65534");
   });
 
-  it("binds the session folder as the only writable host path, and never / or the project", () => {
-    expect(joined).toContain("--bind /tmp/loupe-sandbox-1-abc /work");
-    expect(args.filter((argument) => argument === "--bind")).toHaveLength(1);
+  it("shares no writable host path: /work and /tmp are size-limited tmpfs mounts", () => {
+    expect(args).not.toContain("--bind");
+    expect(joined).toContain("--size 1000 --tmpfs /work");
+    expect(joined).toContain("--size 500 --tmpfs /tmp");
     expect(joined).not.toMatch(/--(ro-)?bind \/ \//);
     expect(joined).not.toContain("/etc/shadow");
     expect(joined).not.toContain("/etc/passwd");
+  });
+
+  it("hides /usr/local behind an empty tmpfs mounted after /usr", () => {
+    const usr = args.indexOf("/usr");
+    const local = args.indexOf("/usr/local");
+    expect(usr).toBeGreaterThan(0);
+    expect(local).toBeGreaterThan(usr);
+    expect(args[local - 1]).toBe("--tmpfs");
+    expect(joined).not.toContain("/usr/local/bin");
   });
 
   it("passes the limits to the driver as JSON", () => {

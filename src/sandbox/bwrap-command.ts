@@ -33,8 +33,6 @@ const etcEntries = [
 export interface SandboxCommandOptions {
   bwrapPath: string;
   pythonPath: string;
-  /** Host folder bound read-write at /work: the session's private work directory. */
-  hostWorkDir: string;
   /** Host path of driver.py, bound read-only. */
   hostDriverPath: string;
   limits: SandboxLimits;
@@ -45,6 +43,7 @@ export function driverConfig(limits: SandboxLimits): Record<string, number> {
   return {
     memoryBytes: limits.memoryBytes,
     processes: limits.processes,
+    threads: limits.threads,
     fileSizeBytes: limits.fileSizeBytes,
     cpuSecondsPerCall: limits.cpuSecondsPerCall,
     cpuSecondsPerSession: limits.cpuSecondsPerSession,
@@ -57,8 +56,10 @@ export function driverConfig(limits: SandboxLimits): Record<string, number> {
 
 /**
  * The bubblewrap argument list for one session: every namespace unshared (no network, own pid
- * space), an unprivileged uid, the system read-only, a scrubbed environment, a private /tmp and
- * the session's work folder as the only writable place the host can see.
+ * space), an unprivileged uid, the system read-only without /usr/local (where other tools and
+ * their binaries live), a scrubbed environment, and nothing writable but two size-limited tmpfs
+ * mounts private to the session: /work and /tmp. The host never reads either (images come back
+ * over the protocol), so no host folder is shared at all and the sandbox cannot fill host disk.
  */
 export function sandboxCommand(options: SandboxCommandOptions): { command: string; args: string[] } {
   const args = [
@@ -76,16 +77,22 @@ export function sandboxCommand(options: SandboxCommandOptions): { command: strin
     "ALL",
   ];
   for (const folder of systemFolders) args.push(...bindSystemPath(folder));
+  // Debian's python3 and its packages live under /usr/lib; /usr/local holds what was installed
+  // by hand on the host (other tools, their credentials helpers, pip packages): hidden.
+  if (existsSync("/usr/local")) args.push("--tmpfs", "/usr/local");
   for (const entry of etcEntries) args.push("--ro-bind-try", entry, entry);
   args.push(
     "--proc",
     "/proc",
     "--dev",
     "/dev",
+    "--size",
+    String(options.limits.tmpDiskBytes),
     "--tmpfs",
     "/tmp",
-    "--bind",
-    options.hostWorkDir,
+    "--size",
+    String(options.limits.workDiskBytes),
+    "--tmpfs",
     sandboxWorkDir,
     "--ro-bind",
     options.hostDriverPath,
@@ -97,7 +104,7 @@ export function sandboxCommand(options: SandboxCommandOptions): { command: strin
   const environment: Record<string, string> = {
     HOME: sandboxWorkDir,
     USER: "sandbox",
-    PATH: "/usr/local/bin:/usr/bin:/bin",
+    PATH: "/usr/bin:/bin",
     LANG: "C.UTF-8",
     MPLBACKEND: "Agg",
     MPLCONFIGDIR: "/tmp/.matplotlib",

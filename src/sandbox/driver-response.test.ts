@@ -40,14 +40,16 @@ describe("readDriverResponse", () => {
     expect(read({ ...good, mode: "CMYK;weird" })).toThrow(/described wrongly/);
     expect(read({ ...good, length: 13 })).toThrow(/does not fit/);
     expect(read({ ...good, length: 8 })).toThrow();
-    expect(() =>
-      readDriverResponse(
-        {
-          header: { ...header, images: [{ ...good, width: 1, height: 300, length: 1200 }] },
-          payload: Buffer.alloc(1200),
-        },
-        100,
-      ),
-    ).toThrow(/described wrongly/);
+  });
+
+  it("drops a raw image over the pixel limit with a note, keeping the others", () => {
+    const small = { kind: "raw", source: "show", mode: "L", width: 2, height: 2, length: 4 };
+    const large = { kind: "raw", source: "figure", mode: "L", width: 1, height: 300, length: 300 };
+    const response = readDriverResponse(
+      { header: { ...header, images: [large, small] }, payload: Buffer.alloc(304) },
+      100,
+    );
+    expect(response.images).toMatchObject([{ kind: "raw", width: 2, height: 2 }]);
+    expect(response.notes).toEqual(["image from figure dropped: 1x300 is over 100 pixels"]);
   });
 });

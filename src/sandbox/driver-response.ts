@@ -27,13 +27,16 @@ export interface DriverResponse {
 
 /**
  * Reads one call's answer from a driver frame, checking every image description against the
- * payload: the driver runs next to untrusted code, so nothing it says is taken on faith.
- * Throws when the frame does not add up.
+ * payload: the driver runs next to untrusted code, which can switch off the driver's own checks
+ * (its CONFIG is a module global), so nothing it says is taken on faith. Raw images over
+ * `maxImagePixels` are dropped with a note before anything decodes them (image files are checked
+ * the same way when they are read, in the python tool). Throws when the frame does not add up.
  */
 export function readDriverResponse(frame: DriverFrame, maxImagePixels: number): DriverResponse {
   const header = frame.header as Partial<Omit<DriverResponse, "images">> & { images?: unknown };
   const descriptions = Array.isArray(header.images) ? (header.images as Record<string, unknown>[]) : [];
   const images: ReturnedImage[] = [];
+  const refused: string[] = [];
   let offset = 0;
   for (const description of descriptions) {
     const length = description.length;
@@ -59,10 +62,13 @@ export function readDriverResponse(frame: DriverFrame, maxImagePixels: number): 
       !Number.isSafeInteger(height) ||
       (width as number) < 1 ||
       (height as number) < 1 ||
-      (width as number) * (height as number) > maxImagePixels ||
       (width as number) * (height as number) * channels !== bytes.length
     )
       throw new Error(`image ${images.length + 1} is described wrongly`);
+    if ((width as number) * (height as number) > maxImagePixels) {
+      refused.push(tooManyPixels(source, width as number, height as number, maxImagePixels));
+      continue;
+    }
     images.push({ kind: "raw", source, width: width as number, height: height as number, channels, bytes });
   }
   if (offset !== frame.payload.length) throw new Error("the payload is longer than its images");
@@ -74,6 +80,14 @@ export function readDriverResponse(frame: DriverFrame, maxImagePixels: number): 
     result: typeof header.result === "string" ? header.result : null,
     ...(typeof header.error === "string" ? { error: header.error } : {}),
     images,
-    notes: Array.isArray(header.notes) ? header.notes.filter((note) => typeof note === "string") : [],
+    notes: [
+      ...(Array.isArray(header.notes) ? header.notes.filter((note) => typeof note === "string") : []),
+      ...refused,
+    ],
   };
+}
+
+/** The note for an image refused for its size, raw or encoded. */
+export function tooManyPixels(source: string, width: number, height: number, maxImagePixels: number): string {
+  return `image from ${source} dropped: ${width}x${height} is over ${maxImagePixels} pixels`;
 }

@@ -17,11 +17,13 @@ not make the host touch its own files.
 
 import ast
 import base64
+import importlib.util
 import io
 import json
 import linecache
 import os
 import resource
+import signal
 import sys
 import traceback
 
@@ -40,6 +42,34 @@ import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+
+
+class OpenCvThreadLimit:
+    """Caps OpenCV's threads the moment user code imports cv2. Debian's OpenCV runs on TBB, which
+    starts one worker per core on first use and ignores OpenCV's environment variables; under the
+    process limit (which counts threads) a many-core host would make every parallel cv2 call fail
+    with "pthread_create has failed". Importing cv2 up front instead would cost ~300 ms per
+    session that never uses it."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "cv2":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return spec
+        load = spec.loader.exec_module
+
+        def exec_module(module):
+            load(module)
+            # No more than the cores it may run on: TBB warns on fd 2 about any request beyond.
+            module.setNumThreads(max(1, min(CONFIG["threads"], len(os.sched_getaffinity(0)))))
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+sys.meta_path.insert(0, OpenCvThreadLimit())
 
 
 class CappedWriter(io.TextIOBase):
@@ -338,6 +368,7 @@ def handle(request, counter):
             # A fork of the driver made by user code must never answer the host.
             os._exit(0)
         sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+    end_other_processes()
     try:
         current.add_figures()
         collect_saved_images(before)
@@ -355,6 +386,25 @@ def handle(request, counter):
     if response.get("result") is not None and len(response["result"]) > CONFIG["maxOutputChars"]:
         response["result"] = response["result"][: CONFIG["maxOutputChars"]] + " ... [truncated]"
     return response, current.payloads
+
+
+def end_other_processes():
+    """Kills every process the cell left behind (background subprocesses, forks in their own
+    sessions, their children): nothing may keep burning CPU or holding memory after its call has
+    answered. The driver runs in its own pid namespace, where kill(-1) reaches every process of
+    the sandbox except the caller and the namespace's init (bubblewrap), and nothing outside."""
+    try:
+        os.kill(-1, signal.SIGKILL)
+    except OSError:  # ESRCH: there was nothing else running
+        pass
+    # Reap the driver's own children now: a zombie still counts against the process limit.
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+        except InterruptedError:
+            continue
 
 
 def apply_limits():

@@ -1,6 +1,11 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
-export const debianPackages = [
+/**
+ * The list as it was when this was built, for an installed copy of Loupe that has no scripts/
+ * folder. A test keeps it equal to scripts/debian-packages.txt.
+ */
+export const builtInDebianPackages = [
   "bubblewrap",
   "python3",
   "python3-pil",
@@ -8,7 +13,30 @@ export const debianPackages = [
   "python3-matplotlib",
   "python3-opencv",
   "python3-scipy",
+  "fonts-dejavu-core",
 ];
+
+/** The one list of the sandbox's Debian packages, also read by scripts/ensure-system-packages.sh. */
+export const debianPackageListPath = fileURLToPath(
+  new URL("../../scripts/debian-packages.txt", import.meta.url),
+);
+
+/** Package names in the list's text: one a line, `#` comments and blank lines skipped. */
+export function parseDebianPackageList(text: string): string[] {
+  return text
+    .split("\n")
+    .map((line) => line.replace(/#.*/, "").trim())
+    .filter((line) => line.length > 0);
+}
+
+function readDebianPackages(): string[] {
+  // The same path from src/sandbox/ and dist/sandbox/ in a checkout.
+  if (!existsSync(debianPackageListPath)) return builtInDebianPackages;
+  const listed = parseDebianPackageList(readFileSync(debianPackageListPath, "utf8"));
+  return listed.length > 0 ? listed : builtInDebianPackages;
+}
+
+export const debianPackages = readDebianPackages();
 
 /** The line every "sandbox unavailable" message ends with. */
 export const installHint = `Install the sandbox with: apt-get install -y ${debianPackages.join(" ")}`;

@@ -1,7 +1,7 @@
 /**
  * What one sandboxed Python session may use. Memory, processes, file size and CPU are kernel
  * rlimits the driver sets on itself before running any user code (hard limits: user code cannot
- * raise them); wall time is enforced by the host, which kills the whole sandbox when a call runs
+ * raise them); disk is two size-limited tmpfs mounts (/work and /tmp); wall time is enforced by the host, which kills the whole sandbox when a call runs
  * too long. Output and image caps bound what comes back to the model.
  */
 export interface SandboxLimits {
@@ -13,10 +13,21 @@ export interface SandboxLimits {
   cpuSecondsPerSession: number;
   /** Address-space limit (RLIMIT_AS) of the Python process and each process it forks. */
   memoryBytes: number;
-  /** Processes and threads the sandbox may run at once (RLIMIT_NPROC). */
+  /**
+   * Processes and threads the sandbox may run at once (RLIMIT_NPROC). Each forked process gets its
+   * own `memoryBytes`, so this also bounds the memory a session can hold during one call; processes
+   * never outlive the call that started them (the driver kills them when the cell ends).
+   */
   processes: number;
   /** Largest file the sandbox may write (RLIMIT_FSIZE). */
   fileSizeBytes: number;
+  /**
+   * Size of the work folder (/work), a tmpfs private to the session: what the code saves there,
+   * the run's images included, lives in RAM and may not add up to more than this.
+   */
+  workDiskBytes: number;
+  /** Size of the private /tmp, also a tmpfs (RAM, not counted by the address-space limit). */
+  tmpDiskBytes: number;
   /** Threads numeric libraries (OpenBLAS, OpenMP) may start. */
   threads: number;
   /** Characters of stdout and of stderr kept per call; the rest is counted and dropped. */
@@ -34,8 +45,10 @@ export const defaultSandboxLimits: SandboxLimits = {
   cpuSecondsPerCall: 120,
   cpuSecondsPerSession: 1800,
   memoryBytes: 4 * 1024 ** 3,
-  processes: 64,
+  processes: 16,
   fileSizeBytes: 256 * 1024 ** 2,
+  workDiskBytes: 256 * 1024 ** 2,
+  tmpDiskBytes: 64 * 1024 ** 2,
   threads: 4,
   maxOutputChars: 20_000,
   maxImages: 10,

@@ -4,9 +4,8 @@ import { fileURLToPath } from "node:url";
 import { LoupeError } from "../core/errors.js";
 import { installHint, sandboxMissingReason } from "./sandbox-availability.js";
 import { resolveSandboxLimits, type SandboxLimits } from "./sandbox-limits.js";
-import { type ExecuteOutcome, SandboxSession, type SessionImage, workDirPrefix } from "./sandbox-session.js";
+import { type ExecuteOutcome, SandboxSession, type SessionImage } from "./sandbox-session.js";
 import { Semaphore } from "./semaphore.js";
-import { removeStaleWorkDirs } from "./session-cleanup.js";
 
 export interface SandboxPoolOptions {
   /** Debian's python3 with PIL, numpy and matplotlib; not a pyenv or venv shim. */
@@ -35,6 +34,8 @@ export class SandboxPool {
   readonly #sessions: Semaphore;
   readonly #calls: Semaphore;
   readonly #warm: Promise<SandboxSession | undefined>[] = [];
+  /** Sessions handed out by acquire() and not yet released. */
+  #inUse = 0;
   #closed = false;
 
   constructor(options: SandboxPoolOptions = {}) {
@@ -45,7 +46,6 @@ export class SandboxPool {
     this.#warmTarget = options.warmSessions ?? 1;
     this.#sessions = new Semaphore(options.maxSessions ?? Math.max(4, availableParallelism() * 2));
     this.#calls = new Semaphore(options.maxConcurrentCalls ?? availableParallelism());
-    removeStaleWorkDirs(workDirPrefix);
   }
 
   /** Undefined when the sandbox can run here; otherwise what is missing and how to install it. */
@@ -69,11 +69,13 @@ export class SandboxPool {
         const warm = await holdingProcess(this.#warm.shift());
         if (warm?.alive) {
           this.#refill();
+          this.#inUse++;
           return warm;
         }
       }
       const session = await this.#start();
       this.#refill();
+      this.#inUse++;
       return session;
     } catch (error) {
       this.#sessions.release();
@@ -81,10 +83,16 @@ export class SandboxPool {
     }
   }
 
-  /** Ends a run's session: kills its processes and removes its work folder. */
+  /** Ends a run's session: kills its processes (its work folder, a tmpfs, goes with them). */
   release(session: SandboxSession): void {
     session.dispose();
+    this.#inUse--;
     this.#sessions.release();
+  }
+
+  /** Sessions runs hold now (acquired, not yet released); warm spares are not counted. */
+  get sessionsInUse(): number {
+    return this.#inUse;
   }
 
   /** Runs one call in a session, waiting for a free slot when many calls run at once. */

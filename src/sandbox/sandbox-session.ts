@@ -1,7 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { chownSync, mkdtempSync, rmSync } from "node:fs";
-import { constants, tmpdir } from "node:os";
-import { join } from "node:path";
+import { constants } from "node:os";
 import type { Readable, Writable } from "node:stream";
 import { LoupeError } from "../core/errors.js";
 import { sandboxCommand } from "./bwrap-command.js";
@@ -25,7 +23,10 @@ export interface SandboxSessionOptions {
   holdsProcess?: boolean;
 }
 
-/** An image sent into the session: bound to `name` in Python and written to /work/`file`. */
+/**
+ * An image sent into the session: bound to `name` in Python and written to /work/`file` by the
+ * driver (the work folder is a tmpfs only the sandbox sees).
+ */
 export interface SessionImage {
   name: string;
   file: string;
@@ -42,15 +43,12 @@ type SessionMessage = { frame?: DriverFrame; exit?: string };
 
 const nobodyId = 65534;
 
-/** Prefix of every session work folder, so stale ones from a killed host can be found. */
-export const workDirPrefix = "loupe-sandbox-";
-
 /**
- * One sandboxed Python process: a notebook kernel with a private work folder. Calls run one at a
- * time. A call that times out, or a process that dies, ends the session: the caller starts another.
+ * One sandboxed Python process: a notebook kernel with a private work folder (a tmpfs inside the
+ * sandbox). Calls run one at a time. A call that times out, or a process that dies, ends the
+ * session: the caller starts another.
  */
 export class SandboxSession {
-  readonly workDir: string;
   readonly #child: ChildProcess;
   readonly #requests: Writable;
   readonly #limits: SandboxLimits;
@@ -59,9 +57,8 @@ export class SandboxSession {
   #exited: string | undefined;
   #waiter: ((message: SessionMessage) => void) | undefined;
 
-  private constructor(child: ChildProcess, workDir: string, limits: SandboxLimits) {
+  private constructor(child: ChildProcess, limits: SandboxLimits) {
     this.#child = child;
-    this.workDir = workDir;
     this.#limits = limits;
     this.#requests = child.stdio[3] as Writable;
     // Images come as raw pixels or files, at most maxImages * maxImageBytes together (driver.py);
@@ -91,25 +88,22 @@ export class SandboxSession {
 
   /** Starts the sandbox and waits until the driver has imported its libraries. */
   static async start(options: SandboxSessionOptions): Promise<SandboxSession> {
-    const workDir = mkdtempSync(join(tmpdir(), `${workDirPrefix}${process.pid}-`));
     const { command, args } = sandboxCommand({
       bwrapPath: options.bwrapPath,
       pythonPath: options.pythonPath,
-      hostWorkDir: workDir,
       hostDriverPath: options.driverPath,
       limits: options.limits,
     });
     // A root host runs the sandbox as nobody: the kernel only enforces RLIMIT_NPROC (the fork
     // bomb guard) for unprivileged users, and host files stay unreadable even if one leaked in.
     const asNobody = process.getuid?.() === 0;
-    if (asNobody) chownSync(workDir, nobodyId, nobodyId);
     const child = spawn(command, args, {
       stdio: ["ignore", "pipe", "pipe", "pipe", "pipe"],
       detached: true,
       env: {},
       ...(asNobody ? { uid: nobodyId, gid: nobodyId } : {}),
     });
-    const session = new SandboxSession(child, workDir, options.limits);
+    const session = new SandboxSession(child, options.limits);
     trackSession(session);
     const ready = await session.#nextMessage(options.startTimeoutMs ?? 30_000, options.holdsProcess ?? true);
     if (ready.frame === undefined) {
@@ -168,7 +162,7 @@ export class SandboxSession {
     }
   }
 
-  /** Kills every process of the sandbox and removes the work folder. Safe to call twice. */
+  /** Kills every process of the sandbox (its tmpfs mounts go with them). Safe to call twice. */
   dispose(): void {
     if (!this.#exited) this.#onExit("disposed");
     const pid = this.#child.pid;
@@ -179,7 +173,6 @@ export class SandboxSession {
         // already gone
       }
     }
-    rmSync(this.workDir, { recursive: true, force: true });
     untrackSession(this);
   }
 

@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { installHint } from "./sandbox-availability.js";
 
 /**
  * Whether the real sandbox can run here (bubblewrap and Debian's python3 with PIL, numpy and
@@ -24,7 +25,5 @@ function probe(): string | undefined {
 export const sandboxMissing = probe();
 export const hasSandbox = sandboxMissing === undefined;
 if (sandboxMissing) {
-  console.warn(
-    `Python sandbox tests skipped: ${sandboxMissing}. Install: apt-get install -y bubblewrap python3-pil python3-numpy python3-matplotlib python3-opencv python3-scipy`,
-  );
+  console.warn(`Python sandbox tests skipped: ${sandboxMissing}. ${installHint}`);
 }

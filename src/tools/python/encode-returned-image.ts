@@ -1,6 +1,6 @@
 import sharp from "sharp";
 import type { ImageFacts } from "../../core/images.js";
-import type { ReturnedImage } from "../../sandbox/driver-response.js";
+import { type ReturnedImage, tooManyPixels } from "../../sandbox/driver-response.js";
 import { outputMimeFor, producedJpegQuality } from "../image/produce-image.js";
 
 export interface EncodedReturnedImage {
@@ -43,17 +43,28 @@ export function formatForReturnedImage(
   return outputMimeFor(sourceMime);
 }
 
+/** Why a returned image was not added to the run, as a note for the model. */
+export interface RefusedReturnedImage {
+  refused: string;
+}
+
 /**
  * Encodes raw pixels from the sandbox, or re-reads an image file it returned: its bytes come from
- * untrusted code, so sharp reads the real format and size instead of trusting the driver.
- * Undefined when the file is not an image sharp can read in a format models accept.
+ * untrusted code, so sharp reads the real format and size from the file's header instead of
+ * trusting the driver, and a file over `maxImagePixels` is refused before anything decodes it
+ * (user code can switch off the driver's own check). Files sharp cannot read, or in formats
+ * models do not accept, are refused too.
  */
 export async function encodeReturnedImage(
   image: ReturnedImage,
   mime: "image/png" | "image/jpeg",
-): Promise<EncodedReturnedImage | undefined> {
+  maxImagePixels: number,
+): Promise<EncodedReturnedImage | RefusedReturnedImage> {
   if (image.kind === "raw") {
     const { width, height, channels } = image;
+    // readDriverResponse already dropped larger ones; checked again so this never encodes one.
+    if (width * height > maxImagePixels)
+      return { refused: tooManyPixels(image.source, width, height, maxImagePixels) };
     const raw = sharp(image.bytes, { raw: { width, height, channels } });
     // One raw channel is grey; without saying so sharp would write it as three.
     const pixels = channels === 1 ? raw.toColourspace("b-w") : raw;
@@ -65,16 +76,19 @@ export async function encodeReturnedImage(
       facts: { mime, width, height },
     };
   }
+  const unreadable = { refused: `image from ${image.source} dropped: not an image file models can read` };
+  let metadata: Awaited<ReturnType<ReturnType<typeof sharp>["metadata"]>>;
   try {
-    const metadata = await sharp(image.bytes).metadata();
-    const fileMime = mimeOfFormat[metadata.format ?? ""];
-    if (!fileMime || !metadata.width || !metadata.height) return undefined;
-    // A copy: the bytes are a view into the whole answer, which should not stay alive with them.
-    return {
-      bytes: new Uint8Array(image.bytes),
-      facts: { mime: fileMime, width: metadata.width, height: metadata.height },
-    };
+    // Reads the header only: no pixels are decoded here.
+    metadata = await sharp(image.bytes).metadata();
   } catch {
-    return undefined;
+    return unreadable;
   }
+  const fileMime = mimeOfFormat[metadata.format ?? ""];
+  const { width, height } = metadata;
+  if (!fileMime || !width || !height) return unreadable;
+  if (width * height > maxImagePixels)
+    return { refused: tooManyPixels(image.source, width, height, maxImagePixels) };
+  // A copy: the bytes are a view into the whole answer, which should not stay alive with them.
+  return { bytes: new Uint8Array(image.bytes), facts: { mime: fileMime, width, height } };
 }

@@ -20,7 +20,15 @@ describe.skipIf(!hasSandbox)("python tool against hostile code", () => {
   const pool = new SandboxPool({
     pythonPath: sandboxPythonPath,
     warmSessions: 1,
-    limits: { wallSecondsPerCall: 3, memoryBytes: 1024 ** 3, processes: 32, maxOutputChars: 1000 },
+    limits: {
+      wallSecondsPerCall: 3,
+      memoryBytes: 1024 ** 3,
+      processes: 16,
+      maxOutputChars: 1000,
+      workDiskBytes: 16 * 1024 ** 2,
+      tmpDiskBytes: 8 * 1024 ** 2,
+      maxImagePixels: 1_000_000,
+    },
   });
   const tool = pythonTool({ pool });
   const state = new Map<string, unknown>();
@@ -102,6 +110,86 @@ describe.skipIf(!hasSandbox)("python tool against hostile code", () => {
     for (const path of [`/tmp/${marker}`, `/usr/${marker}`, `/${marker}`, `/work/main/${marker}`]) {
       expect(existsSync(path)).toBe(false);
     }
+    await expectStillServes();
+  });
+
+  it("cannot fill the host's disk or RAM: /work and /tmp are small private tmpfs mounts", async () => {
+    // Many files each under the file size limit, as an attack on a quota-less folder would write.
+    const fill = (folder: string) =>
+      [
+        "import errno, os",
+        "written, failure = 0, None",
+        "try:",
+        "    for index in range(40):",
+        `        with open(f'${folder}/fill-{index}.bin', 'wb') as handle:`,
+        "            for _ in range(4):",
+        "                handle.write(b'x' * 1024**2)",
+        "                written += 1",
+        "except OSError as error:",
+        "    failure = errno.errorcode.get(error.errno)",
+        "written, failure",
+      ].join("\n");
+    const work = await run(fill("/work"));
+    const tmp = await run(fill("/tmp"));
+    expect(work.result).toMatch(/^\((1[2-6]), 'ENOSPC'\)$/);
+    expect(tmp.result).toMatch(/^\(([4-8]), 'ENOSPC'\)$/);
+    await expectStillServes();
+    const cleaned = await run(
+      "import glob\nfor path in glob.glob('/work/fill-*') + glob.glob('/tmp/fill-*'):\n    os.remove(path)\nopen('/work/after.bin', 'wb').write(b'x' * 1024**2)",
+    );
+    expect(cleaned.result).toBe("1048576");
+  });
+
+  it("sees an empty /usr/local", async () => {
+    expect((await run("import os\nos.listdir('/usr/local')")).result).toBe("[]");
+    await expectStillServes();
+  });
+
+  it("ends every process a call started when the call returns", async () => {
+    const started = await run(
+      [
+        "import subprocess, sys",
+        "busy = subprocess.Popen([sys.executable, '-c', 'while True: pass'], start_new_session=True)",
+        "orphan = subprocess.run(['sh', '-c', 'sleep 600 >/dev/null 2>&1 & echo $!'], capture_output=True, text=True)",
+        "pids = [busy.pid, int(orphan.stdout)]",
+        "len(pids)",
+      ].join("\n"),
+    );
+    expect(started.result).toBe("2");
+    // Killed orphans are reaped by the namespace's init a moment later: wait for that, briefly.
+    const left = await run(
+      [
+        "import os, time",
+        "deadline = time.monotonic() + 2",
+        "while time.monotonic() < deadline and any(os.path.exists(f'/proc/{pid}') for pid in pids):",
+        "    time.sleep(0.02)",
+        "[pid for pid in pids if os.path.exists(f'/proc/{pid}')]",
+      ].join("\n"),
+    );
+    expect(left.error).toBeUndefined();
+    expect(left.result).toBe("[]");
+    await expectStillServes();
+  });
+
+  it("gets no image over the pixel limit past the host, even after switching off the driver's check", async () => {
+    const result = await tool.execute(
+      {
+        code: [
+          "import sys, PIL.Image",
+          "sys.modules['__main__'].CONFIG['maxImagePixels'] = 10**12",
+          "PIL.Image.MAX_IMAGE_PIXELS = None",
+          "huge = PIL.Image.new('L', (2000, 1000), 0)",
+          "huge.save('huge.png')",
+          "show(huge)",
+        ].join("\n"),
+      },
+      context,
+    );
+    const data = result.data as CodeData;
+    expect(result.images).toHaveLength(0);
+    expect(data.restarted).toBe(false);
+    expect(data.stderr).toContain("image from show dropped: 2000x1000 is over 1000000 pixels");
+    expect(data.stderr).toContain("image from file huge.png dropped: 2000x1000 is over 1000000 pixels");
     await expectStillServes();
   });
 

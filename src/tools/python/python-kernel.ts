@@ -1,3 +1,4 @@
+import { LoupeError } from "../../core/errors.js";
 import type { ImageRef } from "../../core/images.js";
 import { extensionForMime } from "../../core/images.js";
 import type { ToolContext } from "../../core/tool.js";
@@ -21,21 +22,32 @@ export interface KernelCallResult {
 /**
  * A run's Python kernel: one sandbox session kept across calls, the run's images loaded into it
  * as image_1, image_2, ... as they appear (inputs, other tools' outputs, its own outputs), and a
- * fresh session after a timeout or crash.
+ * fresh session after a timeout or crash. Calls run one after another, in the order they were
+ * made: a model may ask for several `python` calls in one turn and the agent runs them at once,
+ * but a notebook has one state, and two calls racing for it would start two sessions.
  */
 export class PythonKernel {
   readonly #pool: SandboxPool;
   #session: SandboxSession | undefined;
   /** Ids of the run's images the current session has as variables. */
   #loaded = new Set<string>();
+  /** The last call made: the next one starts when it has ended, however it ended. */
+  #queue: Promise<unknown> = Promise.resolve();
+  #disposed = false;
 
   constructor(pool: SandboxPool) {
     this.#pool = pool;
   }
 
-  async run(code: string, context: ToolContext): Promise<KernelCallResult> {
+  run(code: string, context: ToolContext): Promise<KernelCallResult> {
+    const call = this.#queue.then(() => this.#runNow(code, context));
+    this.#queue = call.catch(() => undefined);
+    return call;
+  }
+
+  async #runNow(code: string, context: ToolContext): Promise<KernelCallResult> {
     if (this.#session && !this.#session.alive) this.#endSession();
-    if (!this.#session) this.#session = await this.#pool.acquire(context.signal);
+    if (!this.#session) this.#session = await this.#acquire(context.signal);
     const session = this.#session;
     const newImages = context.images.list().filter((ref) => !this.#loaded.has(ref.id));
     const sessionImages: SessionImage[] = newImages.map((ref) => ({
@@ -64,13 +76,27 @@ export class PythonKernel {
     const notes = [...outcome.response.notes];
     const images = await addProducedImages(outcome.response, code, context, {
       maxImageBytes: this.#pool.limits.maxImageBytes,
+      maxImagePixels: this.#pool.limits.maxImagePixels,
       notes,
     });
     return { ...textOf(outcome.response, rawOutput), restarted: false, images, notes };
   }
 
+  /** Ends the session; calls made or still waiting after this fail instead of starting another. */
   dispose(): void {
+    this.#disposed = true;
     this.#endSession();
+  }
+
+  async #acquire(signal: AbortSignal): Promise<SandboxSession> {
+    if (this.#disposed) throw new LoupeError("tool-failed", "The Python session of this run has ended.");
+    const session = await this.#pool.acquire(signal);
+    if (this.#disposed) {
+      // The run ended while the session was starting: nobody would ever release it.
+      this.#pool.release(session);
+      throw new LoupeError("tool-failed", "The Python session of this run has ended.");
+    }
+    return session;
   }
 
   #endSession(): void {
@@ -97,21 +123,23 @@ function textOf(response: DriverResponse, rawOutput: string) {
 
 /**
  * Adds the images the code produced to the run, encoded (raw pixels) or re-read (files) on the
- * host; what cannot be read, or is too large once encoded, is dropped with a note.
+ * host; what cannot be read, has too many pixels, or is too large once encoded, is dropped with a
+ * note.
  */
 async function addProducedImages(
   response: DriverResponse,
   code: string,
   context: ToolContext,
-  limits: { maxImageBytes: number; notes: string[] },
+  limits: { maxImageBytes: number; maxImagePixels: number; notes: string[] },
 ): Promise<ImageRef[]> {
   const refs: ImageRef[] = [];
   const parent = soleImageMentioned(code, context);
   const parentMime = parent === undefined ? undefined : context.images.byId(parent)?.mime;
   for (const image of response.images) {
-    const encoded = await encodeReturnedImage(image, formatForReturnedImage(image, parentMime));
-    if (!encoded) {
-      limits.notes.push(`image from ${image.source} dropped: not an image file models can read`);
+    const mime = formatForReturnedImage(image, parentMime);
+    const encoded = await encodeReturnedImage(image, mime, limits.maxImagePixels);
+    if ("refused" in encoded) {
+      limits.notes.push(encoded.refused);
       continue;
     }
     if (encoded.bytes.length > limits.maxImageBytes) {

@@ -74,6 +74,45 @@ describe.skipIf(!hasSandbox)("python tool in the real sandbox", () => {
     await tool.dispose?.(state);
   });
 
+  it("runs calls made at once one after the other in one session", async () => {
+    // The agent runs a turn's tool calls with Promise.all; a notebook must still have one state.
+    const [first, second] = await Promise.all([
+      run("import uuid\nsession_id = uuid.uuid4().hex\nfirst = 1\nsession_id"),
+      run("second = 2\nsession_id"),
+    ]);
+    const firstId = (first.data as { result?: string }).result;
+    expect(firstId).toMatch(/^'[0-9a-f]{32}'$/);
+    expect((second.data as { result?: string }).result).toBe(firstId);
+    expect(pool.sessionsInUse).toBe(1);
+    const both = await run("first + second");
+    expect((both.data as { result?: string }).result).toBe("3");
+    await tool.dispose?.(state);
+    expect(pool.sessionsInUse).toBe(0);
+  });
+
+  it("runs OpenCV's parallel code under a process limit smaller than the machine's cores", async () => {
+    // The limit counts threads; uncapped, OpenCV's TBB starts a worker per core and fails.
+    const tight = new SandboxPool({
+      pythonPath: sandboxPythonPath,
+      warmSessions: 0,
+      limits: { wallSecondsPerCall: 20, processes: 2, threads: 1 },
+    });
+    const tightTool = pythonTool({ pool: tight });
+    const tightState = new Map<string, unknown>();
+    try {
+      const result = await tightTool.execute(
+        {
+          code: "import cv2, numpy as np\npixels = np.zeros((2000, 2000, 3), np.uint8)\ncv2.resize(pixels, (3000, 3000)).shape",
+        },
+        makeContext(images, tightState),
+      );
+      expect(result.data).toMatchObject({ result: "(3000, 3000, 3)" });
+    } finally {
+      await tightTool.dispose?.(tightState);
+      await tight.close();
+    }
+  });
+
   it("returns a traceback that points at the user's code only", async () => {
     const result = await run("def f(x):\n    return 1 / x\nf(0)");
     const data = result.data as { error?: string };
