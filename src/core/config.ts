@@ -88,6 +88,33 @@ export const imageConfigSchema = z.strictObject({
 });
 export type ImageConfig = z.infer<typeof imageConfigSchema>;
 
+const positiveNumber = z.number().positive();
+
+/** The Python sandbox: which binaries, and limits that override the defaults (src/sandbox). */
+export const sandboxConfigSchema = z.strictObject({
+  pythonPath: z.string().min(1).optional(),
+  bwrapPath: z.string().min(1).optional(),
+  limits: z
+    .strictObject({
+      wallSecondsPerCall: positiveNumber,
+      cpuSecondsPerCall: positiveNumber,
+      cpuSecondsPerSession: positiveNumber,
+      memoryBytes: positiveNumber,
+      processes: positiveNumber,
+      fileSizeBytes: positiveNumber,
+      workDiskBytes: positiveNumber,
+      tmpDiskBytes: positiveNumber,
+      threads: positiveNumber,
+      maxOutputChars: positiveNumber,
+      maxImages: positiveNumber,
+      maxImagePixels: positiveNumber,
+      maxImageBytes: positiveNumber,
+    })
+    .partial()
+    .default({}),
+});
+export type SandboxConfig = z.infer<typeof sandboxConfigSchema>;
+
 export const loupeConfigSchema = z.strictObject({
   model: modelConfigSchema,
   dialect: z.enum(dialectNames).default("native"),
@@ -96,6 +123,13 @@ export const loupeConfigSchema = z.strictObject({
   budgets: budgetsSchema.default(budgetsSchema.parse({})),
   images: imageConfigSchema.default(imageConfigSchema.parse({})),
   search: searchConfigSchema.default(() => searchConfigSchema.parse({})),
+  sandbox: sandboxConfigSchema.default(() => sandboxConfigSchema.parse({})),
+  dialectOptions: z
+    .strictObject({
+      /** DeepEyesV2: re-indent the model's code as its upstream runtime does before running it. */
+      reindentCode: z.boolean().default(false),
+    })
+    .default({ reindentCode: false }),
   /** A file whose text replaces the dialect's default system prompt. */
   systemPromptFile: z.string().optional(),
 });

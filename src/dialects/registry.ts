@@ -7,19 +7,25 @@ import { MMSearchR1Dialect } from "./mmsearch-r1.js";
 import { NativeDialect } from "./native.js";
 import { SkyworkR1V4Dialect } from "./skywork-r1v4.js";
 
-const factories: Record<DialectName, () => Dialect> = {
+/** Options of dialects that have any; each dialect reads the ones that concern it. */
+export interface DialectOptions {
+  /** DeepEyesV2: re-indent the model's code as its upstream runtime does before running it. */
+  reindentCode?: boolean;
+}
+
+const factories: Record<DialectName, (options: DialectOptions) => Dialect> = {
   native: () => new NativeDialect(),
   "skywork-r1v4": () => new SkyworkR1V4Dialect(),
-  "deepeyes-v2": () => new DeepEyesV2Dialect(),
+  "deepeyes-v2": (options) => new DeepEyesV2Dialect({ reindent: options.reindentCode }),
   deepeyes: () => new DeepEyesDialect(),
   "mmsearch-r1": () => new MMSearchR1Dialect(),
   artist: () => new ArtistDialect(),
 };
 
 /** A fresh dialect (its own call-id counter) for one run. */
-export function getDialect(name: DialectName): Dialect {
-  return factories[name]();
+export function getDialect(name: DialectName, options: DialectOptions = {}): Dialect {
+  return factories[name](options);
 }
 
 /** One instance of every dialect, for listings (supported and default tools, names). */
-export const dialects: readonly Dialect[] = Object.values(factories).map((create) => create());
+export const dialects: readonly Dialect[] = Object.values(factories).map((create) => create({}));

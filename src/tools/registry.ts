@@ -25,7 +25,7 @@ export interface ToolboxOptions {
 export function createToolbox(config: LoupeConfig, options: ToolboxOptions = {}): Toolbox {
   const search = lazySearchServices(config);
   // One sandbox pool per toolbox: its runs share warm Python sessions and concurrency limits.
-  const pool = new SandboxPool();
+  const pool = new SandboxPool(config.sandbox);
   return {
     tools: [
       ...imageTools(config.images),

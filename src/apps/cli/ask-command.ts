@@ -69,7 +69,7 @@ export function askCommand(): Command {
 async function ask(question: string, flags: AskFlags): Promise<number> {
   const config = await loadConfig(flags);
   const images = await Promise.all(flags.image.map((source) => loadInputImage(source, config.images)));
-  const dialect = getDialect(config.dialect);
+  const dialect = getDialect(config.dialect, config.dialectOptions);
   const model = new ChatClient(config.model);
   // web_visit summaries (search.webVisit.summarize) come from the same model and server.
   // Their tokens count toward the run's token budget, reported through the channel.

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { describeError, isLoupeError } from "../../core/errors.js";
-import { reindentPython } from "../../core/python-reindent.js";
 import type { AnyTool, ToolResult } from "../../core/tool.js";
 import type { ToolOutputData } from "../../core/tool-output.js";
 import type { SandboxLimits } from "../../sandbox/sandbox-limits.js";
@@ -15,8 +14,6 @@ export interface PythonToolOptions {
   pythonPath?: string;
   bwrapPath?: string;
   limits?: Partial<SandboxLimits>;
-  /** Re-indent the model's code DeepEyesV2-style before running it. */
-  reindent?: boolean;
   /** Share one pool (warm sessions, concurrency limits) between tools; made on first use if absent. */
   pool?: SandboxPool;
 }
@@ -49,7 +46,7 @@ export function pythonTool(options: PythonToolOptions = {}): AnyTool {
       code: z.string().min(1).describe("Python code to run. End with an expression to see its value."),
     }),
     async execute(args: { code: string }, context): Promise<ToolResult> {
-      const code = options.reindent ? reindentPython(args.code) : args.code;
+      const { code } = args;
       const sandbox = getPool();
       const missing = sandbox.unavailableReason();
       if (missing) return { text: `Error: ${missing}`, images: [], isError: true };

@@ -5,6 +5,7 @@ import { fixturePath, hasFixtures } from "../../../test/support/fixtures.js";
 import { imageConfigSchema } from "../../core/config.js";
 import { ImageSet } from "../../core/image-set.js";
 import type { ToolContext, ToolResult } from "../../core/tool.js";
+import { getDialect } from "../../dialects/registry.js";
 import { SandboxPool } from "../../sandbox/sandbox-pool.js";
 import { hasSandbox, sandboxPythonPath } from "../../sandbox/sandbox-test-support.js";
 import { cropTool } from "../image/crop.js";
@@ -133,14 +134,20 @@ describe.skipIf(!hasSandbox)("python tool in the real sandbox", () => {
     await tool.dispose?.(state);
   });
 
-  it("re-indents code DeepEyesV2-style when asked", async () => {
-    const reindenting = pythonTool({ pool, reindent: true });
-    const result = await reindenting.execute(
-      { code: "for i in range(3):\nprint(i)" },
-      makeContext(images, state),
+  it("runs code the DeepEyesV2 dialect re-indented (dialectOptions.reindentCode)", async () => {
+    const dialect = getDialect("deepeyes-v2", { reindentCode: true });
+    const parsed = dialect.parse(
+      {
+        content: "<code>\n```python\nfor i in range(3):\nprint(i)\n```\n</code>",
+        toolCalls: [],
+        finishReason: "stop",
+        usage: { promptTokens: 0, completionTokens: 0 },
+      },
+      { tools: [tool], images, question: "" },
     );
+    const call = parsed.calls[0]!;
+    const result = await tool.execute(call.arguments as { code: string }, makeContext(images, state));
     expect((result.data as { stdout: string }).stdout).toBe("0\n1\n2\n");
-    await reindenting.dispose?.(state);
   });
 
   it.skipIf(!hasFixtures)("a crop of a JPEG photo equals the crop tool's crop of the same box", async () => {
