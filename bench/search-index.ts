@@ -1,18 +1,21 @@
 /**
- * Local index figures: ingest rate, text query latency, reverse image query latency and recall@1
- * under crop, resize and JPEG recompression.
+ * Local index figures (issue 4), in one table from one run: ingest rates; text query p50/p99;
+ * reverse image query p50/p99 and recall@1 under crops, resizes and JPEG recompression; search
+ * cache hit latency next to a local text query.
  *   node --import tsx bench/search-index.ts [--docs 100000] [--queries 200]
  * Text documents are real Markdown files ingested through `add`. Images: a few hundred real PNG
- * files go through `add` (to measure the real image ingest rate); the rest are generated pixels
- * whose descriptors are stored through addImageDescriptors, so 100k pictures take minutes, not
- * hours. Every query goes through the real query path (searchByImage with encoded bytes).
+ * files go through `add` (the real image ingest rate); the rest are generated pictures (96-256 px,
+ * any aspect) reduced by sharp exactly as ingest does and stored through addImageDescriptors, so
+ * 100k pictures take minutes, not hours. Every query goes through the real query path:
+ * searchByImage with encoded bytes of a transformed copy of a generated picture.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import sharp from "sharp";
+import sharp, { type Sharp } from "sharp";
+import { SearchCache } from "../src/search/cache.js";
 import { CANONICAL_SIZE, describeCanonicalPixels } from "../src/search/local-index/image-descriptors.js";
 import { openLocalIndex } from "../src/search/local-index/index.js";
 
@@ -36,40 +39,76 @@ function random(seed: number): () => number {
   };
 }
 
-/** A CANONICAL_SIZE RGB picture: gradient background, 3-7 rectangles and discs, light noise. */
-function generatePicture(seed: number): Uint8Array {
+interface Picture {
+  pixels: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/**
+ * Picture `seed`: 96-256 px on each side, a linear gradient background, 3-9 rectangles, discs and
+ * stripe patches, then noise of a random strength. Different enough from each other to be a fair
+ * haystack, simple enough to make 100k of them in a couple of minutes.
+ */
+function generatePicture(seed: number): Picture {
   const next = random(seed + 1);
-  const size = CANONICAL_SIZE;
-  const pixels = new Uint8Array(size * size * 3);
+  const width = 96 + Math.floor(next() * 161);
+  const height = 96 + Math.floor(next() * 161);
+  const pixels = new Uint8Array(width * height * 3);
   const from = [next() * 255, next() * 255, next() * 255];
   const to = [next() * 255, next() * 255, next() * 255];
   const angle = next() * Math.PI * 2;
-  const [dx, dy] = [Math.cos(angle), Math.sin(angle)];
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      const t = Math.min(1, Math.max(0, 0.5 + ((x - size / 2) * dx + (y - size / 2) * dy) / size));
-      for (let c = 0; c < 3; c++) pixels[(y * size + x) * 3 + c] = from[c]! + (to[c]! - from[c]!) * t;
+  const [dx, dy] = [Math.cos(angle) / width, Math.sin(angle) / height];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const t = Math.min(1, Math.max(0, 0.5 + (x - width / 2) * dx + (y - height / 2) * dy));
+      for (let c = 0; c < 3; c++) pixels[(y * width + x) * 3 + c] = from[c]! + (to[c]! - from[c]!) * t;
     }
   }
-  const shapes = 3 + Math.floor(next() * 5);
+  const shapes = 3 + Math.floor(next() * 7);
   for (let shape = 0; shape < shapes; shape++) {
     const colour = [next() * 255, next() * 255, next() * 255];
-    const cx = next() * size;
-    const cy = next() * size;
-    const rx = 8 + next() * size * 0.3;
-    const ry = 8 + next() * size * 0.3;
-    const disc = next() < 0.5;
-    for (let y = Math.max(0, Math.floor(cy - ry)); y < Math.min(size, cy + ry); y++) {
-      for (let x = Math.max(0, Math.floor(cx - rx)); x < Math.min(size, cx + rx); x++) {
-        if (disc && ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 > 1) continue;
-        for (let c = 0; c < 3; c++) pixels[(y * size + x) * 3 + c] = colour[c]!;
+    const [cx, cy] = [next() * width, next() * height];
+    const [rx, ry] = [6 + next() * width * 0.3, 6 + next() * height * 0.3];
+    const kind = Math.floor(next() * 3);
+    const period = 3 + Math.floor(next() * 6);
+    for (let y = Math.max(0, Math.floor(cy - ry)); y < Math.min(height, cy + ry); y++) {
+      for (let x = Math.max(0, Math.floor(cx - rx)); x < Math.min(width, cx + rx); x++) {
+        if (kind === 1 && ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 > 1) continue;
+        if (kind === 2 && Math.floor((x + y) / period) % 2 === 0) continue;
+        for (let c = 0; c < 3; c++) pixels[(y * width + x) * 3 + c] = colour[c]!;
       }
     }
   }
+  // Noise from an inline xorshift: one closure call per byte would double the generation time.
+  const strength = 8 + next() * 32;
+  let state = (seed * 2654435761 + 1) >>> 0 || 1;
   for (let index = 0; index < pixels.length; index++) {
-    pixels[index] = Math.max(0, Math.min(255, pixels[index]! + (next() - 0.5) * 24));
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    const noise = ((state >>> 0) / 4294967296 - 0.5) * strength;
+    pixels[index] = Math.max(0, Math.min(255, pixels[index]! + noise));
   }
-  return pixels;
+  return { pixels, width, height };
+}
+
+const raw = (picture: Picture) => ({
+  raw: { width: picture.width, height: picture.height, channels: 3 as const },
+});
+const pngOf = (seed: number) => {
+  const picture = generatePicture(seed);
+  return sharp(picture.pixels, raw(picture)).png().toBuffer();
+};
+
+/** The canonical square exactly as ingest makes it (describeImage), from raw pixels. */
+async function describeGenerated(seed: number) {
+  const picture = generatePicture(seed);
+  const canonical = await sharp(picture.pixels, raw(picture))
+    .resize(CANONICAL_SIZE, CANONICAL_SIZE, { fit: "fill", kernel: "cubic" })
+    .raw()
+    .toBuffer();
+  return describeCanonicalPixels(new Uint8Array(canonical), picture.width, picture.height);
 }
 
 const WORDS = Array.from({ length: 5000 }, (_, index) => `w${index.toString(36)}${"aeiou"[index % 5]}`);
@@ -82,6 +121,8 @@ function percentile(values: number[], fraction: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))]!;
 }
+const p50p99 = (values: number[], digits = 2) =>
+  `p50 ${percentile(values, 0.5).toFixed(digits)} ms, p99 ${percentile(values, 0.99).toFixed(digits)} ms`;
 
 async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const start = performance.now();
@@ -89,8 +130,54 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number 
   return { value, ms: performance.now() - start };
 }
 
+/** A square crop of `fraction` of the shorter side at a random offset. */
+async function randomCrop(png: Buffer, seed: number, low: number, high: number): Promise<Sharp> {
+  const { width = 0, height = 0 } = await sharp(png).metadata();
+  const next = random(seed);
+  const cropWidth = Math.round(width * (low + next() * (high - low)));
+  const cropHeight = Math.round(height * (low + next() * (high - low)));
+  const left = Math.floor(next() * (width - cropWidth + 1));
+  const top = Math.floor(next() * (height - cropHeight + 1));
+  return sharp(png).extract({ left, top, width: cropWidth, height: cropHeight });
+}
+
+const transforms: Record<string, (png: Buffer, seed: number) => Promise<Buffer>> = {
+  "central 60% crop": async (png) => {
+    const { width = 0, height = 0 } = await sharp(png).metadata();
+    const [cropWidth, cropHeight] = [Math.round(width * 0.6), Math.round(height * 0.6)];
+    return sharp(png)
+      .extract({
+        left: Math.round((width - cropWidth) / 2),
+        top: Math.round((height - cropHeight) / 2),
+        width: cropWidth,
+        height: cropHeight,
+      })
+      .png()
+      .toBuffer();
+  },
+  "random 70-90% crop, any offset": async (png, seed) =>
+    (await randomCrop(png, seed, 0.7, 0.9)).png().toBuffer(),
+  "50% resize": async (png) => {
+    const { width = 0 } = await sharp(png).metadata();
+    return sharp(png)
+      .resize(Math.round(width / 2))
+      .png()
+      .toBuffer();
+  },
+  "JPEG q30": (png) => sharp(png).jpeg({ quality: 30 }).toBuffer(),
+  "crop 70-90% + 150% + JPEG q50": async (png, seed) => {
+    const crop = await (await randomCrop(png, seed, 0.7, 0.9)).png().toBuffer();
+    const { width = 0 } = await sharp(crop).metadata();
+    return sharp(crop)
+      .resize(Math.round(width * 1.5))
+      .jpeg({ quality: 50 })
+      .toBuffer();
+  },
+};
+
 const folder = mkdtempSync(join(tmpdir(), "loupe-bench-index-"));
 const rows: [string, string][] = [];
+const benchStart = performance.now();
 try {
   const index = openLocalIndex(join(folder, "index.sqlite"));
 
@@ -108,73 +195,77 @@ try {
   }
   const textIngest = await index.add([textFolder]);
   rows.push([
-    "text ingest",
+    "text ingest (Markdown files)",
     `${documentCount} docs in ${textIngest.seconds.toFixed(1)} s = ${(documentCount / textIngest.seconds).toFixed(0)} docs/s`,
   ]);
   const textLatencies: number[] = [];
   const nextQuery = random(11);
-  for (let query = 0; query < queryCount; query++) {
-    const text = `${WORDS[Math.floor(WORDS.length * nextQuery())]} ${WORDS[Math.floor(WORDS.length * nextQuery())]}`;
+  const textQueries = Array.from(
+    { length: queryCount },
+    () => `${WORDS[Math.floor(WORDS.length * nextQuery())]} ${WORDS[Math.floor(WORDS.length * nextQuery())]}`,
+  );
+  for (const text of textQueries)
     textLatencies.push((await timed(() => index.searchText(text, { limit: 10 }))).ms);
+  rows.push([`text query at ${documentCount} docs`, p50p99(textLatencies)]);
+
+  // Search cache: a hit is one SQLite lookup and a JSON parse of what the backend returned.
+  const cache = new SearchCache({ path: join(folder, "cache.sqlite"), ttlSeconds: 3600 });
+  const keys: string[] = [];
+  for (const text of textQueries) {
+    const key = SearchCache.keyOf({ backend: "local", operation: "searchText", subject: text, limit: 10 });
+    cache.set(key, await index.searchText(text, { limit: 10 }));
+    keys.push(key);
   }
+  const cacheLatencies: number[] = [];
+  for (let round = 0; round < 10; round++) {
+    for (const key of keys) {
+      const start = performance.now();
+      if (cache.get(key) === undefined) throw new Error("the search cache lost an entry");
+      cacheLatencies.push(performance.now() - start);
+    }
+  }
+  cache.close();
   rows.push([
-    "text query p50 / p99",
-    `${percentile(textLatencies, 0.5).toFixed(2)} / ${percentile(textLatencies, 0.99).toFixed(2)} ms`,
+    "search cache hit (10 text hits)",
+    `${p50p99(cacheLatencies, 3)} = ${(percentile(cacheLatencies, 0.5) / percentile(textLatencies, 0.5)).toFixed(2)}x the text query p50`,
   ]);
 
   // Images: a few hundred real PNG files through add(), the rest as descriptors.
   const imageFolder = join(folder, "images");
   await mkdir(imageFolder);
-  const pngOf = (seed: number) =>
-    sharp(generatePicture(seed), { raw: { width: CANONICAL_SIZE, height: CANONICAL_SIZE, channels: 3 } })
-      .png()
-      .toBuffer();
   for (let image = 0; image < realImageFiles; image++)
     await writeFile(join(imageFolder, `image-${image}.png`), await pngOf(image));
   const imageIngest = await index.add([imageFolder]);
   rows.push([
-    "image ingest (files)",
+    "image ingest (PNG files)",
     `${realImageFiles} in ${imageIngest.seconds.toFixed(1)} s = ${(realImageFiles / imageIngest.seconds).toFixed(0)} images/s`,
   ]);
   const describeStart = performance.now();
-  for (let start = realImageFiles; start < documentCount; start += 1000) {
-    const batch = [];
-    for (let image = start; image < Math.min(documentCount, start + 1000); image++) {
-      const descriptors = describeCanonicalPixels(generatePicture(image), CANONICAL_SIZE, CANONICAL_SIZE);
-      batch.push({ path: join(imageFolder, `image-${image}.png`), title: `image ${image}`, descriptors });
-    }
-    index.addImageDescriptors(batch);
+  for (let start = realImageFiles; start < documentCount; start += 500) {
+    const seeds = Array.from({ length: Math.min(500, documentCount - start) }, (_, offset) => start + offset);
+    const described = await Promise.all(seeds.map(describeGenerated));
+    index.addImageDescriptors(
+      described.map((descriptors, position) => ({
+        path: join(imageFolder, `image-${seeds[position]}.png`),
+        title: `image ${seeds[position]}`,
+        descriptors,
+      })),
+    );
   }
   const generated = documentCount - realImageFiles;
+  const describeSeconds = (performance.now() - describeStart) / 1000;
   rows.push([
-    "image generate+describe",
-    `${generated} in ${((performance.now() - describeStart) / 1000).toFixed(1)} s`,
+    "image generate+describe+store",
+    `${generated} in ${describeSeconds.toFixed(1)} s = ${(generated / describeSeconds).toFixed(0)} images/s`,
   ]);
 
-  const transforms: Record<string, (png: Buffer) => Promise<Buffer>> = {
-    "central 60% crop": (png) =>
-      sharp(png).extract({ left: 26, top: 26, width: 77, height: 77 }).png().toBuffer(),
-    "random 70-90% crop": async (png) => {
-      const next = random(png.length);
-      const side = Math.round(CANONICAL_SIZE * (0.7 + next() * 0.2));
-      const left = Math.floor(next() * (CANONICAL_SIZE - side));
-      const top = Math.floor(next() * (CANONICAL_SIZE - side));
-      return sharp(png).extract({ left, top, width: side, height: side }).png().toBuffer();
-    },
-    "50% resize": (png) =>
-      sharp(png)
-        .resize(CANONICAL_SIZE / 2)
-        .png()
-        .toBuffer(),
-    "JPEG q30": (png) => sharp(png).jpeg({ quality: 30 }).toBuffer(),
-  };
   const pickQuery = random(13);
   const targets = Array.from({ length: queryCount }, () => Math.floor(pickQuery() * documentCount));
   for (const [name, transform] of Object.entries(transforms)) {
     const latencies: number[] = [];
     let found = 0;
-    for (const target of targets) {
-      const bytes = await transform(await pngOf(target));
+    for (const [position, target] of targets.entries()) {
+      const bytes = await transform(await pngOf(target), target * 31 + position);
       const { value, ms } = await timed(() =>
         index.searchByImage({ id: "query", bytes, mime: "image/png" }, { limit: 5 }),
       );
@@ -183,13 +274,14 @@ try {
     }
     rows.push([
       `image query: ${name}`,
-      `recall@1 ${(found / targets.length).toFixed(3)}, p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms`,
+      `recall@1 ${(found / targets.length).toFixed(3)}, ${p50p99(latencies, 1)}`,
     ]);
   }
   const stats = index.stats();
+  const memory = process.memoryUsage();
   rows.push([
     "index size",
-    `${stats.documents} documents, ${stats.images} images, ${(stats.bytes / 1e6).toFixed(0)} MB`,
+    `${stats.documents} documents, ${stats.images} images: ${(stats.bytes / 1e6).toFixed(0)} MB on disk, image scan memory ${(stats.imageMemoryBytes / 1e6).toFixed(0)} MB, process RSS ${(memory.rss / 1e6).toFixed(0)} MB`,
   ]);
   index.close();
 } finally {
@@ -198,6 +290,6 @@ try {
 
 const width = Math.max(...rows.map(([name]) => name.length));
 console.log(
-  `\nlocal index at ${documentCount} documents and ${documentCount} images, ${queryCount} queries each\n`,
+  `\nlocal index at ${documentCount} documents and ${documentCount} images, ${queryCount} queries per row, ${((performance.now() - benchStart) / 1000).toFixed(0)} s in all\n`,
 );
 for (const [name, value] of rows) console.log(`${name.padEnd(width)}  ${value}`);

@@ -15,7 +15,7 @@ import { DESCRIPTOR_BYTES } from "./image-descriptors.js";
  * The schema version includes the descriptor size, so a change of descriptors asks for a rebuild
  * instead of silently comparing incompatible blobs.
  */
-export const SCHEMA_VERSION = `1/${DESCRIPTOR_BYTES}`;
+export const SCHEMA_VERSION = `2/${DESCRIPTOR_BYTES}`;
 
 export type DocumentKind = "page" | "image";
 

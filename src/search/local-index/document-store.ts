@@ -69,7 +69,7 @@ export class DocumentStore {
         height: number;
         descriptors: Buffer;
       };
-      this.imageHashes.add(document_id, decodeDescriptors(descriptors, width, height).windowHashes);
+      this.imageHashes.add(document_id, decodeDescriptors(descriptors, width, height));
     }
   }
 
@@ -136,7 +136,7 @@ export class DocumentStore {
       descriptors.height,
       encodeDescriptors(descriptors),
     );
-    this.imageHashes.add(id, descriptors.windowHashes);
+    this.imageHashes.add(id, descriptors);
     return id;
   }
 

@@ -19,7 +19,10 @@ export interface IndexStats {
   images: number;
   imageReferences: number;
   embeddings: number;
+  /** Size of the index file (and its write-ahead log) on disk. */
   bytes: number;
+  /** Memory held for the reverse image scan (window hashes, colours and group summaries). */
+  imageMemoryBytes: number;
 }
 
 export interface LocalIndexOptions {
@@ -98,7 +101,7 @@ export class LocalIndex implements SearchBackend {
   async searchByImage(image: QueryImage, options: SearchOptions): Promise<ImageSearchHit[]> {
     let query: ImageDescriptors;
     try {
-      query = await describeImage(image.bytes);
+      query = await describeImage(image.bytes, "whole");
     } catch (error) {
       throw new LoupeError(
         "image-invalid",
@@ -164,6 +167,7 @@ export class LocalIndex implements SearchBackend {
       imageReferences: count("SELECT count(*) FROM image_references"),
       embeddings: count("SELECT count(*) FROM embeddings"),
       bytes,
+      imageMemoryBytes: this.store.imageHashes.bytes,
     };
   }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -91,6 +91,40 @@ describe.skipIf(!hasFixtures)("local index on the livevqa-news corpus", () => {
           pathToFileURL(page.imagePath).href,
         );
         expect(hits[0]?.link).toBe(page.url);
+      }
+    }
+  });
+
+  it("finds the original of crops of 70-90 % of each side at random offsets at rank 1", async () => {
+    // A fixed seed: the offsets are arbitrary, not aligned with the index's window grid.
+    let state = 20240607;
+    const next = () => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return state / 4294967296;
+    };
+    const imagePaths = readdirSync(join(fixturesFolder, "images")).map((name) =>
+      join(fixturesFolder, "images", name),
+    );
+    expect(imagePaths).toHaveLength(40);
+    for (const imagePath of imagePaths) {
+      const { width = 0, height = 0 } = await sharp(imagePath).metadata();
+      for (let crop = 0; crop < 5; crop++) {
+        const cropWidth = Math.round(width * (0.7 + 0.2 * next()));
+        const cropHeight = Math.round(height * (0.7 + 0.2 * next()));
+        const region = {
+          left: Math.floor(next() * (width - cropWidth + 1)),
+          top: Math.floor(next() * (height - cropHeight + 1)),
+          width: cropWidth,
+          height: cropHeight,
+        };
+        const bytes = await sharp(imagePath).extract(region).jpeg({ quality: 85 }).toBuffer();
+        const hits = await index.searchByImage(
+          { id: `crop-${crop}`, bytes, mime: "image/jpeg" },
+          { limit: 3 },
+        );
+        expect(hits[0]?.source, `${JSON.stringify(region)} of ${imagePath}`).toBe(
+          pathToFileURL(imagePath).href,
+        );
       }
     }
   });
