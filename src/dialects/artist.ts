@@ -63,7 +63,7 @@ function systemPrompt(context: DialectContext): string {
           (tool) =>
             `- ${tool.name}: ${tool.description} Arguments (JSON schema): ${JSON.stringify(toolJsonSchema(tool))}`,
         ),
-        'Image arguments name an image such as "image_1". Boxes are [x1, y1, x2, y2] in pixels unless "coordinates" says "fraction" or "qwen1000".',
+        'Image arguments name an image such as "image_1". Boxes are [x1, y1, x2, y2] in full-size pixels unless "coordinates" says "view" (pixels as shown to you), "fraction" or "qwen1000".',
       ],
     ],
   );

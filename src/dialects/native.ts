@@ -48,7 +48,7 @@ export class NativeDialect implements Dialect {
     if (context.tools.length > 0) {
       lines.push(
         "You can call the provided tools: zoom into details, adjust or transform the images, run Python, or search, as they allow.",
-        'Boxes are [x1, y1, x2, y2] in pixels of the named image unless you set "coordinates" to "fraction" (0..1) or "qwen1000" (0..1000).',
+        'Boxes are [x1, y1, x2, y2] in pixels of the named image at full size unless you set "coordinates" to "view" (pixels of the image as you were shown it), "fraction" (0..1) or "qwen1000" (0..1000).',
         "Call tools while they help; when you are confident, reply with the final answer as plain text and no tool call.",
       );
     } else {
