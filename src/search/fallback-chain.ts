@@ -50,7 +50,8 @@ export async function runFallbackChain<T>(
   }
   const tried = backends.map((backend) => backend.name).join(", ");
   const detail = failures.length > 0 ? failures.join("; ") : `none of ${tried} had an answer`;
-  throw new LoupeError("tool-failed", `Could not ${what}: ${detail}.`);
+  // Backend messages usually end in a full stop already; the sentence gets exactly one.
+  throw new LoupeError("tool-failed", `Could not ${what}: ${detail.replace(/\.+$/, "")}.`);
 }
 
 /** The error's message without a leading backend name, which the note already says. */
