@@ -6,8 +6,9 @@ import { pathToFileURL } from "node:url";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixturePath, hasFixtures } from "../../../test/support/fixtures.js";
+import { tinyPdf } from "../testing/tiny-pdf.js";
 import { type IngestReport, type LocalIndex, openLocalIndex } from "./index.js";
-import { type CorpusPage, minimalPdf, readBenchmark, writeCorpus } from "./test-corpus.js";
+import { type CorpusPage, readBenchmark, writeCorpus } from "./test-corpus.js";
 
 const fixturesFolder = fixturePath("livevqa-news");
 
@@ -20,10 +21,7 @@ describe.skipIf(!hasFixtures)("local index on the livevqa-news corpus", () => {
   beforeAll(async () => {
     folder = mkdtempSync(join(tmpdir(), "loupe-local-index-"));
     pages = await writeCorpus(folder, fixturesFolder, readBenchmark(fixturesFolder).slice(0, 12));
-    await writeFile(
-      join(folder, "pages", "document-7.pdf"),
-      minimalPdf("Quarterly zeppelin hangar inventory"),
-    );
+    await writeFile(join(folder, "pages", "document-7.pdf"), tinyPdf("Quarterly zeppelin hangar inventory"));
     await writeFile(join(folder, "pages", "broken.jpg"), Buffer.from("this is not a JPEG at all"));
     index = openLocalIndex(join(folder, "index.sqlite"));
     firstReport = await index.add([join(fixturesFolder, "images"), join(folder, "pages")]);
@@ -173,7 +171,7 @@ describe.skipIf(!hasFixtures)("local index on the livevqa-news corpus", () => {
 
   it("re-indexes a changed file instead of duplicating it", async () => {
     const file = join(folder, "pages", "document-7.pdf");
-    await writeFile(file, minimalPdf("Annual airship mooring report"));
+    await writeFile(file, tinyPdf("Annual airship mooring report"));
     const report = await index.add([file]);
     expect(report.documents).toBe(1);
     expect(await index.searchText("zeppelin hangar", { limit: 3 })).toEqual([]);
