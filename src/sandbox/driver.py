@@ -2,9 +2,12 @@
 
 The host (src/sandbox/sandbox-session.ts) starts it as
     python3 driver.py '<config json>'
-with two extra pipes: fd 3 carries requests (one JSON object per line) and fd 4 carries
-responses. User code never sees fd 3/4 as stdout, so its prints cannot corrupt the protocol; what
-it prints is captured per call and returned as text.
+with two extra pipes: fd 3 carries requests and fd 4 carries responses. User code never sees
+fd 3/4 as stdout, so its prints cannot corrupt the protocol; what it prints is captured per call
+and returned as text.
+
+A request is one JSON line (code, and the images to load, each with its byte "length") followed
+by those images' bytes, one after another.
 
 A response is a frame: one JSON line (the header, with "payloadBytes") followed by that many
 bytes of payload, the returned images one after another (each image's "length" in the header).
@@ -16,7 +19,6 @@ not make the host touch its own files.
 """
 
 import ast
-import base64
 import importlib.util
 import io
 import json
@@ -32,7 +34,7 @@ DRIVER_PID = os.getpid()
 WORK_DIR = os.getcwd()
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff")
 
-requests = os.fdopen(3, "r", encoding="utf-8")
+requests = os.fdopen(3, "rb")
 responses = os.fdopen(4, "wb")
 
 # Heavy imports happen before the first request so that a warm session answers at once.
@@ -295,13 +297,14 @@ def collect_saved_images(before):
 
 def load_images(images):
     for entry in images:
-        data = base64.b64decode(entry["data"])
+        data = entry["data"]
         path = os.path.join(WORK_DIR, entry["file"])
         with open(path, "wb") as handle:
             handle.write(data)
-        image = PIL.Image.open(io.BytesIO(data))
-        image.load()
-        namespace[entry["name"]] = image
+        # Opened, not decoded: PIL decodes on first use. Most cells touch one image, and decoding
+        # every image the run gained since the last call (each earlier call's crops) cost more
+        # than the rest of a crop round trip. The host only sends images it has already read.
+        namespace[entry["name"]] = PIL.Image.open(io.BytesIO(data))
 
 
 def user_traceback(error, first_cell_frame):
@@ -426,6 +429,10 @@ def main():
     for line in requests:
         counter += 1
         request = json.loads(line)
+        # A request is framed like a response: its JSON line, then each image's bytes
+        # ("length" in its entry), so images travel without base64.
+        for entry in request.get("images", []):
+            entry["data"] = requests.read(entry["length"])
         send(*handle(request, counter))
 
 

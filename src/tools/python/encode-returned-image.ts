@@ -68,8 +68,10 @@ export async function encodeReturnedImage(
     const raw = sharp(image.bytes, { raw: { width, height, channels } });
     // One raw channel is grey; without saying so sharp would write it as three.
     const pixels = channels === 1 ? raw.toColourspace("b-w") : raw;
-    const encoded =
-      mime === "image/jpeg" ? pixels.flatten({ background: "#ffffff" }).jpeg(fastJpeg) : pixels.png(fastPng);
+    // A JPEG has no transparency: RGBA is flattened onto white. Opaque pixels skip that pass.
+    // (sharp's methods change the pipeline they are called on, so flatten only on the JPEG path.)
+    if (mime === "image/jpeg" && channels === 4) pixels.flatten({ background: "#ffffff" });
+    const encoded = mime === "image/jpeg" ? pixels.jpeg(fastJpeg) : pixels.png(fastPng);
     const bytes = await encoded.toBuffer();
     return {
       bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length),
