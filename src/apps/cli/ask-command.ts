@@ -124,8 +124,10 @@ async function ask(question: string, flags: AskFlags): Promise<number> {
     await Promise.all(pendingWrites);
     const path = await folder.write(trajectory, runImages);
     if (flags.json) process.stdout.write(`${JSON.stringify(trajectory, null, 2)}\n`);
-    else if (trajectory.answer !== undefined)
-      process.stdout.write(`${flags.quiet ? "" : "\n"}${trajectory.answer}\n`);
+    // On a terminal the renderer has shown the answer; stdout carries it for pipes and --quiet.
+    else if (trajectory.answer !== undefined && (flags.quiet || !process.stdout.isTTY)) {
+      process.stdout.write(`${trajectory.answer}\n`);
+    }
     if (!flags.quiet) write(`trajectory: ${relative(process.cwd(), path)}\n`);
     if (trajectory.stopReason === "cancelled") return 130;
     return trajectory.stopReason === "error" ? 1 : 0;
