@@ -7,6 +7,7 @@ import {
   type SkyworkStep,
 } from "../models/skywork-transcript.js";
 import { stepEvents } from "./replay-events.js";
+import { RunDeadline } from "./run-deadline.js";
 import type { RunAgentOptions, RunResult } from "./run-options.js";
 import { failureOutcome, finishRun, prepareRun, type RunOutcome, type RunSetup } from "./run-setup.js";
 import { WireMessages } from "./wire-messages.js";
@@ -27,6 +28,13 @@ export async function runTranscript(options: RunAgentOptions): Promise<RunResult
     options.config.images.modelView,
     options.config.model.imageTransport,
   );
+  // The whole hosted run is one request, so the time budget bounds that request.
+  const deadline = new RunDeadline({
+    userSignal: setup.signal,
+    budget: setup.budget,
+    modelTimeoutMs: options.config.model.timeoutMs,
+  });
+  const callSignal = deadline.callSignal();
   let outcome: RunOutcome;
   try {
     setup.signal.throwIfAborted();
@@ -34,7 +42,7 @@ export async function runTranscript(options: RunAgentOptions): Promise<RunResult
     const modelStartedAt = performance.now();
     const output = await options.model.complete({
       messages: await wire.render(setup.messages),
-      signal: setup.signal,
+      signal: callSignal,
       onRetry: ({ error, attempt, delayMs }) =>
         setup.emit({
           type: "error",
@@ -52,9 +60,18 @@ export async function runTranscript(options: RunAgentOptions): Promise<RunResult
     });
     outcome = recordTranscript(setup, output, timing);
   } catch (thrown) {
-    outcome = failureOutcome(thrown, setup);
+    outcome = deadline.stoppedByDeadline(callSignal) ? timeUpOutcome(setup) : failureOutcome(thrown, setup);
   }
   return finishRun(setup, outcome);
+}
+
+function timeUpOutcome(setup: RunSetup): RunOutcome {
+  const error = {
+    code: "no-answer",
+    message: "No answer was recorded: the hosted run outlasted the time budget.",
+  };
+  setup.emit({ type: "error", code: error.code, message: error.message, retrying: false });
+  return { stopReason: "budget-time", error };
 }
 
 /** Records each transcript step as a step of this run, announces it, and says how the run ended. */

@@ -124,6 +124,21 @@ describe("runAgent with a server that returns the whole run as a transcript", ()
     expect(trajectory.stopReason).toBe("no-action");
   });
 
+  it("bounds the one hosted request by the time budget", async () => {
+    const server = await modelServer(() => ({ hang: true }));
+    const startedAt = Date.now();
+    const { trajectory } = await runWithServer({
+      server,
+      dialect: "skywork-r1v4",
+      model: { ...transcriptModel, timeoutMs: 60_000 },
+      budgets: { maxWallMs: 400 },
+    });
+    expect(Date.now() - startedAt).toBeLessThan(30_000);
+    expect(trajectory.stopReason).toBe("budget-time");
+    expect(trajectory.error?.code).toBe("no-answer");
+    expect(trajectory.answer).toBeUndefined();
+  });
+
   it("reports a failing server as an error run", async () => {
     const server = await modelServer([{ status: 401, error: { message: "invalid api key" } }]);
     const { trajectory } = await runWithServer({ server, dialect: "skywork-r1v4", model: transcriptModel });
