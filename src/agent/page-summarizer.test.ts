@@ -38,7 +38,7 @@ describe("createPageSummarizer", () => {
   it("asks the model, without tools, for a summary focused on the question, and returns it", async () => {
     const summarize = createPageSummarizer(await model([{ content: "  He retired in 1990.  " }], true));
     const summary = await summarize(page, "When did the keeper retire?", signal);
-    expect(summary).toBe("He retired in 1990.");
+    expect(summary).toEqual({ text: "He retired in 1990.", summarized: true });
     expect(server!.requests).toHaveLength(1);
     const { messages, tools } = server!.requests[0]!.body;
     expect(tools).toBeUndefined();
@@ -69,11 +69,12 @@ describe("createPageSummarizer", () => {
       await model([{ status: 400, error: { message: "context too long" } }, { content: "   " }]),
       { maxChars: 60 },
     );
-    const afterError = await failing(page, "When?", signal);
+    const { text: afterError, summarized } = await failing(page, "When?", signal);
+    expect(summarized).toBe(false);
     expect(afterError).toMatch(/^\[No summary: .*context too long.*\. The page text follows instead\.\]/);
     expect(afterError).toContain("# The last keeper");
     expect(afterError).toContain(`[Cut at 60 of ${page.markdown.length} characters.]`);
-    const afterEmpty = await failing(page, "When?", signal);
+    const { text: afterEmpty } = await failing(page, "When?", signal);
     expect(afterEmpty).toMatch(/^\[No summary: the model wrote an empty summary\./);
     expect(afterEmpty).toContain("retired in 1990");
   });

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describeError, LoupeError } from "../core/errors.js";
 import type { TokenUsage } from "../core/model-output.js";
 import type { ReadPage } from "../search/backend.js";
-import type { PageSummarizer } from "../tools/search/search-tool-options.js";
+import type { PageSummarizer, PageSummary } from "../tools/search/search-tool-options.js";
 import { pageText } from "../tools/search/web-visit-tool.js";
 import type { ChatModel } from "./chat-model.js";
 
@@ -43,7 +43,7 @@ const defaultMaxChars = 20_000;
 export function createPageSummarizer(model: ChatModel, options: PageSummarizerOptions = {}): PageSummarizer {
   const instructions = options.promptFile ? readPromptFile(options.promptFile) : defaultSummaryPrompt;
   const maxChars = options.maxChars ?? defaultMaxChars;
-  return async (page: ReadPage, question: string, signal: AbortSignal): Promise<string> => {
+  return async (page: ReadPage, question: string, signal: AbortSignal): Promise<PageSummary> => {
     const text = pageText(page, maxChars);
     try {
       const output = await model.complete({
@@ -55,12 +55,12 @@ export function createPageSummarizer(model: ChatModel, options: PageSummarizerOp
       });
       options.onUsage?.(output.usage);
       const summary = output.content.trim();
-      if (summary) return summary;
-      return withNote("the model wrote an empty summary", text);
+      if (summary) return { text: summary, summarized: true };
+      return { text: withNote("the model wrote an empty summary", text), summarized: false };
     } catch (error) {
       // A cancelled run stops here; anything else leaves the agent with the page itself.
       if (signal.aborted) throw error;
-      return withNote(describeError(error), text);
+      return { text: withNote(describeError(error), text), summarized: false };
     }
   };
 }

@@ -39,7 +39,7 @@ describe("page summaries and the run's token budget (real client, real server)",
       description: "Reads the keeper's page.",
       parameters: z.object({}),
       execute: async (_args, context) => ({
-        text: await summarize(page, context.question, context.signal),
+        text: (await summarize(page, context.question, context.signal)).text,
         images: [],
       }),
     };

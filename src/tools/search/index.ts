@@ -5,7 +5,7 @@ import type { SearchToolOptions } from "./search-tool-options.js";
 import { textSearchTool } from "./text-search-tool.js";
 import { webVisitTool } from "./web-visit-tool.js";
 
-export type { PageSummarizer, SearchToolOptions } from "./search-tool-options.js";
+export type { PageSummarizer, PageSummary, SearchToolOptions } from "./search-tool-options.js";
 
 /** text_search, image_search and web_visit over one set of search services. */
 export function searchTools(services: SearchServices, options: SearchToolOptions = {}): AnyTool[] {

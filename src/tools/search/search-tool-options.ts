@@ -1,7 +1,13 @@
 import type { ReadPage } from "../../search/backend.js";
 
+/** A page as the summarizer returns it: a summary, or (summarized false) the page text with a note. */
+export interface PageSummary {
+  text: string;
+  summarized: boolean;
+}
+
 /** Writes a page summary focused on a question; supplied by the agent, which owns the model. */
-export type PageSummarizer = (page: ReadPage, question: string, signal: AbortSignal) => Promise<string>;
+export type PageSummarizer = (page: ReadPage, question: string, signal: AbortSignal) => Promise<PageSummary>;
 
 export interface SearchToolOptions {
   /** Hits kept per text query or per image (default 5). */

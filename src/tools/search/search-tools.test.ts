@@ -248,7 +248,7 @@ describe("web_visit", () => {
     const tools = searchTools(search, {
       summarizer: async (page, question) => {
         asked.push(question);
-        return `Summary of ${page.title}: retired in 1990.`;
+        return { text: `Summary of ${page.title}: retired in 1990.`, summarized: true };
       },
     });
     const result = await tool(tools, "web_visit").execute(
@@ -261,7 +261,23 @@ describe("web_visit", () => {
       pages: [{ summarized: true, title: "Lighthouse keeper" }],
     });
     expect(result.text).toContain("Summary of Lighthouse keeper: retired in 1990.");
+    expect(result.text).toContain("(summary)");
     expect(result.text).toContain("UNTRUSTED WEB CONTENT");
+    search.close();
+  });
+
+  it("does not call a page a summary when the summarizer fell back to the page text", async () => {
+    const search = services({ backends: { page: ["direct"] }, webVisit: { summarize: true } });
+    const tools = searchTools(search, {
+      summarizer: async () => ({ text: "[No summary: HTTP 500.] page text", summarized: false }),
+    });
+    const result = await tool(tools, "web_visit").execute(
+      { urls: [`${server.url}/page`] },
+      await contextWithImages(),
+    );
+    expect(result.data).toMatchObject({ kind: "web-visit", pages: [{ summarized: false }] });
+    expect(result.text).not.toContain("(summary)");
+    expect(result.text).toContain("[No summary: HTTP 500.]");
     search.close();
   });
 });

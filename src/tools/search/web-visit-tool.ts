@@ -75,7 +75,12 @@ async function summarized(
   signal: AbortSignal,
 ): Promise<PageVisit> {
   const summary = await summarizer(page, question, signal);
-  return { url: page.url, title: page.title, content: markUntrusted(page.url, summary), summarized: true };
+  return {
+    url: page.url,
+    title: page.title,
+    content: markUntrusted(page.url, summary.text),
+    summarized: summary.summarized,
+  };
 }
 
 /** The page as the model reads it: title, content cut at maxChars with a note, then a few links. */
