@@ -15,7 +15,7 @@ import sharp from "sharp";
 import { runAgent } from "../src/agent/run-agent.js";
 import { loupeConfigSchema } from "../src/core/config.js";
 import { ImageSet } from "../src/core/image-set.js";
-import type { ToolContext } from "../src/core/tool.js";
+import { createToolContext } from "../src/core/tool-context.js";
 import { getDialect } from "../src/dialects/registry.js";
 import { ChatClient } from "../src/models/chat-client.js";
 import { cropArguments, cropTool } from "../src/tools/image/crop.js";
@@ -119,22 +119,13 @@ async function aiSdkRound(
         inputSchema: cropArguments,
         execute: async (args, { toolCallId }) => {
           const toolStartedAt = performance.now();
-          const context: ToolContext = {
-            images: imageSet,
-            addImage: (bytes, facts, origin) =>
-              imageSet.add(bytes, facts, {
-                kind: "tool",
-                tool: "crop",
-                ...origin,
-                callId: toolCallId,
-                step: 0,
-              }),
-            signal: new AbortController().signal,
+          const context = createToolContext({
+            tool: "crop",
             callId: toolCallId,
             step: 0,
-            question: "",
+            images: imageSet,
             state,
-          };
+          });
           const output = await crop.execute(cropArguments.parse(args), context);
           toolMs += performance.now() - toolStartedAt;
           const image = output.images[0]!;

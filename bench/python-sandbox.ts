@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ImageSet } from "../src/core/image-set.js";
-import type { ToolContext } from "../src/core/tool.js";
+import { createToolContext } from "../src/core/tool-context.js";
 import { SandboxPool } from "../src/sandbox/sandbox-pool.js";
 import { pythonTool } from "../src/tools/python/index.js";
 import { fixturePath, hasFixtures } from "../test/support/fixtures.js";
@@ -89,16 +89,7 @@ async function main(): Promise<void> {
     { kind: "input", source: imagePath },
   );
   const state = new Map<string, unknown>();
-  const context: ToolContext = {
-    images,
-    addImage: (bytes, facts, origin) =>
-      images.add(bytes, facts, { kind: "tool", tool: "python", callId: "bench", step: 1, ...origin }),
-    signal: new AbortController().signal,
-    callId: "bench",
-    step: 1,
-    question: "",
-    state,
-  };
+  const context = createToolContext({ tool: "python", callId: "bench", images, state });
   const tool = pythonTool({ pool: warm });
   await tool.execute({ code: "image_1.size" }, context); // session start and image loading, not timed
   await settle();

@@ -1,7 +1,8 @@
 import { describeError, isLoupeError } from "../core/errors.js";
 import type { RunEventListener } from "../core/events.js";
 import type { ImageSet } from "../core/image-set.js";
-import type { AnyTool, ToolContext, ToolResult } from "../core/tool.js";
+import type { AnyTool, ToolResult } from "../core/tool.js";
+import { createToolContext } from "../core/tool-context.js";
 import type { ToolCallRequest } from "../dialects/dialect.js";
 
 export interface ExecutedCall {
@@ -116,24 +117,15 @@ async function runTool(
       .join("; ");
     return errorResult(`Error: invalid arguments for ${call.name}: ${problems}.`);
   }
-  const context: ToolContext = {
-    images: options.images,
-    addImage: (bytes, facts, origin) =>
-      options.images.add(bytes, facts, {
-        kind: "tool",
-        tool: tool.name,
-        operation: origin.operation,
-        parameters: origin.parameters,
-        parent: origin.parent,
-        callId: call.id,
-        step,
-      }),
-    signal: options.signal,
+  const context = createToolContext({
+    tool: tool.name,
     callId: call.id,
     step,
-    question: options.question,
+    images: options.images,
     state: options.state,
-  };
+    signal: options.signal,
+    question: options.question,
+  });
   try {
     return await untilAborted(tool.execute(parsed.data, context), options.signal);
   } catch (error) {

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ImageSet } from "../../core/image-set.js";
 import { type SearchConfigInput, searchConfigSchema } from "../../core/search-config.js";
-import type { ToolContext, ToolResult } from "../../core/tool.js";
+import type { ToolResult } from "../../core/tool.js";
+import { createToolContext } from "../../core/tool-context.js";
 import { createSearchServices } from "../../search/search-services.js";
 import { searchTools } from "../../tools/search/index.js";
 
@@ -29,16 +30,7 @@ export async function runSearchTool(
   );
   try {
     const tool = searchTools(services).find((candidate) => candidate.name === name)!;
-    const context: ToolContext = {
-      images,
-      addImage: (bytes, facts, origin) =>
-        images.add(bytes, facts, { kind: "tool", tool: name, ...origin, callId: "call_1", step: 1 }),
-      signal: new AbortController().signal,
-      callId: "call_1",
-      step: 1,
-      question: "What is written on the sign?",
-      state: new Map(),
-    };
+    const context = createToolContext({ tool: name, images, question: "What is written on the sign?" });
     return await tool.execute(tool.parameters.parse(args), context);
   } finally {
     services.close();

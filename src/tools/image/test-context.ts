@@ -1,31 +1,14 @@
 import { ImageSet } from "../../core/image-set.js";
 import type { ImageRef } from "../../core/images.js";
 import type { ToolContext } from "../../core/tool.js";
+import { createToolContext } from "../../core/tool-context.js";
 
 /**
  * A ToolContext over a real ImageSet, wired the way the agent's tool executor wires it, for the
  * image tools' tests. Not a fake: every image really goes through ImageSet with provenance.
  */
 export function imageToolContext(images = new ImageSet(), state = new Map<string, unknown>()): ToolContext {
-  let calls = 0;
-  return {
-    images,
-    addImage: (bytes, facts, origin) =>
-      images.add(bytes, facts, {
-        kind: "tool",
-        tool: origin.operation,
-        operation: origin.operation,
-        parameters: origin.parameters,
-        parent: origin.parent,
-        callId: `call_${++calls}`,
-        step: 1,
-      }),
-    signal: new AbortController().signal,
-    callId: "call_test",
-    step: 1,
-    question: "test",
-    state,
-  };
+  return createToolContext({ tool: "image", images, state, question: "test" });
 }
 
 export function addInputImage(

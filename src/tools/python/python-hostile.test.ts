@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ImageSet } from "../../core/image-set.js";
-import type { ToolContext } from "../../core/tool.js";
+import { createToolContext } from "../../core/tool-context.js";
 import type { ToolOutputData } from "../../core/tool-output.js";
 import { SandboxPool } from "../../sandbox/sandbox-pool.js";
 import { hasSandbox, sandboxPythonPath } from "../../sandbox/sandbox-test-support.js";
@@ -33,16 +33,7 @@ describe.skipIf(!hasSandbox)("python tool against hostile code", () => {
   const tool = pythonTool({ pool });
   const state = new Map<string, unknown>();
   const images = new ImageSet();
-  const context: ToolContext = {
-    images,
-    addImage: (bytes, facts, origin) =>
-      images.add(bytes, facts, { kind: "tool", tool: "python", callId: "c", step: 1, ...origin }),
-    signal: new AbortController().signal,
-    callId: "c",
-    step: 1,
-    question: "",
-    state,
-  };
+  const context = createToolContext({ tool: "python", callId: "c", images, state });
   const run = async (code: string) => (await tool.execute({ code }, context)).data as CodeData;
   const expectStillServes = async () => expect((await run("6 * 7")).result).toBe("42");
 

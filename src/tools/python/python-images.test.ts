@@ -2,6 +2,7 @@ import sharp from "sharp";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ImageSet } from "../../core/image-set.js";
 import type { ToolContext } from "../../core/tool.js";
+import { createToolContext } from "../../core/tool-context.js";
 import { SandboxPool } from "../../sandbox/sandbox-pool.js";
 import { hasSandbox, sandboxPythonPath } from "../../sandbox/sandbox-test-support.js";
 import { pythonTool } from "./index.js";
@@ -9,16 +10,7 @@ import { pythonTool } from "./index.js";
 /** Images returned from Python: every PIL mode, saved files, figures, limits, a lying driver pipe. */
 
 function makeContext(images: ImageSet, state: Map<string, unknown>): ToolContext {
-  return {
-    images,
-    addImage: (bytes, facts, origin) =>
-      images.add(bytes, facts, { kind: "tool", tool: "python", callId: "call_1", step: 1, ...origin }),
-    signal: new AbortController().signal,
-    callId: "call_1",
-    step: 1,
-    question: "",
-    state,
-  };
+  return createToolContext({ tool: "python", images, state });
 }
 
 /** The first pixel of an encoded image as sharp decodes it, alpha included when there is one. */

@@ -5,6 +5,7 @@ import { fixturePath, hasFixtures } from "../../../test/support/fixtures.js";
 import { imageConfigSchema } from "../../core/config.js";
 import { ImageSet } from "../../core/image-set.js";
 import type { ToolContext, ToolResult } from "../../core/tool.js";
+import { createToolContext } from "../../core/tool-context.js";
 import { getDialect } from "../../dialects/registry.js";
 import { SandboxPool } from "../../sandbox/sandbox-pool.js";
 import { hasSandbox, sandboxPythonPath } from "../../sandbox/sandbox-test-support.js";
@@ -12,16 +13,7 @@ import { cropTool } from "../image/crop.js";
 import { pythonTool } from "./index.js";
 
 function makeContext(images: ImageSet, state: Map<string, unknown>, callId = "call_1"): ToolContext {
-  return {
-    images,
-    addImage: (bytes, facts, origin) =>
-      images.add(bytes, facts, { kind: "tool", tool: "python", callId, step: 1, ...origin }),
-    signal: new AbortController().signal,
-    callId,
-    step: 1,
-    question: "",
-    state,
-  };
+  return createToolContext({ tool: "python", callId, images, state });
 }
 
 async function addFile(images: ImageSet, path: string) {

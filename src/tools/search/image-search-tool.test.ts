@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ImageSet } from "../../core/image-set.js";
 import { type SearchConfigInput, searchConfigSchema } from "../../core/search-config.js";
 import type { ToolContext } from "../../core/tool.js";
+import { createToolContext } from "../../core/tool-context.js";
 import { openLocalIndex } from "../../search/local-index/index.js";
 import { createSearchServices } from "../../search/search-services.js";
 import {
@@ -75,16 +76,7 @@ function search(backends: SearchConfigInput["backends"]) {
 function contextWith(input: Uint8Array): ToolContext {
   const images = new ImageSet();
   images.add(input, { mime: "image/png", width: 600, height: 400 }, { kind: "input", source: "query.png" });
-  return {
-    images,
-    addImage: (bytes, facts, origin) =>
-      images.add(bytes, facts, { kind: "tool", tool: "image_search", ...origin, callId: "call_1", step: 1 }),
-    signal: new AbortController().signal,
-    callId: "call_1",
-    step: 1,
-    question: "Which harbour is this?",
-    state: new Map(),
-  };
+  return createToolContext({ tool: "image_search", images, question: "Which harbour is this?" });
 }
 
 describe("image_search thumbnails", () => {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ImageSet } from "../../core/image-set.js";
 import { type SearchConfigInput, searchConfigSchema } from "../../core/search-config.js";
 import type { AnyTool, ToolContext } from "../../core/tool.js";
+import { createToolContext } from "../../core/tool-context.js";
 import { createSearchServices, type SearchServices } from "../../search/search-services.js";
 import {
   type LocalHttpServer,
@@ -109,24 +110,7 @@ async function contextWithImages(): Promise<ToolContext> {
     { mime: "image/png", width: 64, height: 48 },
     { kind: "input", source: "square.png" },
   );
-  const context: ToolContext = {
-    images,
-    addImage: (bytes, facts, origin) =>
-      images.add(bytes, facts, {
-        kind: "tool",
-        tool: "crop",
-        operation: origin.operation,
-        parameters: origin.parameters,
-        parent: origin.parent,
-        callId: "call-0",
-        step: 0,
-      }),
-    signal: new AbortController().signal,
-    callId: "call-1",
-    step: 1,
-    question: "Who kept the lighthouse?",
-    state: new Map(),
-  };
+  const context = createToolContext({ tool: "crop", images, question: "Who kept the lighthouse?" });
   const crop = await sharp(input).extract({ left: 0, top: 0, width: 32, height: 24 }).png().toBuffer();
   context.addImage(
     new Uint8Array(crop),
