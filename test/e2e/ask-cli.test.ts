@@ -24,6 +24,11 @@ async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), "loupe-e2e-"));
 }
 
+/** `loupe ask` on the signicade photo against a test server, writing the run to a new temp folder. */
+async function askArgs(baseUrl: string, question: string): Promise<string[]> {
+  return ["ask", "-i", signicade, "--base-url", baseUrl, "--model", "m", "--out", await tempDir(), question];
+}
+
 describe.skipIf(!hasFixtures)("loupe ask (end to end, real HTTP)", () => {
   it("native dialect: the model crops a region and receives exactly that region's pixels", async () => {
     const model = await server([
@@ -120,18 +125,7 @@ describe.skipIf(!hasFixtures)("loupe ask (end to end, real HTTP)", () => {
 
   it("retries a failing server, then succeeds", async () => {
     const model = await server([{ status: 503, error: { message: "warming up" } }, { content: "Fine now." }]);
-    const result = await runCli([
-      "ask",
-      "-i",
-      signicade,
-      "--base-url",
-      model.baseUrl,
-      "--model",
-      "m",
-      "--out",
-      await tempDir(),
-      "Hi?",
-    ]);
+    const result = await runCli(await askArgs(model.baseUrl, "Hi?"));
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/503|warming up/);
     expect(result.stdout.trim()).toBe("Fine now.");
@@ -160,18 +154,7 @@ describe.skipIf(!hasFixtures)("loupe ask (end to end, real HTTP)", () => {
       { toolCalls: [{ name: "teleport", arguments: {} }] },
       { content: "Done." },
     ]);
-    const result = await runCli([
-      "ask",
-      "-i",
-      signicade,
-      "--base-url",
-      model.baseUrl,
-      "--model",
-      "m",
-      "--out",
-      await tempDir(),
-      "?",
-    ]);
+    const result = await runCli(await askArgs(model.baseUrl, "?"));
     expect(result.code, result.stderr).toBe(0);
     const toolMessages = (body: { messages: { role: string; content: string }[] }) =>
       body.messages.filter((message) => message.role === "tool").map((message) => message.content);
