@@ -10,6 +10,7 @@ import { stepEvents } from "./replay-events.js";
 import { RunDeadline } from "./run-deadline.js";
 import type { RunAgentOptions, RunResult } from "./run-options.js";
 import { failureOutcome, finishRun, prepareRun, type RunOutcome, type RunSetup } from "./run-setup.js";
+import { withoutThinking } from "./turn-answer.js";
 import { WireMessages } from "./wire-messages.js";
 
 /**
@@ -84,8 +85,7 @@ function recordTranscript(
   // A reply with no tags at all (a direct answer, or a planner's plan) is still one step.
   const steps: SkyworkStep[] = transcript.steps.length > 0 ? transcript.steps : [{}];
   const answer =
-    transcript.answer ??
-    (steps.some((step) => step.action) ? undefined : output.content.replace(THINK_BLOCKS, "").trim());
+    transcript.answer ?? (steps.some((step) => step.action) ? undefined : withoutThinking(output.content));
   steps.forEach((step, position) => {
     const isFirst = position === 0;
     const record = stepRecord(step, position + 1, {
@@ -105,8 +105,6 @@ function recordTranscript(
   });
   return { stopReason: transcript.answer === undefined ? "no-action" : "answer", answer };
 }
-
-const THINK_BLOCKS = /<think>[\s\S]*?(<\/think>|$)/g;
 
 function stepRecord(
   step: SkyworkStep,

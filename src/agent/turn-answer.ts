@@ -26,5 +26,10 @@ export function finalTurnAnswer(parsed: ParsedTurn, output: ModelOutput): string
 
 /** The text a reader sees: the content without its reasoning blocks. */
 function visibleText(output: ModelOutput): string {
-  return output.content.replace(/<think>[\s\S]*?(<\/think>|$)/g, "").trim();
+  return withoutThinking(output.content);
+}
+
+/** Text with every <think> block removed (an unclosed one runs to the end). */
+export function withoutThinking(text: string): string {
+  return text.replace(/<think>[\s\S]*?(<\/think>|$)/g, "").trim();
 }
