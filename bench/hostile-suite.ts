@@ -19,11 +19,10 @@ interface FileResult {
 }
 
 const report = join(mkdtempSync(join(tmpdir(), "loupe-hostile-")), "report.json");
-const run = spawnSync(
-  "npx",
-  ["vitest", "run", "test/hostile", "--reporter=json", `--outputFile=${report}`],
-  { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env } },
-);
+const run = spawnSync("npx", ["vitest", "run", "test/hostile", "--reporter=json", `--outputFile=${report}`], {
+  stdio: ["ignore", "ignore", "inherit"],
+  env: { ...process.env },
+});
 const files = (JSON.parse(readFileSync(report, "utf8")) as { testResults: FileResult[] }).testResults;
 let failedTotal = 0;
 console.log("family          tried  held  failed  slowest case (ms)");

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const cliEntry = resolve(projectRoot, "src/apps/cli/main.ts");
+const peakMemoryPreload = resolve(projectRoot, "test/support/peak-memory.mjs");
 
 export interface CliResult {
   code: number | null;
@@ -23,6 +24,8 @@ export function runCli(
     cwd?: string;
     timeoutMs?: number;
     onStderr?: (text: string) => void;
+    /** Write the child's peak resident memory (bytes) to this file when it exits. */
+    peakMemoryFile?: string;
   } = {},
 ): Promise<CliResult> {
   const env: Record<string, string> = {};
@@ -30,8 +33,10 @@ export function runCli(
     if (value !== undefined && !/^(LOUPE_|OPENAI_)/.test(key)) env[key] = value;
   }
   Object.assign(env, { NO_COLOR: "1", FORCE_COLOR: "0" }, options.env);
+  const preload = options.peakMemoryFile ? ["--import", peakMemoryPreload] : [];
+  if (options.peakMemoryFile) env.LOUPE_TEST_PEAK_MEMORY_FILE = options.peakMemoryFile;
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", cliEntry, ...args], {
+    const child = spawn(process.execPath, [...preload, "--import", "tsx", cliEntry, ...args], {
       cwd: options.cwd ?? projectRoot,
       env,
       stdio: ["ignore", "pipe", "pipe"],
