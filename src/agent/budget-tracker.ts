@@ -6,13 +6,21 @@ import type { StopReason } from "../core/trajectory.js";
 export class BudgetTracker {
   readonly budgets: Budgets;
   readonly #startedAt: number;
+  /** At most this many calls of a tool in the run, by tool name (a profile's limits). */
+  readonly #toolCallLimits: Readonly<Record<string, number>>;
+  readonly #callsByTool = new Map<string, number>();
   steps = 0;
   toolCalls = 0;
   usage: TokenUsage = zeroUsage;
 
-  constructor(budgets: Budgets, now: number = Date.now()) {
+  constructor(
+    budgets: Budgets,
+    now: number = Date.now(),
+    toolCallLimits: Readonly<Record<string, number>> = {},
+  ) {
     this.budgets = budgets;
     this.#startedAt = now;
+    this.#toolCallLimits = toolCallLimits;
   }
 
   recordStep(usage: TokenUsage): void {
@@ -25,8 +33,15 @@ export class BudgetTracker {
     this.usage = addUsage(this.usage, usage);
   }
 
-  recordToolCall(): void {
+  recordToolCall(tool?: string): void {
     this.toolCalls += 1;
+    if (tool !== undefined) this.#callsByTool.set(tool, (this.#callsByTool.get(tool) ?? 0) + 1);
+  }
+
+  /** The per-tool limit a further call of `tool` would pass, if it has one and it is reached. */
+  toolLimitReached(tool: string): number | undefined {
+    const limit = this.#toolCallLimits[tool];
+    return limit !== undefined && (this.#callsByTool.get(tool) ?? 0) >= limit ? limit : undefined;
   }
 
   elapsedMs(now: number = Date.now()): number {

@@ -27,6 +27,11 @@ export async function runAgent(options: RunAgentOptions): Promise<RunResult> {
     wire: new WireMessages(setup.images, config.images.modelView, config.model.imageTransport),
     guard: new RepeatGuard(config.budgets.maxRepeats),
     toolState: new Map(),
+    view: {
+      modelView: config.images.modelView,
+      pythonImages: config.dialectOptions.pythonImages,
+      markNearlyWhite: config.dialectOptions.dropBlankImages,
+    },
     deadline: new RunDeadline({
       userSignal: setup.signal,
       budget: setup.budget,

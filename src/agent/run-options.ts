@@ -17,6 +17,8 @@ export interface AgentInputImage {
 
 export interface RunAgentOptions {
   question: string;
+  /** Multiple-choice options (A, B, ... in order), which dialects that show options put in the first turn. */
+  choices?: readonly string[];
   images: AgentInputImage[];
   config: LoupeConfig;
   model: ChatModel;

@@ -6,6 +6,7 @@ import type { ImageRef } from "../core/images.js";
 import type { Message } from "../core/messages.js";
 import type { StopReason } from "../core/trajectory.js";
 import type { DialectContext } from "../dialects/dialect.js";
+import { viewSizeSent } from "../tools/image/model-view.js";
 import { BudgetTracker } from "./budget-tracker.js";
 import type { RunAgentOptions, RunResult } from "./run-options.js";
 import { TrajectoryRecorder } from "./trajectory-recorder.js";
@@ -43,11 +44,17 @@ export function prepareRun(
   const inputs = options.images.map((input) =>
     images.add(input.bytes, input.facts, { kind: "input", source: input.source }),
   );
-  const context: DialectContext = { tools, images, question };
+  const context: DialectContext = {
+    tools,
+    images,
+    question,
+    ...(options.choices ? { choices: options.choices } : {}),
+    viewSize: (image) => viewSizeSent(image, config.images.modelView),
+  };
   const messages: Message[] = [];
   const system = systemPrompt(context);
   if (system) messages.push({ role: "system", content: system });
-  messages.push(dialect.userTurn(question, inputs));
+  messages.push(dialect.userTurn(context, inputs));
   const recorder = new TrajectoryRecorder({
     id: options.runId ?? randomUUID(),
     question,
@@ -68,7 +75,7 @@ export function prepareRun(
     inputs,
     context,
     messages,
-    budget: new BudgetTracker(config.budgets),
+    budget: new BudgetTracker(config.budgets, Date.now(), config.dialectOptions.toolCallLimits),
     recorder,
     signal: options.signal ?? new AbortController().signal,
     emit,

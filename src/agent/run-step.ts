@@ -1,7 +1,7 @@
 import type { RunEventListener } from "../core/events.js";
 import type { Message } from "../core/messages.js";
 import type { ModelOutput } from "../core/model-output.js";
-import type { ToolResult } from "../core/tool.js";
+import type { RunImageView, ToolResult } from "../core/tool.js";
 import type { StepRecord, StopReason } from "../core/trajectory.js";
 import type { Dialect, DialectContext, ParsedTurn, ToolCallOutcome } from "../dialects/dialect.js";
 import { type BudgetTracker, describeStop } from "./budget-tracker.js";
@@ -27,6 +27,8 @@ export interface StepServices {
   guard: RepeatGuard;
   recorder: TrajectoryRecorder;
   toolState: Map<string, unknown>;
+  /** How the run's model sees images, for the tools. */
+  view: RunImageView;
   /** The user's cancellation of the run. */
   signal: AbortSignal;
   /** The run's time budget, as signals for each call. */
@@ -48,7 +50,7 @@ export async function runStep(services: StepServices, finalReason?: StopReason):
   const index = budget.steps + 1;
   const startedAt = new Date();
   services.emit({ type: "step-start", step: index });
-  if (finalReason) messages.push(dialect.finalAnswerRequest(describeStop(finalReason)));
+  if (finalReason) messages.push(dialect.finalAnswerRequest(describeStop(finalReason), context));
 
   const finalTurn = finalReason !== undefined;
   const modelSignal = finalTurn ? deadline.finalTurnSignal() : deadline.callSignal();

@@ -32,6 +32,7 @@ export async function runToolCalls(
     tools: services.context.tools,
     images: services.context.images,
     question: services.context.question,
+    view: services.view,
     state: services.toolState,
     signal,
     userSignal: services.signal,
@@ -59,12 +60,20 @@ function planCall(services: StepServices, call: ToolCallRequest): PlannedCall {
       refusal: "Not run: the tool-call budget for this run is used up. Give your final answer.",
     };
   }
+  const limit = budget.toolLimitReached(call.name);
+  if (limit !== undefined) {
+    const times = limit === 1 ? "once" : `${limit} times`;
+    return {
+      call,
+      refusal: `Not run: ${call.name} may be called only ${times} in a run. Answer with what you have.`,
+    };
+  }
   if (!guard.allow(call.name, call.arguments)) {
     return {
       call,
       refusal: `Not run: this exact ${call.name} call already ran; its result is above. Try something different or answer.`,
     };
   }
-  budget.recordToolCall();
+  budget.recordToolCall(call.name);
   return { call };
 }

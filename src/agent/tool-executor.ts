@@ -1,7 +1,7 @@
 import { describeError, isLoupeError } from "../core/errors.js";
 import type { RunEventListener } from "../core/events.js";
 import type { ImageSet } from "../core/image-set.js";
-import type { AnyTool, ToolResult } from "../core/tool.js";
+import type { AnyTool, RunImageView, ToolResult } from "../core/tool.js";
 import { createToolContext } from "../core/tool-context.js";
 import type { ToolCallRequest } from "../dialects/dialect.js";
 
@@ -15,6 +15,7 @@ export interface ToolExecutorOptions {
   tools: readonly AnyTool[];
   images: ImageSet;
   question: string;
+  view: RunImageView;
   state: Map<string, unknown>;
   /** Stops the call: fires when the user cancels the run or when its time budget runs out. */
   signal: AbortSignal;
@@ -125,6 +126,7 @@ async function runTool(
     state: options.state,
     signal: options.signal,
     question: options.question,
+    view: options.view,
   });
   try {
     return await untilAborted(tool.execute(parsed.data, context), options.signal);

@@ -5,7 +5,7 @@ import type {
 import type { ImageConfig, ModelConfig } from "../core/config.js";
 import type { ImageSet } from "../core/image-set.js";
 import type { Message } from "../core/messages.js";
-import { encodeForModel, viewSizeSent } from "../tools/image/model-view.js";
+import { bytesSentToModel, encodeForModel } from "../tools/image/model-view.js";
 
 /**
  * Turns Loupe's conversation into OpenAI chat messages. The conversation is append-only, so this
@@ -87,9 +87,9 @@ export class WireMessages {
     // Tool outputs are upright and plain (no EXIF rotation); when one already fits the pixel budget
     // it goes as it is: re-encoding would only cost time and quality, and the server's processor
     // rounds sizes to its patch grid itself.
-    if (ref && viewSizeSent(ref, this.#view).unchanged) return dataUrl(ref.mime, bytes);
-    const view = await encodeForModel(bytes, this.#view);
-    return dataUrl(view.mime, view.bytes);
+    if (!ref) return dataUrl("image/jpeg", (await encodeForModel(bytes, this.#view)).bytes);
+    const sent = await bytesSentToModel(ref, bytes, this.#view);
+    return dataUrl(sent.mime, sent.bytes);
   }
 }
 

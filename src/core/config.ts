@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { coordinateSystems } from "./coordinate-systems.js";
 import { searchConfigSchema } from "./search-config.js";
 
 /**
@@ -115,6 +116,35 @@ export const sandboxConfigSchema = z.strictObject({
 });
 export type SandboxConfig = z.infer<typeof sandboxConfigSchema>;
 
+/**
+ * How a dialect's model writes and reads, where models of one dialect differ. Profiles set these
+ * to what a model was trained under; every one can be overridden in the config file.
+ */
+export const dialectOptionsSchema = z.strictObject({
+  /** Re-indent the model's code as DeepEyesV2's runtime does before running it. */
+  reindentCode: z.boolean().default(false),
+  /** The coordinate space of the boxes the model writes; Loupe maps them onto the original's pixels. */
+  boxCoordinates: z.enum(coordinateSystems).default("pixel"),
+  /**
+   * Box checks before a zoom: `deepeyes-rl` refuses a box with a side of 30 px or less after
+   * clamping (DeepEyes' RL tool); `none` checks nothing beyond what a crop needs (its eval scripts).
+   */
+  boxRules: z.enum(["none", "deepeyes-rl"]).default("none"),
+  /** Which action runs when a turn holds several of one kind: DeepEyesV2 takes the last in RL, the first in eval. */
+  actionChoice: z.enum(["first", "last"]).default("last"),
+  /** What image_N is in Python: the image as the model saw it (`view`) or the full-size original. */
+  pythonImages: z.enum(["original", "view"]).default("original"),
+  /** Leave images whose every value is 250 or more out of code results (DeepEyesV2's eval). */
+  dropBlankImages: z.boolean().default(false),
+  /** Crops come back at their own size (`none`) or enlarged when small (`auto`). */
+  cropZoom: z.enum(["auto", "none"]).default("auto"),
+  /** At most this many calls of a tool in one run (MMSearch-R1: one image search, two text searches). */
+  toolCallLimits: z.record(z.string(), z.number().int().positive()).default({}),
+  /** Stop sequences that replace the dialect's own. */
+  stopSequences: z.array(z.string().min(1)).optional(),
+});
+export type DialectOptions = z.infer<typeof dialectOptionsSchema>;
+
 export const loupeConfigSchema = z.strictObject({
   model: modelConfigSchema,
   dialect: z.enum(dialectNames).default("native"),
@@ -124,12 +154,11 @@ export const loupeConfigSchema = z.strictObject({
   images: imageConfigSchema.default(imageConfigSchema.parse({})),
   search: searchConfigSchema.default(() => searchConfigSchema.parse({})),
   sandbox: sandboxConfigSchema.default(() => sandboxConfigSchema.parse({})),
-  dialectOptions: z
-    .strictObject({
-      /** DeepEyesV2: re-indent the model's code as its upstream runtime does before running it. */
-      reindentCode: z.boolean().default(false),
-    })
-    .default({ reindentCode: false }),
+  /** A named model profile (`loupe dialects` lists them): what the model was trained under. */
+  profile: z.string().min(1).optional(),
+  dialectOptions: dialectOptionsSchema.default(() => dialectOptionsSchema.parse({})),
+  /** A prompt pack file (YAML or JSON): the texts the model reads besides the question and results. */
+  promptPackFile: z.string().min(1).optional(),
   /** A file whose text replaces the dialect's default system prompt. */
   systemPromptFile: z.string().optional(),
 });

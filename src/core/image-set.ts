@@ -22,6 +22,7 @@ export class ImageSet {
       height: facts.height,
       byteLength: bytes.byteLength,
       provenance,
+      ...(facts.nearlyWhite ? { nearlyWhite: true } : {}),
     };
     this.#refs.push(ref);
     this.#byId.set(id, ref);

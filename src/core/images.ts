@@ -27,6 +27,8 @@ export interface ImageRef {
   height: number;
   byteLength: number;
   provenance: ImageProvenance;
+  /** Every value of every pixel is 250 or more: a blank plot or canvas (DeepEyesV2's eval drops these). */
+  nearlyWhite?: boolean;
 }
 
 /** Facts about encoded image bytes that only a decoder can tell; supplied by the caller. */
@@ -34,6 +36,7 @@ export interface ImageFacts {
   mime: string;
   width: number;
   height: number;
+  nearlyWhite?: boolean;
 }
 
 export function sha256Hex(bytes: Uint8Array): string {

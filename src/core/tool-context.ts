@@ -1,5 +1,11 @@
+import { imageConfigSchema } from "./config.js";
 import { ImageSet } from "./image-set.js";
-import type { ToolContext } from "./tool.js";
+import type { RunImageView, ToolContext } from "./tool.js";
+
+/** The view of a run that sets none: Loupe's default model view, originals in Python. */
+export function defaultRunImageView(): RunImageView {
+  return { modelView: imageConfigSchema.parse({}).modelView, pythonImages: "original" };
+}
 
 /**
  * The one way a ToolContext is built: images a tool adds get the provenance of this call (tool,
@@ -13,11 +19,13 @@ export function createToolContext(options: {
   state?: Map<string, unknown>;
   signal?: AbortSignal;
   question?: string;
+  view?: RunImageView;
 }): ToolContext {
   const images = options.images ?? new ImageSet();
   const callId = options.callId ?? "call_1";
   const step = options.step ?? 1;
   return {
+    view: options.view ?? defaultRunImageView(),
     images,
     addImage: (bytes, facts, origin) =>
       images.add(bytes, facts, {

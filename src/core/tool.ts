@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { DialectOptions, ImageConfig } from "./config.js";
 import type { ImageSet } from "./image-set.js";
 import type { ImageFacts, ImageRef } from "./images.js";
 import type { ToolOutputData } from "./tool-output.js";
@@ -12,8 +13,20 @@ export interface ToolResult {
   isError?: boolean;
 }
 
+/** How a run shows images to its model, which tools that read the model's boxes or hand it pixels follow. */
+export interface RunImageView {
+  /** The size and format each image is sent to the model at: `view` coordinates are its pixels. */
+  modelView: ImageConfig["modelView"];
+  /** What image_N is in Python: the image as the model saw it, or the full-size original. */
+  pythonImages: DialectOptions["pythonImages"];
+  /** Mark produced images that are all but white (costs a decode), for dialects that drop them. */
+  markNearlyWhite?: boolean;
+}
+
 /** Per-call context. Tools touch the run only through it. */
 export interface ToolContext {
+  /** How this run's model sees images. */
+  view: RunImageView;
   images: ImageSet;
   /** Adds a produced image to the run with its provenance filled in (tool, call, step). */
   addImage(

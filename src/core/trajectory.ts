@@ -47,6 +47,7 @@ export const imageRecordSchema = z.object({
   height: z.number(),
   byteLength: z.number(),
   provenance: provenanceSchema,
+  nearlyWhite: z.boolean().optional(),
   /** Path of the bytes relative to the trajectory file, when written to disk. */
   file: z.string().optional(),
 });

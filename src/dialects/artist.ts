@@ -1,7 +1,7 @@
 import type { ToolResult } from "../core/tool.js";
 import type { CallIds } from "./call-ids.js";
 import { extractCode } from "./code-block.js";
-import type { DialectContext, ToolCallOutcome } from "./dialect.js";
+import type { DialectContext, DialectSettings, ToolCallOutcome } from "./dialect.js";
 import {
   codeOutputText,
   composePrompt,
@@ -25,23 +25,27 @@ import type { TagMatch } from "./tag-scanner.js";
  * enabled tool with `<tool>{"name", "arguments"}</tool>`; both are accepted.
  */
 export class ArtistDialect extends TagDialect {
-  constructor() {
-    super({
-      name: "artist",
-      supportedTools: ["python", ...imageToolNames, ...webToolNames],
-      defaultTools: ["python"],
-      grammar: {
-        reasoningTags: ["think", "reasoning"],
-        answerTag: "answer",
-        callTag: "tool",
-        actions: {
-          python: (match, context, ids) => [readPython(match, context, ids)],
-          tool: (match, context, ids) => [readTool(match, context, ids)],
+  constructor(settings: DialectSettings = {}) {
+    super(
+      {
+        name: "artist",
+        supportedTools: ["python", ...imageToolNames, ...webToolNames],
+        defaultTools: ["python"],
+        grammar: {
+          reasoningTags: ["think", "reasoning"],
+          answerTag: "answer",
+          callTag: "tool",
+          actions: {
+            python: (match, context, ids) => [readPython(match, context, ids)],
+            tool: (match, context, ids) => [readTool(match, context, ids)],
+          },
         },
+        systemPrompt,
+        defaultPack: { tools: { "*": { prefix: "<output>\n", suffix: "\n</output>" } } },
+        renderOutcome,
       },
-      systemPrompt,
-      renderOutcome,
-    });
+      settings,
+    );
   }
 }
 
@@ -92,9 +96,8 @@ function readTool(match: TagMatch, context: DialectContext, ids: CallIds): ReadA
 }
 
 function renderOutcome(turn: PartsBuilder, outcome: ToolCallOutcome): void {
-  turn.text(`<output>\n${outputText(outcome.result)}`);
+  turn.text(outputText(outcome.result));
   for (const image of outcome.result.images) turn.text(`\n${image.label}:`).image(image.id);
-  turn.text("\n</output>");
 }
 
 function outputText(result: ToolResult): string {

@@ -2,11 +2,12 @@ import { reindentPython } from "../core/python-reindent.js";
 
 /**
  * The code inside a code action: the last fenced block when there is one (models often explain,
- * then fence), the text after an opening fence that was never closed, or the whole text.
+ * then fence; `first` takes the first, as DeepEyesV2's eval does), the text after an opening
+ * fence that was never closed, or the whole text.
  */
-export function extractCode(body: string): string {
+export function extractCode(body: string, which: "first" | "last" = "last"): string {
   const fenced = [...body.matchAll(/```[^\S\n]*[\w+-]*[^\S\n]*\n([\s\S]*?)```/g)];
-  const last = fenced[fenced.length - 1];
+  const last = which === "first" ? fenced[0] : fenced[fenced.length - 1];
   if (last) return trimBlankLines(last[1] ?? "");
   const open = /```[^\S\n]*[\w+-]*[^\S\n]*\n/.exec(body);
   if (open) return trimBlankLines(body.slice(open.index + open[0].length));

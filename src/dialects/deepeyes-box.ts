@@ -1,49 +1,78 @@
-/** A zoom box in pixels of the original image: [left, top, right, bottom]. */
+import type { DialectOptions } from "../core/config.js";
+import type { CoordinateSystem } from "../core/coordinate-systems.js";
+import type { ImageRef } from "../core/images.js";
+import type { DialectContext } from "./dialect.js";
+
+/** A zoom box as the model wrote it: [x1, y1, x2, y2] in its coordinate space. */
 export type ZoomBox = [number, number, number, number];
 
-/** DeepEyes refuses boxes longer than this many times their width (or the reverse). */
+/** The size of the space a box is written in, and whether its units are pixels. */
+export interface CoordinateExtent {
+  width: number;
+  height: number;
+  pixels: boolean;
+}
+
+/** DeepEyes' RL tool refuses boxes longer than this many times their width (or the reverse). */
 const maximumAspectRatio = 100;
-/** Qwen2.5-VL sees 28-px patches; DeepEyes grows thinner boxes to this size. */
-const minimumSide = 28;
+/** ... and boxes whose shorter side, after clamping, is this many pixels or fewer. */
+const minimumSideExclusive = 30;
+
+/** The extent of `system` over `image`: its pixels, the view the model was shown, or the unit ranges. */
+export function coordinateExtent(
+  system: CoordinateSystem,
+  image: ImageRef,
+  context: DialectContext,
+): CoordinateExtent {
+  switch (system) {
+    case "pixel":
+      return { width: image.width, height: image.height, pixels: true };
+    case "view":
+      return { ...(context.viewSize?.(image) ?? { width: image.width, height: image.height }), pixels: true };
+    case "fraction":
+      return { width: 1, height: 1, pixels: false };
+    case "qwen1000":
+      return { width: 1000, height: 1000, pixels: false };
+  }
+}
 
 /**
- * Checks a zoom box the way DeepEyes v1 does before cropping: clamp it to the image, require
- * x1 < x2 and y1 < y2 and an aspect ratio of at most 100, and grow a side under 28 px to 28
- * around the box centre (kept inside the image). Returns the box or the problem in words.
+ * Reads a zoom box and checks it the way the profile's upstream stage does, in the space the
+ * model wrote it in. `deepeyes-rl` (visual_toolbox_v2.py): clamp to the image, then require
+ * x1 < x2 and y1 < y2, an aspect ratio of at most 100, and a shorter side over 30 px (so the
+ * 28-px growth further down that file never runs). `none` (the eval scripts) checks nothing; the
+ * crop tool still clamps and refuses a box with no area. Returns the box or the problem in words.
  */
-export function validateZoomBox(value: unknown, width: number, height: number): ZoomBox | string {
+export function checkZoomBox(
+  value: unknown,
+  extent: CoordinateExtent,
+  rules: DialectOptions["boxRules"],
+): ZoomBox | string {
   const numbers = Array.isArray(value)
     ? value.map((item) => (typeof item === "string" ? Number(item) : item))
     : [];
   if (numbers.length !== 4 || numbers.some((item) => typeof item !== "number" || !Number.isFinite(item))) {
     return `bbox_2d must be four numbers [x1, y1, x2, y2]; got ${JSON.stringify(value) ?? "nothing"}.`;
   }
-  const [x1, y1, x2, y2] = numbers as number[] as ZoomBox;
-  const left = Math.max(0, Math.floor(x1));
-  const top = Math.max(0, Math.floor(y1));
-  const right = Math.min(width, Math.ceil(x2));
-  const bottom = Math.min(height, Math.ceil(y2));
-  const written = `[${x1}, ${y1}, ${x2}, ${y2}]`;
+  const box = numbers as number[] as ZoomBox;
+  if (rules === "none") return box;
+  const [x1, y1, x2, y2] = box;
+  const left = Math.max(0, x1);
+  const top = Math.max(0, y1);
+  const right = Math.min(extent.width, x2);
+  const bottom = Math.min(extent.height, y2);
+  const written = `[${box.join(", ")}]`;
+  const size = `${extent.width}x${extent.height}`;
   if (left >= right || top >= bottom) {
-    return `bbox_2d ${written} has no area inside the ${width}x${height} image: it needs x1 < x2 and y1 < y2 within the image.`;
+    return `bbox_2d ${written} has no area inside the ${size} image: it needs x1 < x2 and y1 < y2 within the image.`;
   }
-  const boxWidth = right - left;
-  const boxHeight = bottom - top;
-  if (Math.max(boxWidth, boxHeight) / Math.min(boxWidth, boxHeight) > maximumAspectRatio) {
+  const width = right - left;
+  const height = bottom - top;
+  if (Math.max(width, height) / Math.min(width, height) > maximumAspectRatio) {
     return `bbox_2d ${written} is too thin: its aspect ratio must be at most ${maximumAspectRatio}.`;
   }
-  if (Math.min(boxWidth, boxHeight) >= minimumSide) return [left, top, right, bottom];
-  const scale = minimumSide / Math.min(boxWidth, boxHeight);
-  const [newLeft, newRight] = grow(left, right, boxWidth * scale, width);
-  const [newTop, newBottom] = grow(top, bottom, boxHeight * scale, height);
-  return [newLeft, newTop, newRight, newBottom];
-}
-
-/** Grows [start, end) to `size` around its centre, shifted back inside [0, limit). */
-function grow(start: number, end: number, size: number, limit: number): [number, number] {
-  const length = Math.min(Math.ceil(size), limit);
-  const centre = (start + end) / 2;
-  let newStart = Math.floor(centre - length / 2);
-  newStart = Math.max(0, Math.min(newStart, limit - length));
-  return [newStart, newStart + length];
+  if (extent.pixels && Math.min(width, height) <= minimumSideExclusive) {
+    return `bbox_2d ${written} is too small: both sides must be over ${minimumSideExclusive} pixels of the ${size} image.`;
+  }
+  return [left, top, right, bottom];
 }

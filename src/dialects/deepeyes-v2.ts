@@ -1,15 +1,16 @@
-import type { ImageRef } from "../core/images.js";
+import type { DialectOptions } from "../core/config.js";
 import type { ToolResult } from "../core/tool.js";
+import type { ToolOutputData } from "../core/tool-output.js";
 import type { CallIds } from "./call-ids.js";
 import { extractCode, reindentPythonLikeDeepEyes } from "./code-block.js";
-import type { ActionError, DialectContext, ParsedTurn, ToolCallOutcome } from "./dialect.js";
+import type { ActionError, DialectContext, DialectSettings, ParsedTurn, ToolCallOutcome } from "./dialect.js";
 import {
   asStringList,
   checkedCall,
-  codeOutputText,
   composePrompt,
   enabledWrittenNames,
   hasTool,
+  optionsBlock,
   type ReadAction,
   readCallTagBody,
   resultRemarks,
@@ -17,17 +18,34 @@ import {
   unavailableTool,
 } from "./dialect-support.js";
 import type { PartsBuilder } from "./parts-builder.js";
+import type { PromptPack } from "./prompt-pack.js";
 import { pythonCall, searchInputImage } from "./shared-actions.js";
 import { TagDialect } from "./tag-dialect.js";
 import type { TagMatch } from "./tag-scanner.js";
 
-export interface DeepEyesV2Options {
-  /** Re-indent code like DeepEyesV2's runtime before running it (see reindentPythonLikeDeepEyes). */
-  reindent?: boolean;
-}
-
 /** DeepEyesV2 shows at most this many images per code result. */
 const imagesPerRound = 10;
+
+const searchWrapper = { prefix: "<tool_response>\n", suffix: "\n</tool_response>" };
+
+/**
+ * Loupe's wording; the layout is upstream's (the search header's shape, "## Web Results", the
+ * code result bare and search results inside <tool_response>, errors as plain text).
+ */
+const defaultPack: PromptPack = {
+  user: "{{images}}{{question}}{{options_block}}\n\nPut your final answer inside <answer> </answer>. Write <think> </think> before every action: <code> </code> to run Python, <tool_call> </tool_call> to search, or <answer> </answer>.",
+  tools: {
+    text_search: {
+      prefix: `${searchWrapper.prefix}A search for '{{query}}' found {{count}} results:\n\n## Web Results\n`,
+      suffix: searchWrapper.suffix,
+    },
+    image_search: {
+      prefix: `${searchWrapper.prefix}An image search for the image found {{count}} results:\n\n## Web Results\n`,
+      suffix: searchWrapper.suffix,
+    },
+  },
+  error: { prefix: "", suffix: "" },
+};
 
 /** DeepEyesV2's names for its tools, as its errors list them. */
 const vocabulary: readonly ToolWording[] = [
@@ -42,26 +60,30 @@ const vocabulary: readonly ToolWording[] = [
  * tool per turn; of several `<code>` blocks only the last runs, as upstream.
  */
 export class DeepEyesV2Dialect extends TagDialect {
-  constructor(options: DeepEyesV2Options = {}) {
-    const reindent = options.reindent ?? false;
-    super({
-      name: "deepeyes-v2",
-      supportedTools: ["python", "text_search", "image_search"],
-      defaultTools: ["python", "text_search", "image_search"],
-      grammar: {
-        reasoningTags: ["think"],
-        answerTag: "answer",
-        callTag: "tool_call",
-        actions: {
-          code: (match, context, ids) => [readCode(match, context, ids, reindent)],
-          tool_call: (match, context, ids) => [readToolCall(match, context, ids)],
+  constructor(settings: DialectSettings = {}) {
+    super(
+      {
+        name: "deepeyes-v2",
+        supportedTools: ["python", "text_search", "image_search"],
+        defaultTools: ["python", "text_search", "image_search"],
+        grammar: {
+          reasoningTags: ["think"],
+          answerTag: "answer",
+          callTag: "tool_call",
+          actions: {
+            code: (match, context, ids) => [readCode(match, context, ids, this.options)],
+            tool_call: (match, context, ids) => [readToolCall(match, context, ids)],
+          },
         },
+        systemPrompt,
+        defaultPack,
+        extraValues: (values) => ({ options_block: values.options_lines ? `\n${optionsBlock(values)}` : "" }),
+        renderOutcome: (turn, outcome) => renderOutcome(turn, outcome, this.options),
+        refineTurn: oneKindOfToolPerTurn,
+        finishAssistantText: closeOpenActions,
       },
-      systemPrompt,
-      renderOutcome,
-      refineTurn: oneKindOfToolPerTurn,
-      finishAssistantText: closeOpenActions,
-    });
+      settings,
+    );
   }
 }
 
@@ -92,11 +114,15 @@ function systemPrompt(context: DialectContext): string {
   );
 }
 
-/** Upstream runs only the last `<code>` of a turn, and never code and a search together. */
-function oneKindOfToolPerTurn(turn: ParsedTurn): ParsedTurn {
+/**
+ * Upstream runs one `<code>` of a turn (the last in RL, the first in eval: the profile's
+ * actionChoice), and never code and a search together.
+ */
+function oneKindOfToolPerTurn(turn: ParsedTurn, options: DialectOptions): ParsedTurn {
   if (turn.answer !== undefined || turn.calls.length === 0) return turn;
-  const lastCode = turn.calls.filter((call) => call.name === "python").pop();
-  const calls = turn.calls.filter((call) => call.name !== "python" || call === lastCode);
+  const codes = turn.calls.filter((call) => call.name === "python");
+  const chosenCode = options.actionChoice === "first" ? codes[0] : codes[codes.length - 1];
+  const calls = turn.calls.filter((call) => call.name !== "python" || call === chosenCode);
   const firstIsCode = calls[0]?.name === "python";
   const kept = calls.filter((call) => (call.name === "python") === firstIsCode);
   const refused: ActionError[] = calls
@@ -119,11 +145,16 @@ function closeOpenActions(content: string): string {
   return closed;
 }
 
-function readCode(match: TagMatch, context: DialectContext, ids: CallIds, reindent: boolean): ReadAction {
+function readCode(
+  match: TagMatch,
+  context: DialectContext,
+  ids: CallIds,
+  options: DialectOptions,
+): ReadAction {
   const id = ids.next();
   if (!hasTool(context, "python")) return unavailable(id, match.raw, "code", context);
-  const extracted = extractCode(match.body);
-  const code = reindent ? reindentPythonLikeDeepEyes(extracted) : extracted;
+  const extracted = extractCode(match.body, options.actionChoice);
+  const code = options.reindentCode ? reindentPythonLikeDeepEyes(extracted) : extracted;
   return pythonCall(
     id,
     match.raw,
@@ -154,73 +185,69 @@ function unavailable(id: string, raw: string, written: string, context: DialectC
   return unavailableTool(id, raw, written, enabledWrittenNames(context, vocabulary));
 }
 
-function renderOutcome(turn: PartsBuilder, outcome: ToolCallOutcome): void {
-  if (outcome.name === "python") renderCodeResult(turn, outcome.result);
+function renderOutcome(turn: PartsBuilder, outcome: ToolCallOutcome, options: DialectOptions): void {
+  if (outcome.result.isError && outcome.result.data?.kind !== "code") {
+    turn.text(outcome.result.text);
+    for (const image of outcome.result.images) turn.image(image.id);
+  } else if (outcome.name === "python") renderCodeResult(turn, outcome.result, options);
   else renderSearchResult(turn, outcome.result);
 }
 
-function fenced(text: string): string {
-  return `\`\`\`\n${text.replace(/\n+$/, "")}\n\`\`\``;
-}
-
-function renderCodeResult(turn: PartsBuilder, result: ToolResult): void {
+/**
+ * The code result as the eval runtime lays it out: stdout and stderr fenced as written (a
+ * trailing newline leaves a blank line before the fence), then "Images:" and the images as parts
+ * of their own; an image whose every value is 250 or more is dropped when the profile says so.
+ */
+function renderCodeResult(turn: PartsBuilder, result: ToolResult, options: DialectOptions): void {
   const data = result.data?.kind === "code" ? result.data : undefined;
-  const stdout = data ? codeOutputText({ ...data, error: undefined }) : result.isError ? "" : result.text;
-  const stderr = data
-    ? [data.stderr.trim(), data.error?.trim()].filter(Boolean).join("\n")
-    : result.isError
-      ? result.text
-      : "";
-  turn.text(`Code execution result:\nstdout:\n${fenced(stdout)}\nstderr:\n${fenced(stderr)}`);
-  const images = result.images.slice(0, imagesPerRound);
-  if (images.length > 0) {
-    turn.text("\nImages:\n");
-    for (const image of images) turn.image(image.id);
-  }
+  const stdout = data ? printedOutput(data) : result.text;
+  const stderr = data ? [data.stderr, data.error].filter((piece) => piece?.trim()).join("\n") : "";
+  turn.text(
+    `Code execution result:\nstdout:\n\`\`\`\n${stdout}\n\`\`\`\n\nstderr:\n\`\`\`\n${stderr}\n\`\`\`\n\nImages:\n`,
+  );
+  const images = result.images.filter((image) => !(options.dropBlankImages && image.nearlyWhite));
+  for (const image of images.slice(0, imagesPerRound)) turn.image(image.id);
 }
 
+/** What a notebook cell shows as its output: the printed text as written, then the last value. */
+function printedOutput(data: Extract<ToolOutputData, { kind: "code" }>): string {
+  const restarted = data.restarted ? "[The Python session was restarted; earlier variables are gone.]\n" : "";
+  const value =
+    data.result === undefined
+      ? ""
+      : `${data.stdout && !data.stdout.endsWith("\n") ? "\n" : ""}${data.result}`;
+  return `${restarted}${data.stdout}${value}`;
+}
+
+/** Hits as upstream numbers them: `N. [title](link)`, its date, a blank line, the snippet; images inline. */
 function renderSearchResult(turn: PartsBuilder, result: ToolResult): void {
-  turn.text("<tool_response>\n");
   const data = result.data;
-  const shown = new Set<string>();
   const { notes, error } = resultRemarks(result);
+  const shown = new Set<string>();
   if (data?.kind === "text-search") {
-    data.results.forEach((hits, queryIndex) => {
-      if (hits.length === 0 && error !== undefined) return;
-      if (data.results.length > 1) turn.text(`Results for "${data.queries[queryIndex] ?? ""}":\n`);
-      hits.forEach((hit, index) => {
-        const date = hit.date ? `\n   ${hit.date}` : "";
-        turn.text(`${index + 1}. [${hit.title}](${hit.url})${date}\n   ${hit.snippet}\n`);
-      });
-      if (hits.length === 0) turn.text("No results.\n");
+    const entries = data.results.flat().map((hit, index) => {
+      const date = hit.date ? `\nDate published: ${hit.date}` : "";
+      const snippet = hit.snippet ? `\n\n${hit.snippet}` : "\n";
+      return `${index + 1}. [${hit.title}](${hit.url})${date}${snippet}`;
     });
+    turn.text(entries.join("\n\n"));
   } else if (data?.kind === "image-search") {
-    const hits = data.results.flat();
-    hits.forEach((hit, index) => {
+    data.results.flat().forEach((hit, index) => {
+      if (index > 0) turn.text("\n\n");
       turn.text(`${index + 1}. `);
       const thumbnail = result.images.find((image) => image.id === hit.imageId);
       if (thumbnail) {
         turn.image(thumbnail.id);
         shown.add(thumbnail.id);
       }
-      turn.text(` ${hit.title} (${hit.link})\n`);
+      turn.text(`\n[${hit.title}] \n`);
     });
-    if (hits.length === 0 && error === undefined) turn.text("No results.\n");
   } else {
-    turn.text(`${result.text}\n`);
+    turn.text(result.text);
   }
   if (data?.kind === "text-search" || data?.kind === "image-search") {
-    if (error !== undefined) turn.text(`The search failed:\n${error}\n`);
-    for (const note of notes) turn.text(`Note: ${note}\n`);
+    if (error !== undefined) turn.text(`\nThe search failed:\n${error}`);
+    for (const note of notes) turn.text(`\nNote: ${note}`);
   }
-  appendImages(
-    turn,
-    result.images.filter((image) => !shown.has(image.id)),
-  );
-  turn.text("</tool_response>");
-}
-
-function appendImages(turn: PartsBuilder, images: readonly ImageRef[]): void {
-  for (const image of images) turn.image(image.id);
-  if (images.length > 0) turn.text("\n");
+  for (const image of result.images) if (!shown.has(image.id)) turn.image(image.id);
 }

@@ -1,46 +1,67 @@
 import { describe, expect, it } from "vitest";
 import { DeepEyesDialect } from "./deepeyes.js";
-import { validateZoomBox } from "./deepeyes-box.js";
+import { checkZoomBox } from "./deepeyes-box.js";
+import { profileDialectOptions } from "./profiles.js";
 import { addProducedImage, modelOutput, testContext } from "./testing/dialect-test-context.js";
 
-function parse(content: string, tools = ["crop"]) {
-  return new DeepEyesDialect().parse(modelOutput(content), testContext(tools));
+/** Parses under a profile's options: `deepeyes-rl` checks boxes as the RL tool did. */
+function parse(content: string, tools = ["crop"], profile = "deepeyes-rl") {
+  const dialect = new DeepEyesDialect({ options: profileDialectOptions(profile) });
+  return dialect.parse(modelOutput(content), testContext(tools));
 }
 
 function zoom(args: string): string {
   return `<think>The text is small; zoom in.</think>\n<tool_call>\n{"name": "image_zoom_in_tool", "arguments": ${args}}\n</tool_call>`;
 }
 
-describe("validateZoomBox", () => {
-  it("clamps to the image and keeps valid boxes", () => {
-    expect(validateZoomBox([-5, 10, 2000, 300], 1000, 800)).toEqual([0, 10, 1000, 300]);
+describe("checkZoomBox", () => {
+  const image = { width: 1000, height: 800, pixels: true };
+
+  it("checks nothing under the eval rules", () => {
+    expect(checkZoomBox([-5, 10, 2000, 300], image, "none")).toEqual([-5, 10, 2000, 300]);
+    expect(checkZoomBox([1, 2, 3], image, "none")).toMatch(/four numbers/);
   });
 
-  it("grows a side under 28 px around the centre, inside the image", () => {
-    expect(validateZoomBox([100, 100, 110, 200], 1000, 800)).toEqual([91, 10, 119, 290]);
-    expect(validateZoomBox([0, 0, 10, 10], 1000, 800)).toEqual([0, 0, 28, 28]);
+  it("clamps to the image and keeps valid boxes under the RL rules", () => {
+    expect(checkZoomBox([-5, 10, 2000, 300], image, "deepeyes-rl")).toEqual([0, 10, 1000, 300]);
   });
 
-  it("refuses empty, inverted, too thin and malformed boxes", () => {
-    expect(validateZoomBox([50, 50, 40, 60], 1000, 800)).toMatch(/x1 < x2/);
-    expect(validateZoomBox([1200, 0, 1300, 10], 1000, 800)).toMatch(/no area/);
-    expect(validateZoomBox([0, 0, 1000, 5], 1000, 800)).toMatch(/aspect ratio/);
-    expect(validateZoomBox([1, 2, 3], 1000, 800)).toMatch(/four numbers/);
+  it("refuses, as the RL tool does, a side of 30 px or less after clamping", () => {
+    expect(checkZoomBox([100, 100, 131, 200], image, "deepeyes-rl")).toEqual([100, 100, 131, 200]);
+    expect(checkZoomBox([100, 100, 130, 200], image, "deepeyes-rl")).toMatch(/over 30 pixels/);
+    expect(checkZoomBox([980, 0, 1200, 200], image, "deepeyes-rl")).toMatch(/over 30 pixels/);
+  });
+
+  it("refuses empty, inverted, too thin and malformed boxes under the RL rules", () => {
+    expect(checkZoomBox([50, 50, 40, 60], image, "deepeyes-rl")).toMatch(/x1 < x2/);
+    expect(checkZoomBox([1200, 0, 1300, 10], image, "deepeyes-rl")).toMatch(/no area/);
+    expect(checkZoomBox([0, 0, 1000, 5], image, "deepeyes-rl")).toMatch(/aspect ratio/);
   });
 });
 
 describe("deepeyes dialect", () => {
-  it("turns a zoom call into a pixel crop of the original image", () => {
+  it("turns a zoom call into a crop in pixels of the view the model saw, at the crop's own size", () => {
     const turn = parse(zoom('{"bbox_2d": [120, 40, 480, 300], "label": "sign"}'));
     expect(turn.reasoning).toBe("The text is small; zoom in.");
     expect(turn.calls).toEqual([
       {
         id: "call_1",
         name: "crop",
-        arguments: { image: "image_1", box: [120, 40, 480, 300], coordinates: "pixel", label: "sign" },
+        arguments: {
+          image: "image_1",
+          box: [120, 40, 480, 300],
+          coordinates: "view",
+          scale: 1,
+          label: "sign",
+        },
         raw: expect.stringMatching(/^<tool_call>/),
       },
     ]);
+  });
+
+  it("passes boxes through unchecked under the eval profile, as eval_vstar.py does", () => {
+    const turn = parse(zoom('{"bbox_2d": [500, 500, 400, 600]}'), ["crop"], "deepeyes");
+    expect(turn.calls[0]?.arguments).toMatchObject({ box: [500, 500, 400, 600], coordinates: "view" });
   });
 
   it("reads trailing commas, string numbers and an unclosed tag", () => {
@@ -69,7 +90,7 @@ describe("deepeyes dialect", () => {
     expect(parse("<think>clear</think> <answer>STOP</answer>")).toMatchObject({ answer: "STOP", calls: [] });
   });
 
-  it("returns the crop inside <tool_response>, and errors as text", () => {
+  it("returns the crop inside <tool_response> followed by the instruction, and errors as plain text", () => {
     const context = testContext(["crop"]);
     const crop = addProducedImage(context.images, 1);
     const [message] = new DeepEyesDialect().observations(
@@ -79,12 +100,14 @@ describe("deepeyes dialect", () => {
       ],
       context,
     );
+    const instruction = new DeepEyesDialect().pack.tools?.crop?.suffix ?? "";
+    expect(instruction).toMatch(/^\n.*<answer>.*<\/tool_response>$/);
     expect(message).toEqual({
       role: "user",
       content: [
-        { type: "text", text: "<tool_response>\n" },
+        { type: "text", text: "<tool_response>" },
         { type: "image", imageId: crop.id },
-        { type: "text", text: "\n</tool_response>\n<tool_response>\nError: bad box\n</tool_response>" },
+        { type: "text", text: `${instruction}\nError: bad box` },
       ],
     });
   });

@@ -1,14 +1,17 @@
+import type { DialectOptions } from "../core/config.js";
 import type { CallIds } from "./call-ids.js";
-import { validateZoomBox } from "./deepeyes-box.js";
-import type { DialectContext, ToolCallOutcome } from "./dialect.js";
+import { checkZoomBox, coordinateExtent } from "./deepeyes-box.js";
+import type { DialectContext, DialectSettings, ToolCallOutcome } from "./dialect.js";
 import {
   composePrompt,
   hasTool,
+  optionsBlock,
   type ReadAction,
   readCallTagBody,
   unavailableTool,
 } from "./dialect-support.js";
 import type { PartsBuilder } from "./parts-builder.js";
+import type { PromptPack } from "./prompt-pack.js";
 import { TagDialect } from "./tag-dialect.js";
 import type { TagMatch } from "./tag-scanner.js";
 
@@ -28,7 +31,7 @@ const zoomToolSpec = {
           items: { type: "number" },
           minItems: 4,
           maxItems: 4,
-          description: "The region as [x1, y1, x2, y2]: absolute pixel coordinates in the original image.",
+          description: "The region as [x1, y1, x2, y2]: absolute pixel coordinates in the image.",
         },
         label: { type: "string", description: "What the region contains." },
       },
@@ -37,26 +40,45 @@ const zoomToolSpec = {
   },
 };
 
+/** Loupe's wording of the instruction DeepEyes reads after the question and after every crop. */
+const instruction =
+  "\nReason inside <think>...</think>. When a detail is too small to see, call image_zoom_in_tool inside <tool_call>...</tool_call>; once you can tell, answer inside <answer>...</answer>. ";
+
+/** Loupe's wording; the layout (options block, instruction inside <tool_response>) is upstream's. */
+const defaultPack: PromptPack = {
+  user: `{{images}}Question: {{question}}\n{{options_block}}${instruction}`,
+  tools: { crop: { prefix: "<tool_response>", suffix: `${instruction}</tool_response>` } },
+  error: { prefix: "", suffix: "" },
+};
+
 /**
  * DeepEyes v1: one zoom tool called as `<tool_call>{"name": "image_zoom_in_tool", "arguments":
- * {"bbox_2d": [..], "label": ".."}}</tool_call>` with pixel boxes of the original first image,
- * checked like upstream before the crop runs; the crop comes back inside `<tool_response>`.
+ * {"bbox_2d": [..], "label": ".."}}</tool_call>`, its box in the coordinate space the profile
+ * names (pixels of the image as the model saw it, for the DeepEyes profiles), mapped onto the
+ * original and checked as the profile's upstream stage checks it; the crop comes back inside
+ * `<tool_response>` followed by the instruction, as upstream.
  */
 export class DeepEyesDialect extends TagDialect {
-  constructor() {
-    super({
-      name: "deepeyes",
-      supportedTools: ["crop"],
-      defaultTools: ["crop"],
-      grammar: {
-        reasoningTags: ["think"],
-        answerTag: "answer",
-        callTag: "tool_call",
-        actions: { tool_call: (match, context, ids) => [readToolCall(match, context, ids)] },
+  constructor(settings: DialectSettings = {}) {
+    super(
+      {
+        name: "deepeyes",
+        supportedTools: ["crop"],
+        defaultTools: ["crop"],
+        grammar: {
+          reasoningTags: ["think"],
+          answerTag: "answer",
+          callTag: "tool_call",
+          actions: { tool_call: (match, context, ids) => [readToolCall(match, context, ids, this.options)] },
+        },
+        systemPrompt,
+        defaultPack,
+        // eval_vstar.py's layout: "Options:" then a line per option, then a blank line.
+        extraValues: (values) => ({ options_block: values.options_lines ? `${optionsBlock(values)}\n` : "" }),
+        renderOutcome,
       },
-      systemPrompt,
-      renderOutcome,
-    });
+      settings,
+    );
   }
 }
 
@@ -72,14 +94,19 @@ function systemPrompt(context: DialectContext): string {
         "",
         "To call it, write a JSON object with the function name and arguments inside <tool_call></tool_call> tags, then stop:",
         `<tool_call>\n{"name": "${zoomToolName}", "arguments": {"bbox_2d": [x1, y1, x2, y2], "label": "..."}}\n</tool_call>`,
-        "Coordinates are absolute pixels of the original image. The zoomed view comes back inside <tool_response>.",
+        "Coordinates are absolute pixels of the image as you see it. The zoomed view comes back inside <tool_response>.",
       ],
     ],
   );
 }
 
-/** Maps a zoom call onto a pixel crop of the first image, with the box checked like upstream. */
-function readToolCall(match: TagMatch, context: DialectContext, ids: CallIds): ReadAction {
+/** Maps a zoom call onto a crop of the first image, checked by the profile's box rules. */
+function readToolCall(
+  match: TagMatch,
+  context: DialectContext,
+  ids: CallIds,
+  options: DialectOptions,
+): ReadAction {
   const id = ids.next();
   const raw = match.raw;
   const written = readCallTagBody(match.body);
@@ -88,22 +115,22 @@ function readToolCall(match: TagMatch, context: DialectContext, ids: CallIds): R
     return unavailableTool(id, raw, written.name, hasTool(context, "crop") ? [zoomToolName] : []);
   const original = context.images.list()[0];
   if (!original) return { id, raw, name: "crop", message: "Error: there is no image to zoom into." };
-  const box = validateZoomBox(written.arguments.bbox_2d, original.width, original.height);
+  const space = coordinateExtent(options.boxCoordinates, original, context);
+  const box = checkZoomBox(written.arguments.bbox_2d, space, options.boxRules);
   if (typeof box === "string") return { id, raw, name: "crop", message: `Error: ${box}` };
   const label =
     typeof written.arguments.label === "string" ? { label: written.arguments.label.slice(0, 200) } : {};
+  const scale = options.cropZoom === "none" ? { scale: 1 } : {};
   return {
     id,
     raw,
     name: "crop",
-    arguments: { image: original.label, box, coordinates: "pixel", ...label },
+    arguments: { image: original.label, box, coordinates: options.boxCoordinates, ...scale, ...label },
   };
 }
 
 /** The crop itself; its text only when there is no crop to show (or the call failed). */
 function renderOutcome(turn: PartsBuilder, { result }: ToolCallOutcome): void {
-  turn.text("<tool_response>\n");
-  if (result.isError || result.images.length === 0) turn.text(`${result.text}\n`);
-  for (const image of result.images) turn.image(image.id).text("\n");
-  turn.text("</tool_response>");
+  if (result.isError || result.images.length === 0) turn.text(result.text);
+  for (const image of result.images) turn.image(image.id);
 }

@@ -1,10 +1,9 @@
 import { z } from "zod";
-import type { ImageRef } from "../core/images.js";
-import { type Message, textPart } from "../core/messages.js";
+import { decodeNested, readJsonTolerantly } from "../core/tolerant-json.js";
 import type { AnyTool, ToolResult } from "../core/tool.js";
 import type { ToolOutputData } from "../core/tool-output.js";
 import type { ActionError, DialectContext, ToolCallRequest } from "./dialect.js";
-import { decodeNested, readJsonTolerantly } from "./tolerant-json.js";
+import { optionLetters, type TemplateValues } from "./prompt-pack.js";
 
 /** Loupe's tools that look at or change images, in the order the all-tool dialects list them. */
 export const imageToolNames = ["crop", "rotate", "flip", "resize", "enhance", "annotate", "ocr"] as const;
@@ -60,12 +59,21 @@ export function unavailableTool(
   };
 }
 
-/** The first user turn for every dialect: the input images first, then the question. */
-export function imagesThenQuestion(question: string, images: readonly ImageRef[]): Message {
+/** The values a prompt pack's templates may use for this run. */
+export function templateValues(context: DialectContext): TemplateValues {
+  const options = optionLetters(context.choices);
   return {
-    role: "user",
-    content: [...images.map((image) => ({ type: "image" as const, imageId: image.id })), textPart(question)],
+    question: context.question,
+    options,
+    options_lines: options.map((option) => `${option.letter}. ${option.text}\n`).join(""),
+    tools: Object.fromEntries(context.tools.map((tool) => [tool.name, true])),
+    input_images: describeInputImages(context),
   };
+}
+
+/** "Options:\nA. ..\nB. ..\n" (with `heading`), or nothing when the question has no options. */
+export function optionsBlock(values: TemplateValues, heading = "Options:\n"): string {
+  return values.options_lines ? `${heading}${values.options_lines}` : "";
 }
 
 /**

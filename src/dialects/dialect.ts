@@ -1,9 +1,10 @@
-import type { DialectName } from "../core/config.js";
+import type { DialectName, DialectOptions } from "../core/config.js";
 import type { ImageSet } from "../core/image-set.js";
 import type { ImageRef } from "../core/images.js";
 import type { FunctionToolSpec, Message } from "../core/messages.js";
 import type { ModelOutput } from "../core/model-output.js";
 import type { AnyTool, ToolResult } from "../core/tool.js";
+import type { PromptPack } from "./prompt-pack.js";
 
 /** A parsed action, already translated into a Loupe tool name and that tool's argument shape. */
 export interface ToolCallRequest {
@@ -43,6 +44,16 @@ export interface DialectContext {
   tools: readonly AnyTool[];
   images: ImageSet;
   question: string;
+  /** Multiple-choice options, when the question has them (benchmarks); lettered A, B, ... */
+  choices?: readonly string[];
+  /** The size the model is shown an image at (what `view` boxes are pixels of); the agent supplies it. */
+  viewSize?(image: ImageRef): { width: number; height: number };
+}
+
+/** How a dialect is set up for a run: its profile's options and the user's prompt pack. */
+export interface DialectSettings {
+  options?: DialectOptions;
+  pack?: PromptPack;
 }
 
 export interface DialectRequestOptions {
@@ -63,13 +74,13 @@ export interface Dialect {
   readonly defaultTools: readonly string[];
   systemPrompt(context: DialectContext): string | undefined;
   requestOptions(context: DialectContext): DialectRequestOptions;
-  /** The first user turn: the question with the input images in the order the model expects. */
-  userTurn(question: string, images: readonly ImageRef[]): Message;
+  /** The first user turn: the question (and options) with the input images where the model expects them. */
+  userTurn(context: DialectContext, images: readonly ImageRef[]): Message;
   parse(output: ModelOutput, context: DialectContext): ParsedTurn;
   /** The assistant message appended to the conversation for this output. */
   assistantMessage(output: ModelOutput): Message;
   /** Messages that show the model what its calls returned (text and images). */
   observations(outcomes: readonly ToolCallOutcome[], context: DialectContext): Message[];
   /** The turn that asks for a final answer when a budget has run out. */
-  finalAnswerRequest(reason: string): Message;
+  finalAnswerRequest(reason: string, context: DialectContext): Message;
 }

@@ -1,11 +1,11 @@
+export { type JsonReadResult, readJsonTolerantly } from "../core/tolerant-json.js";
 export { ArtistDialect } from "./artist.js";
 export { reindentPythonLikeDeepEyes } from "./code-block.js";
 export { DeepEyesDialect } from "./deepeyes.js";
-export { validateZoomBox } from "./deepeyes-box.js";
-export { DeepEyesV2Dialect, type DeepEyesV2Options } from "./deepeyes-v2.js";
+export { checkZoomBox, coordinateExtent } from "./deepeyes-box.js";
+export { DeepEyesV2Dialect } from "./deepeyes-v2.js";
 export type * from "./dialect.js";
 export { MMSearchR1Dialect } from "./mmsearch-r1.js";
 export { NativeDialect } from "./native.js";
 export { dialects, getDialect } from "./registry.js";
 export { SkyworkR1V4Dialect } from "./skywork-r1v4.js";
-export { type JsonReadResult, readJsonTolerantly } from "./tolerant-json.js";

@@ -76,10 +76,14 @@ describe("mmsearch-r1 dialect", () => {
     const parts: ContentPart[] = message?.role === "user" ? message.content : [];
     expect(parts[1]).toEqual({ type: "image", imageId: thumbnail.id });
     const text = parts.map((part) => (part.type === "text" ? part.text : "<image>")).join("");
+    // Upstream's layout: results inside <information>, then the original question and an
+    // instruction that depends on the kind of search; image hits as their thumbnails and titles.
     expect(text).toMatch(
-      /^\[Image Search Results\][^\n]*a thumbnail[^\n]*\n1. <image> Tower \(https:\/\/t.example\)/,
+      /^Searched results: <information>\[Image Search Results\][^\n]*:\n1\. image: <image>\ntitle: Tower\n<\/information>\nOriginal user's question: [^\n]+\n[^\n]*<text_search>/,
     );
-    expect(text).toMatch(/\[Text Search Results\].*\n1. Eiffel\n {3}born 1832\n {3}https:\/\/e.example$/);
+    expect(text).toMatch(
+      /\n\nSearched results: <information>\[Text Search Results\][^\n]*:\n1\. \(https:\/\/e\.example\) Eiffel: born 1832\n<\/information>\nOriginal user's question: /,
+    );
   });
 
   it("says why a search found nothing: the real tool's error, and its notes", async () => {
@@ -114,15 +118,26 @@ describe("mmsearch-r1 dialect", () => {
     const parts: ContentPart[] = message?.role === "user" ? message.content : [];
     const text = parts.map((part) => (part.type === "text" ? part.text : "<image>")).join("");
     expect(text).not.toMatch(/thumbnail|No results/);
+    // A failed search is its bare error text behind the header, as upstream sends it.
     expect(text).toMatch(
-      /^\[Image Search Results\][^\n]*\nThe search failed:\nReverse image search for image_1: search failed\.\n\nNote: .*local failed: .*not an image sharp can read/,
+      /^\[Image Search Results\] Reverse image search for image_1: search failed\.\n\nNote: .*local failed: .*not an image sharp can read/,
     );
-    expect(text).toMatch(/https:\/\/e\.example\nNote: serper failed: HTTP 500: Internal error; used brave$/);
+    expect(text).toMatch(
+      /born 1832\nNote: serper failed: HTTP 500: Internal error; used brave\n<\/information>/,
+    );
   });
 
-  it("mentions only the enabled searches", () => {
-    const prompt = new MMSearchR1Dialect().systemPrompt(testContext(["text_search"]));
-    expect(prompt).toMatch(/<text_search>/);
-    expect(prompt).not.toMatch(/<search>/);
+  it("sends no system prompt and mentions only the enabled searches in the first user turn", () => {
+    const dialect = new MMSearchR1Dialect();
+    const context = testContext(["text_search"]);
+    expect(dialect.systemPrompt(context)).toBeUndefined();
+    const turn = dialect.userTurn(context, context.images.list());
+    const text =
+      turn.role === "user"
+        ? turn.content.map((part) => (part.type === "text" ? part.text : "<image>")).join("")
+        : "";
+    expect(text).toMatch(/<text_search>/);
+    expect(text).not.toMatch(/<search>/);
+    expect(text).toMatch(/<image><image> What is written on the sign\?$/);
   });
 });

@@ -1,17 +1,18 @@
 import type { ToolResult } from "../core/tool.js";
 import type { CallIds } from "./call-ids.js";
-import type { DialectContext, ToolCallOutcome } from "./dialect.js";
+import type { DialectContext, DialectSettings, ToolCallOutcome } from "./dialect.js";
 import {
   checkedCall,
-  composePrompt,
   enabledWrittenNames,
   hasTool,
+  optionsBlock,
   type ReadAction,
   resultRemarks,
   type ToolWording,
   unavailableTool,
 } from "./dialect-support.js";
 import type { PartsBuilder } from "./parts-builder.js";
+import type { PromptPack } from "./prompt-pack.js";
 import { searchInputImage } from "./shared-actions.js";
 import { TagDialect } from "./tag-dialect.js";
 import type { TagMatch } from "./tag-scanner.js";
@@ -22,48 +23,79 @@ const vocabulary: readonly ToolWording[] = [
   { tool: "text_search", written: "<text_search>" },
 ];
 
+/** Loupe's wording of the instructions MMSearch-R1 reads in its first user turn (it has no system prompt). */
+const instructions = [
+  "Answer the question about the image. Reason inside <reason>...</reason> before you act.",
+  "{{search_instructions}}Search results come back inside <information> and </information>.",
+  "When you know the answer, write it inside <answer> and </answer>, short and direct, e.g. <answer>Titanic</answer>.",
+].join("\n");
+
+const afterImageSearch =
+  "Find in the results what the image shows. If you still need a fact, end your reply with <text_search>your query</text_search>; otherwise reason inside <reason>...</reason> and answer inside <answer>...</answer>.";
+const afterTextSearch =
+  "Reason inside <reason>...</reason> with the results, then answer inside <answer>...</answer>, short and direct.";
+
+/**
+ * Loupe's wording in upstream's layout: no system prompt, instructions then image then question
+ * in one user turn, results as "Searched results: <information>…</information>" followed by the
+ * original question and an after-search instruction; a failed search as its bare error text.
+ */
+const defaultPack: PromptPack = {
+  system: null,
+  user: `${instructions}\nThe image and the question:\n{{images}} {{question}}{{options_block}}`,
+  tools: {
+    image_search: {
+      prefix: "Searched results: <information>",
+      suffix: `</information>\nOriginal user's question: {{question}}\n${afterImageSearch}`,
+    },
+    text_search: {
+      prefix: "Searched results: <information>",
+      suffix: `</information>\nOriginal user's question: {{question}}\n${afterTextSearch}`,
+    },
+  },
+  error: { prefix: "", suffix: "" },
+  separator: "\n\n",
+};
+
 /**
  * MMSearch-R1: `<search><img></search>` searches the web with the input image,
- * `<text_search>query</text_search>` searches by text, `<answer>` ends. Results arrive as a user
- * turn of "[Image Search Results]" / "[Text Search Results]" blocks, image hits with their
- * thumbnails when the search fetched them.
+ * `<text_search>query</text_search>` searches by text, `<answer>` ends; reasoning in `<reason>`.
+ * Results arrive as a user turn of "[Image Search Results]" / "[Text Search Results]" blocks,
+ * image hits as their thumbnails and titles.
  */
 export class MMSearchR1Dialect extends TagDialect {
-  constructor() {
-    super({
-      name: "mmsearch-r1",
-      supportedTools: ["image_search", "text_search"],
-      defaultTools: ["image_search", "text_search"],
-      grammar: {
-        reasoningTags: ["think", "reason"],
-        answerTag: "answer",
-        actions: {
-          search: (match, context, ids) => [readImageSearch(match, context, ids)],
-          text_search: (match, context, ids) => [readTextSearch(match, context, ids)],
+  constructor(settings: DialectSettings = {}) {
+    super(
+      {
+        name: "mmsearch-r1",
+        supportedTools: ["image_search", "text_search"],
+        defaultTools: ["image_search", "text_search"],
+        grammar: {
+          reasoningTags: ["reason", "think"],
+          answerTag: "answer",
+          actions: {
+            search: (match, context, ids) => [readImageSearch(match, context, ids)],
+            text_search: (match, context, ids) => [readTextSearch(match, context, ids)],
+          },
         },
+        systemPrompt: () => "",
+        defaultPack,
+        extraValues: (values) => ({
+          search_instructions: [
+            values.tools.image_search &&
+              "If you cannot tell what the image shows (a person, a place, an object), end your reply with <search><img></search> to search the web with the image.\n",
+            values.tools.text_search &&
+              "If you still lack a fact, end your reply with <text_search>your query</text_search> to search the web by text.\n",
+          ]
+            .filter(Boolean)
+            .join(""),
+          options_block: values.options_lines ? `\n${optionsBlock(values)}` : "",
+        }),
+        renderOutcome,
       },
-      systemPrompt,
-      renderOutcome,
-      outcomeSeparator: "\n\n",
-    });
+      settings,
+    );
   }
-}
-
-function systemPrompt(context: DialectContext): string {
-  return composePrompt(
-    "Answer the user's question about the image. First reason inside <think>...</think>. If you are not sure you know the answer, search for what you are missing.",
-    context,
-    [
-      hasTool(context, "image_search") && [
-        "- To find web pages that show the input image (for example to identify a person, place or object), write <search><img></search> and stop.",
-      ],
-      hasTool(context, "text_search") && [
-        "- To search the web by text, write <text_search>your query</text_search> and stop.",
-      ],
-      context.tools.length > 0 && ["Search results come back in the next user turn."],
-      ["When you know the answer, write it inside <answer>...</answer>, short and direct."],
-    ],
-  );
 }
 
 function readImageSearch(match: TagMatch, context: DialectContext, ids: CallIds): ReadAction {
@@ -96,32 +128,30 @@ function renderOutcome(turn: PartsBuilder, outcome: ToolCallOutcome): void {
   const { name: tool, result } = outcome;
   const data = result.data;
   const shown = new Set<string>();
-  if (data?.kind === "image-search") {
+  if (result.isError) {
+    turn.text(`${resultHeading(tool)} ${result.text}`);
+  } else if (data?.kind === "image-search") {
     const hits = data.results.flat();
-    const thumbnails = new Set(
-      hits.flatMap((hit) =>
-        hit.imageId && result.images.some((image) => image.id === hit.imageId) ? [hit.imageId] : [],
-      ),
-    );
     turn.text(
-      `[Image Search Results] Web pages that show images like the input image; each with its title and address${thumbnails.size > 0 ? ", and a thumbnail of the matching image where one could be shown" : ""}.`,
+      "[Image Search Results] Web pages that show images like the input image, most relevant first, each with its image and title:\n",
     );
     hits.forEach((hit, index) => {
-      turn.text(`\n${index + 1}. `);
-      if (hit.imageId && thumbnails.has(hit.imageId)) {
-        turn.image(hit.imageId);
-        shown.add(hit.imageId);
-      }
-      turn.text(` ${hit.title} (${hit.link})`);
+      turn.text(`${index + 1}. image: `);
+      const thumbnail = hit.imageId && result.images.find((image) => image.id === hit.imageId);
+      if (thumbnail) {
+        turn.image(thumbnail.id);
+        shown.add(thumbnail.id);
+      } else turn.text(`(${hit.link})`);
+      turn.text(`\ntitle: ${hit.title}\n`);
     });
     renderRemarks(turn, result, hits.length);
   } else if (data?.kind === "text-search") {
     const hits = data.results.flat();
     turn.text(
-      "[Text Search Results] Web pages found for your query, each with its title, an excerpt and its address.",
+      "[Text Search Results] The most relevant web pages for the query, each as its address and a summary:\n",
     );
     hits.forEach((hit, index) => {
-      turn.text(`\n${index + 1}. ${hit.title}\n   ${hit.snippet}\n   ${hit.url}`);
+      turn.text(`${index + 1}. (${hit.url}) ${hit.title}: ${hit.snippet}\n`);
     });
     renderRemarks(turn, result, hits.length);
   } else {
@@ -133,9 +163,9 @@ function renderOutcome(turn: PartsBuilder, outcome: ToolCallOutcome): void {
 /** Why a search found nothing (its error) and what the tool noted (a provider that failed over). */
 function renderRemarks(turn: PartsBuilder, result: ToolResult, hitCount: number): void {
   const { notes, error } = resultRemarks(result);
-  if (error !== undefined) turn.text(`\nThe search failed:\n${error}`);
-  else if (hitCount === 0) turn.text("\nNo results.");
-  for (const note of notes) turn.text(`\nNote: ${note}`);
+  if (error !== undefined) turn.text(`The search failed:\n${error}\n`);
+  else if (hitCount === 0) turn.text("No results.\n");
+  for (const note of notes) turn.text(`Note: ${note}\n`);
 }
 
 function resultHeading(tool: string): string {

@@ -109,9 +109,9 @@ describe("native dialect", () => {
   it("puts images before the question and asks for a plain final answer", () => {
     const context = testContext([]);
     const dialect = new NativeDialect();
-    const turn = dialect.userTurn("What is this?", context.images.list());
+    const turn = dialect.userTurn({ ...context, question: "What is this?" }, context.images.list());
     expect(turn.role === "user" && turn.content.map((part) => part.type)).toEqual(["image", "image", "text"]);
-    const request = dialect.finalAnswerRequest("the step budget is used up");
+    const request = dialect.finalAnswerRequest("the step budget is used up", context);
     expect(JSON.stringify(request)).toMatch(/the step budget is used up/);
     expect(dialect.systemPrompt(context)).toMatch(/image_1 \(1000x800 pixels\)/);
   });

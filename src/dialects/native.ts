@@ -1,3 +1,5 @@
+import { type DialectOptions, dialectOptionsSchema } from "../core/config.js";
+import type { ImageRef } from "../core/images.js";
 import type { FunctionToolSpec, Message, NativeToolCall } from "../core/messages.js";
 import type { ModelOutput } from "../core/model-output.js";
 import { CallIds } from "./call-ids.js";
@@ -5,6 +7,7 @@ import type {
   ActionError,
   Dialect,
   DialectContext,
+  DialectSettings,
   ParsedTurn,
   ToolCallOutcome,
   ToolCallRequest,
@@ -13,17 +16,29 @@ import {
   describeInputImages,
   enabledToolNames,
   hasTool,
-  imagesThenQuestion,
   imageToolNames,
   isRecord,
+  templateValues,
   toolJsonSchema,
   unavailableTool,
   webToolNames,
 } from "./dialect-support.js";
 import { PartsBuilder } from "./parts-builder.js";
-import { finalAnswerTurn } from "./tag-turn.js";
+import { type PromptPack, renderTemplate, renderUserTurn } from "./prompt-pack.js";
+import { finalAnswerTemplate, finalAnswerTurn } from "./tag-turn.js";
+
+const defaultUserTurn =
+  "{{images}}{{question}}{{#options.length}}\n{{#options}}{{letter}}. {{text}}\n{{/options}}{{/options.length}}";
+
+const coordinatesInWords = {
+  pixel: "pixels of the named image at full size",
+  view: "pixels of the named image as you were shown it",
+  fraction: "fractions (0..1) of the named image's width and height",
+  qwen1000: "integers 0..1000 of the named image's width and height",
+} as const;
+
+import { readJsonTolerantly } from "../core/tolerant-json.js";
 import { splitReasoning } from "./think.js";
-import { readJsonTolerantly } from "./tolerant-json.js";
 
 /**
  * OpenAI-compatible function calling: tools go in the request, calls come back in `tool_calls`.
@@ -32,6 +47,8 @@ import { readJsonTolerantly } from "./tolerant-json.js";
  */
 export class NativeDialect implements Dialect {
   readonly name = "native" as const;
+  readonly options: DialectOptions;
+  readonly pack: PromptPack;
   readonly supportedTools = [...imageToolNames, "python", ...webToolNames];
   /** Everything but the web tools, which a run enables by naming them. */
   readonly defaultTools = [...imageToolNames, "python"];
@@ -39,7 +56,15 @@ export class NativeDialect implements Dialect {
   /** Calls with their ids made unique, so parse() and assistantMessage() agree on them. */
   readonly #normalized = new WeakMap<ModelOutput, NativeToolCall[]>();
 
-  systemPrompt(context: DialectContext): string {
+  constructor(settings: DialectSettings = {}) {
+    this.options = settings.options ?? dialectOptionsSchema.parse({});
+    this.pack = settings.pack ?? {};
+  }
+
+  systemPrompt(context: DialectContext): string | undefined {
+    if (this.pack.system === null) return undefined;
+    if (this.pack.system !== undefined) return renderTemplate(this.pack.system, templateValues(context));
+    const coordinates = this.options.boxCoordinates;
     const lines = [
       "You are a careful visual assistant. Look closely at the images to answer the user's question.",
       describeInputImages(context),
@@ -48,7 +73,9 @@ export class NativeDialect implements Dialect {
     if (context.tools.length > 0) {
       lines.push(
         "You can call the provided tools: zoom into details, adjust or transform the images, run Python, or search, as they allow.",
-        'Boxes are [x1, y1, x2, y2] in pixels of the named image at full size unless you set "coordinates" to "view" (pixels of the image as you were shown it), "fraction" (0..1) or "qwen1000" (0..1000).',
+        coordinates === "pixel"
+          ? 'Boxes are [x1, y1, x2, y2] in pixels of the named image at full size unless you set "coordinates" to "view" (pixels of the image as you were shown it), "fraction" (0..1) or "qwen1000" (0..1000).'
+          : `Boxes are [x1, y1, x2, y2] in ${coordinatesInWords[coordinates]} unless you set "coordinates" to another system.`,
         "Call tools while they help; when you are confident, reply with the final answer as plain text and no tool call.",
       );
     } else {
@@ -68,7 +95,11 @@ export class NativeDialect implements Dialect {
     return { tools, parallelToolCalls: true };
   }
 
-  userTurn = imagesThenQuestion;
+  userTurn(context: DialectContext, images: readonly ImageRef[]): Message {
+    const values = templateValues(context);
+    const options_block = values.options_lines ? `\n${values.options_lines.trimEnd()}` : "";
+    return renderUserTurn(this.pack.user ?? defaultUserTurn, { ...values, options_block }, images);
+  }
 
   parse(output: ModelOutput, context: DialectContext): ParsedTurn {
     const { reasoning, text } = splitReasoning(output.content, output.reasoning);
@@ -95,7 +126,7 @@ export class NativeDialect implements Dialect {
         });
         continue;
       }
-      calls.push({ id: call.id, name: call.name, arguments: parsed.value, raw });
+      calls.push({ id: call.id, name: call.name, arguments: this.#withCoordinates(parsed.value), raw });
     }
     return { reasoning, calls, errors };
   }
@@ -110,12 +141,22 @@ export class NativeDialect implements Dialect {
     };
   }
 
-  observations(outcomes: readonly ToolCallOutcome[], _context?: DialectContext): Message[] {
-    const messages: Message[] = outcomes.map((outcome) => ({
-      role: "tool",
-      toolCallId: outcome.id,
-      content: outcome.result.text || "(no output)",
-    }));
+  observations(outcomes: readonly ToolCallOutcome[], context: DialectContext): Message[] {
+    const values = templateValues(context);
+    const messages: Message[] = outcomes.map((outcome) => {
+      const wrapper =
+        (outcome.result.isError && this.pack.error) ||
+        this.pack.tools?.[outcome.name] ||
+        this.pack.tools?.["*"] ||
+        {};
+      const wrap = (template: string | undefined) =>
+        template ? renderTemplate(template, { ...values, tool: outcome.name }) : "";
+      return {
+        role: "tool",
+        toolCallId: outcome.id,
+        content: `${wrap(wrapper.prefix)}${outcome.result.text || "(no output)"}${wrap(wrapper.suffix)}`,
+      };
+    });
     const images = new PartsBuilder();
     for (const outcome of outcomes) {
       if (outcome.result.images.length === 0) continue;
@@ -127,8 +168,20 @@ export class NativeDialect implements Dialect {
     return messages;
   }
 
-  finalAnswerRequest(reason: string): Message {
-    return finalAnswerTurn(reason, "as plain text");
+  finalAnswerRequest(reason: string, context: DialectContext): Message {
+    return finalAnswerTurn(
+      this.pack.finalAnswer ?? finalAnswerTemplate("as plain text"),
+      templateValues(context),
+      reason,
+    );
+  }
+
+  /** A box-taking call that names no coordinate system gets the profile's (Qwen3-VL: 0..1000). */
+  #withCoordinates(args: Record<string, unknown>): Record<string, unknown> {
+    if (this.options.boxCoordinates === "pixel" || args.coordinates !== undefined) return args;
+    return "box" in args || "boxes" in args || "points" in args
+      ? { ...args, coordinates: this.options.boxCoordinates }
+      : args;
   }
 
   /** The server's calls, with a fresh id for any call whose id is missing or repeated. */

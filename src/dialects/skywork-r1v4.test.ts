@@ -34,24 +34,27 @@ describe("skywork-r1v4 dialect", () => {
     expect(nested.calls[0]).toMatchObject({ name: "text_search", arguments: { queries: ["q"] } });
   });
 
-  it("resolves sub-image names and reports images that do not exist", () => {
+  it("numbers sub-images from 1 over the images the run produced, as the paper does", () => {
     const context = testContext(allTools);
-    addProducedImage(context.images, 1);
+    const produced = addProducedImage(context.images, 1);
     const dialect = new SkyworkR1V4Dialect();
     const turn = dialect.parse(
       modelOutput(
-        '<tool_call>{"name": "image_search", "arguments": {"image_paths": ["<sub-image 3>", "/tmp/image_2.png"]}}</tool_call>',
+        '<tool_call>{"name": "image_search", "arguments": {"image_paths": [<sub-image 1>, <image>, "/tmp/image_2.png"]}}</tool_call>',
       ),
       context,
     );
-    expect(turn.calls[0]?.arguments).toEqual({ images: ["image_3", "image_2"] });
+    expect(produced.label).toBe("image_3");
+    expect(turn.calls[0]?.arguments).toEqual({ images: ["image_3", "image_1", "image_2"] });
     const missing = dialect.parse(
       modelOutput(
-        '<tool_call>{"name": "image_search", "arguments": {"image_paths": ["sub-image 9"]}}</tool_call>',
+        '<tool_call>{"name": "image_search", "arguments": {"image_paths": [<sub-image 2>]}}</tool_call>',
       ),
       context,
     );
-    expect(missing.errors[0]?.message).toMatch(/No image named "sub-image 9".*image_1, image_2, image_3/);
+    expect(missing.errors[0]?.message).toMatch(
+      /there is no image "<sub-image 2>"\. Images you can name: <image 1>, <image 2>, <sub-image 1>\./,
+    );
   });
 
   it("accepts <code> and the older bare tags, and an unclosed last tag", () => {
@@ -105,7 +108,7 @@ describe("skywork-r1v4 dialect", () => {
     ]);
   });
 
-  it("renders observations as JSON with produced images as sub-images", () => {
+  it("renders code results as JSON and search hits as the numbered lists of the paper's figures", () => {
     const context = testContext(allTools);
     const image = addProducedImage(context.images, 1, 300, 200);
     const [message] = new SkyworkR1V4Dialect().observations(
@@ -140,12 +143,12 @@ describe("skywork-r1v4 dialect", () => {
       content: [
         {
           type: "text",
-          text: '<observation>\n{"result":"done\\n42","type":"code"}\n<sub-image 3> (image_3, 300x200):',
+          text: '<observation>\n{"result":"done\\n42","type":"code"}\n<sub-image 1> (300x200):',
         },
         { type: "image", imageId: image.id },
         {
           type: "text",
-          text: '\n</observation>\n<observation>\n[{"title":"T","url":"https://t.example","snippet":"S"}]\n</observation>',
+          text: "\n</observation>\n<observation>\n1. T link: https://t.example text: S\n</observation>",
         },
       ],
     });
@@ -179,7 +182,7 @@ describe("skywork-r1v4 dialect", () => {
     expect(entries).toEqual([{ error: expect.stringMatching(/refused .*cloud metadata address/) }]);
   });
 
-  it("lists the tool's notes after the hits and names thumbnails, keeping the list parseable", () => {
+  it("lists the tool's notes after the hits and names thumbnails as sub-images", () => {
     const context = testContext(allTools);
     const thumbnail = addProducedImage(context.images, 1, 256, 170, "search-thumbnail");
     const [message] = new SkyworkR1V4Dialect().observations(
@@ -226,20 +229,12 @@ describe("skywork-r1v4 dialect", () => {
     const text =
       message?.role === "user" ? message.content.map((part) => (part.type === "text" ? part.text : "")) : [];
     const [first, second] = text.join("").split("</observation>\n<observation>");
-    expect(JSON.parse(first!.replace("<observation>\n", ""))).toEqual([
-      { title: "T", url: "https://t.example", snippet: "S" },
-      { note: "serper failed: HTTP 500: Internal error; used brave" },
-    ]);
-    expect(JSON.parse(second!.split("\n")[1]!)).toEqual([
-      {
-        title: "Tower",
-        source: "file:///img/t.jpg",
-        link: "file:///pages/t.html",
-        thumbnail: "<sub-image 3>",
-      },
-      { title: "Other", source: "https://o.example/o.jpg", link: "https://o.example" },
-    ]);
-    expect(second).toContain("<sub-image 3> (image_3, 256x170):");
+    expect(first).toBe(
+      "<observation>\n1. T link: https://t.example text: S\nNote: serper failed: HTTP 500: Internal error; used brave\n",
+    );
+    expect(second).toBe(
+      "\n1. Tower link: file:///pages/t.html image: <sub-image 1>\n2. Other link: https://o.example image: https://o.example/o.jpg\n</observation>",
+    );
   });
 
   it("mentions only enabled tools in its system prompt and stops at closing tags", () => {
@@ -249,7 +244,9 @@ describe("skywork-r1v4 dialect", () => {
     expect(prompt).not.toMatch(/image_search|web_visit|- code/);
     expect(prompt).toMatch(/<answer>/);
     expect(dialect.requestOptions().stop).toContain("</tool_call>");
-    expect(JSON.stringify(dialect.finalAnswerRequest("the time budget is used up"))).toMatch(/<answer>/);
+    expect(JSON.stringify(dialect.finalAnswerRequest("the time budget is used up", testContext([])))).toMatch(
+      /<answer>/,
+    );
   });
 });
 

@@ -1,7 +1,9 @@
+import type { ImageRef } from "../core/images.js";
+import { readJsonTolerantly } from "../core/tolerant-json.js";
 import type { ToolResult } from "../core/tool.js";
 import type { CallIds } from "./call-ids.js";
 import { extractCode } from "./code-block.js";
-import type { DialectContext, ToolCallOutcome } from "./dialect.js";
+import type { DialectContext, DialectSettings, ToolCallOutcome } from "./dialect.js";
 import {
   asStringList,
   checkedCall,
@@ -17,10 +19,10 @@ import {
   unavailableTool,
 } from "./dialect-support.js";
 import type { PartsBuilder } from "./parts-builder.js";
+import type { PromptPack } from "./prompt-pack.js";
 import { TagDialect } from "./tag-dialect.js";
 import type { TagMatch } from "./tag-scanner.js";
-import type { TagReader } from "./tag-turn.js";
-import { readJsonTolerantly } from "./tolerant-json.js";
+import { finalAnswerTemplate, type TagReader } from "./tag-turn.js";
 
 /** R1V4's tool names and the Loupe tools they stand for, in the order its prompt lists them. */
 const vocabulary = [
@@ -30,36 +32,46 @@ const vocabulary = [
   { written: "code", tool: "python", shape: '{"code": "python source"}' },
 ] as const;
 
+/** Loupe's wording in R1V4's layout: every result inside <observation>. */
+const defaultPack: PromptPack = {
+  tools: { "*": { prefix: "<observation>\n", suffix: "\n</observation>" } },
+  finalAnswer: finalAnswerTemplate("as <think>...</think><answer>...</answer>"),
+};
+
 /**
  * Skywork-R1V4: `<think>` then one `<tool_call>{"name", "arguments"}</tool_call>` (or `<code>`,
  * or the older bare `<image_search>`/`<text_search>`/`<web_content>` tags), or an `<answer>`.
- * Results come back in `<observation>` as JSON; produced images follow as `<sub-image N>`, where
- * N is the image's number in the run, so "sub-image 3" and "image_3" name the same image.
+ * Results come back in `<observation>`: search hits as the numbered lists of the paper's figures,
+ * code results as JSON; produced images follow as `<sub-image N>`, numbered from 1 in the order
+ * the run produced them, as the paper numbers them; `<image>` is the input.
  */
 export class SkyworkR1V4Dialect extends TagDialect {
-  constructor() {
-    super({
-      name: "skywork-r1v4",
-      supportedTools: vocabulary.map((entry) => entry.tool),
-      defaultTools: ["python", "image_search", "text_search", "web_visit"],
-      grammar: {
-        reasoningTags: ["think"],
-        answerTag: "answer",
-        callTag: "tool_call",
-        actions: {
-          tool_call: (match, context, ids) => [readToolCall(match, context, ids)],
-          code: (match, context, ids) => [
-            translate("code", { code: extractCode(match.body) }, match.raw, context, ids),
-          ],
-          image_search: readBareTag("image_search", "image_paths"),
-          text_search: readBareTag("text_search", "queries"),
-          web_content: readBareTag("web_visit", "urls"),
+  constructor(settings: DialectSettings = {}) {
+    super(
+      {
+        name: "skywork-r1v4",
+        supportedTools: vocabulary.map((entry) => entry.tool),
+        defaultTools: ["python", "image_search", "text_search", "web_visit"],
+        grammar: {
+          reasoningTags: ["think"],
+          answerTag: "answer",
+          callTag: "tool_call",
+          actions: {
+            tool_call: (match, context, ids) => [readToolCall(match, context, ids)],
+            code: (match, context, ids) => [
+              translate("code", { code: extractCode(match.body) }, match.raw, context, ids),
+            ],
+            image_search: readBareTag("image_search", "image_paths"),
+            text_search: readBareTag("text_search", "queries"),
+            web_content: readBareTag("web_visit", "urls"),
+          },
         },
+        systemPrompt,
+        defaultPack,
+        renderOutcome,
       },
-      systemPrompt,
-      renderOutcome,
-      answerSyntax: "as <think>...</think><answer>...</answer>",
-    });
+      settings,
+    );
   }
 }
 
@@ -85,7 +97,7 @@ function systemPrompt(context: DialectContext): string {
       hasTool(context, "python") && [
         "",
         "To look closer at a region, crop it with code using fractions of the width and height, e.g. `w, h = image_1.size; show(image_1.crop((int(0.2*w), int(0.1*h), int(0.6*w), int(0.5*h))))`.",
-        "Images your code shows come back as <sub-image N>; each is also named image_N, and either name can be given to image_search.",
+        "Images your code shows come back as <sub-image N>, numbered from 1; give image_search <image> for the input image or <sub-image N> for one of them.",
       ],
     ],
   );
@@ -143,12 +155,10 @@ function loupeArguments(
     case "image_search": {
       const paths = asStringList(args.image_paths ?? args.image_path ?? args.images ?? args.image) ?? [];
       const labels: string[] = [];
-      for (const path of paths.length > 0 ? paths : [undefined]) {
-        try {
-          labels.push(context.images.resolve(path).label);
-        } catch (error) {
-          return error instanceof Error ? error.message : String(error);
-        }
+      for (const path of paths.length > 0 ? paths : ["<image>"]) {
+        const image = resolveImageReference(path, context);
+        if (typeof image === "string") return image;
+        labels.push(image.label);
       }
       const query = typeof args.query === "string" && args.query.trim() ? { query: args.query.trim() } : {};
       return { images: labels, ...query };
@@ -168,15 +178,93 @@ function loupeArguments(
   }
 }
 
-/** Each result as JSON, then the images it produced as numbered sub-images. */
-function renderOutcome(turn: PartsBuilder, { result }: ToolCallOutcome): void {
-  turn.text(`<observation>\n${JSON.stringify(observationValue(result))}`);
+/** Each result in the paper's layout, then the images it produced as numbered sub-images. */
+function renderOutcome(turn: PartsBuilder, { result }: ToolCallOutcome, context: DialectContext): void {
+  const data = result.data;
+  const shown = new Set<string>();
+  if (data?.kind === "image-search" && !result.isError) {
+    data.results.flat().forEach((hit, index) => {
+      turn.text(`${index > 0 ? "\n" : ""}${index + 1}. ${hit.title} link: ${hit.link} image: `);
+      const thumbnail = hit.imageId ? result.images.find((image) => image.id === hit.imageId) : undefined;
+      if (thumbnail) {
+        turn.text(`<sub-image ${subImageNumber(thumbnail, context)}>`).image(thumbnail.id);
+        shown.add(thumbnail.id);
+      } else turn.text(hit.source ?? "");
+    });
+    renderRemarks(turn, result);
+  } else if (data?.kind === "text-search" && !result.isError) {
+    data.results.flat().forEach((hit, index) => {
+      turn.text(`${index > 0 ? "\n" : ""}${index + 1}. ${hit.title} link: ${hit.url} text: ${hit.snippet}`);
+    });
+    renderRemarks(turn, result);
+  } else {
+    turn.text(JSON.stringify(observationValue(result)));
+  }
   for (const image of result.images) {
+    if (shown.has(image.id)) continue;
     turn
-      .text(`\n<sub-image ${subImageNumber(image.label)}> (${image.label}, ${image.width}x${image.height}):`)
+      .text(`\n<sub-image ${subImageNumber(image, context)}> (${image.width}x${image.height}):`)
       .image(image.id);
   }
-  turn.text("\n</observation>");
+}
+
+/** Why a search shows no hits, and what the tool noted, after the numbered list. */
+function renderRemarks(turn: PartsBuilder, result: ToolResult): void {
+  const { notes, error } = resultRemarks(result);
+  const hits =
+    result.data?.kind === "image-search" || result.data?.kind === "text-search"
+      ? result.data.results.flat()
+      : [];
+  if (error !== undefined) turn.text(`${hits.length > 0 ? "\n" : ""}The search failed: ${error}`);
+  else if (hits.length === 0) turn.text("No results.");
+  for (const note of notes) turn.text(`\nNote: ${note}`);
+}
+
+/** Images the run produced (everything but its inputs), in order: sub-image 1, 2, ... */
+function producedImages(context: DialectContext): ImageRef[] {
+  return context.images.list().filter((image) => image.provenance.kind !== "input");
+}
+
+function subImageNumber(image: ImageRef, context: DialectContext): number {
+  return producedImages(context).findIndex((candidate) => candidate.id === image.id) + 1;
+}
+
+/**
+ * An image as R1V4 names it: `<image>` (or image_1, `<image 2>`) an input, `<sub-image N>` the
+ * N-th produced image; anything else is looked up by label or file name. An unknown name is an
+ * error that lists the names the model may use.
+ */
+export function resolveImageReference(reference: string, context: DialectContext): ImageRef | string {
+  const inputs = context.images.list().filter((image) => image.provenance.kind === "input");
+  const produced = producedImages(context);
+  const text = reference
+    .trim()
+    .replace(/^<\s*|\s*>$/g, "")
+    .trim()
+    .toLowerCase();
+  const sub = /^sub[-_ ]?image[-_ #]*(\d+)$/.exec(text);
+  const input = /^(?:input[-_ ]?)?(?:image|img)(?:[-_ #]*(\d+))?$/.exec(text);
+  const found = sub
+    ? produced[Number(sub[1]) - 1]
+    : input
+      ? inputs[input[1] === undefined ? 0 : Number(input[1]) - 1]
+      : safeResolve(reference, context);
+  if (found) return found;
+  const names = [
+    inputs.length === 1
+      ? "<image> (the input image)"
+      : inputs.map((_, index) => `<image ${index + 1}>`).join(", "),
+    ...produced.map((_, index) => `<sub-image ${index + 1}>`),
+  ].filter(Boolean);
+  return `there is no image "${reference}". Images you can name: ${names.join(", ") || "none"}.`;
+}
+
+function safeResolve(reference: string, context: DialectContext): ImageRef | undefined {
+  try {
+    return context.images.resolve(reference);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The older bare tags hold either JSON arguments or the plain value itself. */
@@ -199,21 +287,6 @@ function bareArguments(body: string, key: string): Record<string, unknown> {
 function observationValue(result: ToolResult): unknown {
   const data = result.data;
   switch (data?.kind) {
-    case "image-search":
-      return withRemarks(
-        result,
-        data.results.flat().map((hit) => ({
-          title: hit.title,
-          source: hit.source,
-          link: hit.link,
-          ...thumbnailName(hit.imageId, result),
-        })),
-      );
-    case "text-search":
-      return withRemarks(
-        result,
-        data.results.flat().map((hit) => ({ title: hit.title, url: hit.url, snippet: hit.snippet })),
-      );
     case "web-visit":
       return withRemarks(
         result,
@@ -231,14 +304,4 @@ function observationValue(result: ToolResult): unknown {
 function withRemarks(result: ToolResult, entries: object[]): object[] {
   const { notes, error } = resultRemarks(result);
   return [...entries, ...notes.map((note) => ({ note })), ...(error === undefined ? [] : [{ error }])];
-}
-
-/** `{"thumbnail": "<sub-image N>"}` for a hit whose thumbnail this result shows. */
-function thumbnailName(imageId: string | undefined, result: ToolResult): { thumbnail?: string } {
-  const image = imageId ? result.images.find((candidate) => candidate.id === imageId) : undefined;
-  return image ? { thumbnail: `<sub-image ${subImageNumber(image.label)}>` } : {};
-}
-
-function subImageNumber(label: string): string {
-  return label.replace(/^image_/, "");
 }

@@ -19,20 +19,21 @@ describe.each(Object.entries(expectedStops))("%s as a tag dialect", (name, stops
     expect(dialect.requestOptions(testContext(dialect.supportedTools))).toEqual({ stop: stops });
   });
 
-  it("shows the input images before the question", () => {
-    const images = testContext([]).images.list();
-    const turn = dialect.userTurn("What is on the sign?", images);
-    expect(turn).toEqual({
-      role: "user",
-      content: [
-        ...images.map((image) => ({ type: "image", imageId: image.id })),
-        { type: "text", text: "What is on the sign?" },
-      ],
-    });
+  it("shows every input image and the question in the first user turn, images first but for MMSearch-R1", () => {
+    const context = { ...testContext([]), question: "What is on the sign?" };
+    const images = context.images.list();
+    const turn = dialect.userTurn(context, images);
+    const content = turn.role === "user" ? turn.content : [];
+    const layout = content.map((part) => (part.type === "image" ? "<image>" : part.text)).join("");
+    expect(content.filter((part) => part.type === "image")).toEqual(
+      images.map((image) => ({ type: "image", imageId: image.id })),
+    );
+    expect(layout).toContain("What is on the sign?");
+    if (name !== "mmsearch-r1") expect(layout).toMatch(/^<image><image>/);
   });
 
   it("asks for the final answer in its answer tag, naming the reason", () => {
-    const request = dialect.finalAnswerRequest("the step budget is used up");
+    const request = dialect.finalAnswerRequest("the step budget is used up", testContext([]));
     const text = request.role === "user" ? JSON.stringify(request.content) : "";
     expect(text).toMatch(/the step budget is used up/);
     expect(text).toMatch(/<answer>\.\.\.<\/answer>/);

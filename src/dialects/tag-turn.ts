@@ -4,6 +4,7 @@ import type { CallIds } from "./call-ids.js";
 import type { ActionError, DialectContext, ParsedTurn, ToolCallOutcome, ToolCallRequest } from "./dialect.js";
 import { isActionError, type ReadAction } from "./dialect-support.js";
 import { PartsBuilder } from "./parts-builder.js";
+import { type PromptPack, renderTemplate, type TemplateValues, type Wrapper } from "./prompt-pack.js";
 import { scanTags, type TagMatch } from "./tag-scanner.js";
 import { splitReasoning } from "./think.js";
 
@@ -103,33 +104,59 @@ export function tagAssistantMessage(
     : { role: "assistant", content };
 }
 
-/** The user turn asking for a final answer now, in the dialect's answer syntax. */
-export function finalAnswerTurn(reason: string, answerSyntax: string): Message {
-  return {
-    role: "user",
-    content: [
-      {
-        type: "text",
-        text: `Stop using tools now: ${reason}. Using what you have found so far, give your best final answer ${answerSyntax}. Do not call any tool.`,
-      },
-    ],
-  };
-}
-
 /** Writes one call's result into an observation turn, in the shape a model family was trained on. */
 export type OutcomeRenderer = (turn: PartsBuilder, outcome: ToolCallOutcome, context: DialectContext) => void;
 
-/** All results of one turn as a single user turn, `separator` between them; none when nothing ran. */
+/**
+ * All results of one turn as a single user turn, in the pack's wrappers: the observation's around
+ * the turn, each tool's around its result (the error wrapper around a failed call, when the pack
+ * has one), the separator between results. None when nothing ran.
+ */
 export function observationTurn(
   outcomes: readonly ToolCallOutcome[],
   context: DialectContext,
   render: OutcomeRenderer,
-  separator: string,
+  pack: PromptPack,
+  values: TemplateValues,
 ): Message[] {
+  if (outcomes.length === 0) return [];
   const turn = new PartsBuilder();
+  const write = (template: string | undefined, extra: Record<string, unknown> = {}) => {
+    if (template) turn.text(renderTemplate(template, { ...values, ...extra }));
+  };
+  write(pack.observation?.prefix);
   outcomes.forEach((outcome, index) => {
-    if (index > 0) turn.text(separator);
+    if (index > 0) write(pack.separator ?? "\n");
+    const wrapper = wrapperFor(pack, outcome);
+    const about = outcomeValues(outcome);
+    write(wrapper.prefix, about);
     render(turn, outcome, context);
+    write(wrapper.suffix, about);
   });
+  write(pack.observation?.suffix);
   return turn.isEmpty ? [] : [turn.message()];
+}
+
+/** What a wrapper template may say of one result: `{{tool}}`, and for searches `{{query}}` and `{{count}}`. */
+export function outcomeValues(outcome: ToolCallOutcome): Record<string, unknown> {
+  const data = outcome.result.data;
+  if (data?.kind === "text-search")
+    return { tool: outcome.name, query: data.queries.join("; "), count: data.results.flat().length };
+  if (data?.kind === "image-search") return { tool: outcome.name, count: data.results.flat().length };
+  return { tool: outcome.name };
+}
+
+function wrapperFor(pack: PromptPack, outcome: ToolCallOutcome): Wrapper {
+  if (outcome.result.isError && pack.error) return pack.error;
+  return pack.tools?.[outcome.name] ?? pack.tools?.["*"] ?? {};
+}
+
+/** The user turn asking for a final answer now, from the pack's template. */
+export function finalAnswerTurn(template: string, values: TemplateValues, reason: string): Message {
+  return { role: "user", content: [{ type: "text", text: renderTemplate(template, { ...values, reason }) }] };
+}
+
+/** Loupe's final-answer request, in a dialect's answer syntax. */
+export function finalAnswerTemplate(answerSyntax: string): string {
+  return `Stop using tools now: {{reason}}. Using what you have found so far, give your best final answer ${answerSyntax}. Do not call any tool.`;
 }

@@ -16,7 +16,6 @@ export {
 export { type RawTurn, rawTurnFromCompletion } from "./raw-turn.js";
 export { defaultRetryPolicy, parseRetryAfter, type RetryPolicy, retryDelayMs } from "./retry-policy.js";
 export {
-  parseLenientJson,
   parseSkyworkTranscript,
   type SkyworkAction,
   type SkyworkStep,

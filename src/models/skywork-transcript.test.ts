@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseLenientJson, parseSkyworkTranscript } from "./skywork-transcript.js";
+import { parseSkyworkTranscript } from "./skywork-transcript.js";
 
 describe("parseSkyworkTranscript", () => {
   it("reads a clean deep-research run into steps and an answer", () => {
@@ -138,13 +138,5 @@ Chongqing, China.
       '<tool_call>{"name": "text_search", "arguments": "{\\"queries\\": [\\"a\\"]}"}</tool_call>',
     );
     expect(parsed.steps[0]?.action?.arguments).toEqual({ queries: ["a"] });
-  });
-});
-
-describe("parseLenientJson", () => {
-  it("repairs trailing commas and missing braces, and gives up quietly", () => {
-    expect(parseLenientJson('{"a": [1, 2,],}')).toEqual({ a: [1, 2] });
-    expect(parseLenientJson('{"a": {"b": 1}')).toEqual({ a: { b: 1 } });
-    expect(parseLenientJson("not json")).toBeUndefined();
   });
 });

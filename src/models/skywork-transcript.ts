@@ -4,8 +4,10 @@
  * <think>..</think>...<answer>..</answer>`, or with the older bare action tags
  * (`<text_search>..</text_search>`). This parser turns that string into steps the agent can record.
  * It is tolerant, because real transcripts have unclosed tags, a stray `</think>` with no opening,
- * a `}` left after `</tool_call>`, unquoted `<image>` placeholders and typographic quotes in JSON.
+ * a `}` left after `</tool_call>`, unquoted `<image>` placeholders and typographic quotes in JSON
+ * (the JSON goes through the same reader as the live dialects', core/tolerant-json.ts).
  */
+import { readJsonTolerantly } from "../core/tolerant-json.js";
 
 export interface SkyworkAction {
   name: string;
@@ -118,14 +120,20 @@ function nextMatchIndex(pattern: RegExp, text: string, from: number): number {
   return pattern.exec(text)?.index ?? -1;
 }
 
+/** The JSON value in `text`, or undefined where none can be read. */
+function readJson(text: string): unknown {
+  const result = readJsonTolerantly(text);
+  return result.ok ? result.value : undefined;
+}
+
 function parseToolCall(raw: string): SkyworkAction {
-  const parsed = parseLenientJson(stripFence(raw));
+  const parsed = readJson(stripFence(raw));
   if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
     const call = parsed as Record<string, unknown>;
     if (typeof call.name === "string") {
       const args = call.arguments ?? call.parameters ?? {};
       // Some writers encode the arguments as a JSON string inside the JSON.
-      const decoded = typeof args === "string" ? (parseLenientJson(args) ?? args) : args;
+      const decoded = typeof args === "string" ? (readJson(args) ?? args) : args;
       return { name: call.name, arguments: decoded, raw };
     }
   }
@@ -141,7 +149,7 @@ function parseToolCall(raw: string): SkyworkAction {
 /** The bare-tag variant carries the argument itself; give it the shape of the JSON variant. */
 function bareAction(name: string, raw: string): SkyworkAction {
   const body = stripFence(raw).trim();
-  const parsed = parseLenientJson(body);
+  const parsed = /^[[{]/.test(body) ? readJson(body) : undefined;
   if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return { name, arguments: parsed, raw };
   const list = Array.isArray(parsed) ? parsed : [body];
   switch (name) {
@@ -160,56 +168,4 @@ function bareAction(name: string, raw: string): SkyworkAction {
 function stripFence(text: string): string {
   const fenced = /```[\w-]*\s*\n([\s\S]*?)```/.exec(text);
   return fenced ? fenced[1]! : text;
-}
-
-/**
- * JSON.parse, then a repaired retry: typographic quotes, unquoted `<image>` placeholders,
- * trailing commas and unbalanced closing braces are the mistakes seen in real transcripts.
- */
-export function parseLenientJson(text: string): unknown {
-  const trimmed = text.trim();
-  if (!trimmed) return undefined;
-  try {
-    return JSON.parse(trimmed);
-  } catch {
-    // fall through to the repaired attempt
-  }
-  let repaired = trimmed
-    .replace(/[\u2018\u2019]([^\u2018\u2019]*)[\u2018\u2019]/g, (_match, inner: string) =>
-      JSON.stringify(inner),
-    )
-    .replace(/[\u201c\u201d]/g, '"')
-    .replace(
-      /([[,]\s*)(<[^<>"]+>)(?=\s*[,\]])/g,
-      (_match, before: string, token: string) => `${before}"${token}"`,
-    )
-    .replace(/,\s*([}\]])/g, "$1");
-  repaired = balanceBraces(repaired);
-  try {
-    return JSON.parse(repaired);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Adds missing closing braces at the end and drops surplus ones there. */
-function balanceBraces(text: string): string {
-  let depth = 0;
-  let inString = false;
-  for (let index = 0; index < text.length; index++) {
-    const character = text[index];
-    if (inString) {
-      if (character === "\\") index++;
-      else if (character === '"') inString = false;
-    } else if (character === '"') inString = true;
-    else if (character === "{") depth++;
-    else if (character === "}") depth--;
-  }
-  if (depth > 0) return text + "}".repeat(depth);
-  let result = text;
-  while (depth < 0 && result.trimEnd().endsWith("}")) {
-    result = result.trimEnd().slice(0, -1);
-    depth++;
-  }
-  return result;
 }

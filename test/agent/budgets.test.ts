@@ -1,11 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { describeStop } from "../../src/agent/budget-tracker.js";
+import { ImageSet } from "../../src/core/image-set.js";
 import { trajectorySchema } from "../../src/core/trajectory.js";
 import { getDialect } from "../../src/dialects/registry.js";
 import { cropCall, modelServer, requestText, runWithServer } from "./agent-harness.js";
 
 function finalAnswerText(reason: Parameters<typeof describeStop>[0]): string {
-  const request = getDialect("native").finalAnswerRequest(describeStop(reason));
+  const request = getDialect("native").finalAnswerRequest(describeStop(reason), {
+    tools: [],
+    images: new ImageSet(),
+    question: "",
+  });
   const part = request.role === "user" ? request.content[0] : undefined;
   return part?.type === "text" ? part.text : "";
 }

@@ -87,7 +87,7 @@ describe.skipIf(!hasFixtures)("loupe ask (end to end, real HTTP)", () => {
     expect(replay.stdout).toContain("The crop shows the sign.");
   });
 
-  it("deepeyes dialect: image_zoom_in_tool in absolute pixels, streamed, --json trajectory", async () => {
+  it("deepeyes dialect: image_zoom_in_tool in pixels of the view it was sent, streamed, --json trajectory", async () => {
     const model = await server([
       {
         content:
@@ -118,9 +118,13 @@ describe.skipIf(!hasFixtures)("loupe ask (end to end, real HTTP)", () => {
     expect(JSON.stringify(second.messages)).toContain("tool_response");
     expect(second.stream).toBe(true);
     const [zoomed] = lastRequestImages(second);
-    expect(
-      await regionDifference(zoomed!, signicade, { left: 100, top: 200, width: 800, height: 500 }),
-    ).toBeLessThan(8);
+    // The deepeyes profile shows the 4240x2700 photo as Qwen2.5-VL's smart_resize does at up to
+    // 16384x28x28 pixels: 4228x2688. The box is in those pixels; on the original it is this region.
+    const [scaleX, scaleY] = [4240 / 4228, 2700 / 2688];
+    const region = { left: 100 * scaleX, top: 200 * scaleY, right: 900 * scaleX, bottom: 700 * scaleY };
+    const [left, top] = [Math.floor(region.left), Math.floor(region.top)];
+    const [width, height] = [Math.ceil(region.right) - left, Math.ceil(region.bottom) - top];
+    expect(await regionDifference(zoomed!, signicade, { left, top, width, height })).toBeLessThan(8);
   });
 
   it("retries a failing server, then succeeds", async () => {

@@ -92,7 +92,7 @@ function madeByEndedProcess(folder: string): boolean {
   }
 }
 
-async function askWithPython(dialect: string, modelBaseUrl: string, out: string) {
+async function askWithPython(dialect: string, modelBaseUrl: string, out: string, extra: string[] = []) {
   const before = sandboxFolders();
   const result = await runCli([
     "ask",
@@ -108,6 +108,7 @@ async function askWithPython(dialect: string, modelBaseUrl: string, out: string)
     "python",
     "--out",
     out,
+    ...extra,
     "What does the sign in the middle say?",
   ]);
   // The CLI must end by itself right after answering: a warm sandbox left running would keep it
@@ -176,12 +177,14 @@ describe.skipIf(!hasFixtures || sandboxMissing !== undefined)(
         { content: "<think>The enhanced crop is readable.</think>\n<answer>SIGNICADE</answer>" },
       ]);
       const out = await mkdtemp(join(tmpdir(), "loupe-e2e-python-"));
-      const result = await askWithPython("deepeyes-v2", model.baseUrl, out);
+      // The RL profile gives code the full-size original as image_1, so the box is in its pixels.
+      const result = await askWithPython("deepeyes-v2", model.baseUrl, out, ["--profile", "deepeyes-v2-rl"]);
       expect(result.stdout.trim()).toBe("SIGNICADE");
       expect(model.requests).toHaveLength(2);
 
       const observation = requestText(model.requests[1]!);
-      expect(observation).toContain(`Code execution result:\nstdout:\n\`\`\`\n${printed}\n\`\`\``);
+      // stdout as printed: its newline leaves a blank line before the fence, as upstream shows it.
+      expect(observation).toContain(`Code execution result:\nstdout:\n\`\`\`\n${printed}\n\n\`\`\``);
       expect(observation).toContain("stderr:");
       const [seen] = lastRequestImages(model.requests[1]!.body);
       expect(seen).toBeDefined();

@@ -219,8 +219,9 @@ describe.skipIf(!hasFixtures)("loupe ask with search tools (end to end, local in
         );
         expect(pageSeen).toContain(`Page ${target.url} — ${target.title}:`);
       } else {
-        expect(observationJson(imageSeen)[0]).toMatchObject({ title: target.title, link: target.url });
-        expect(observationJson(textSeen)[0]).toMatchObject({ title: target.title, url: target.url });
+        // The numbered lists of the R1V4 paper's figures.
+        expect(imageSeen).toContain(`<observation>\n1. ${target.title} link: ${target.url} image: `);
+        expect(textSeen).toContain(`<observation>\n1. ${target.title} link: ${target.url} text: `);
         expect(observationJson(pageSeen)[0]).toMatchObject({ title: target.title, url: target.url });
       }
       const pageContent =
@@ -259,7 +260,7 @@ describe.skipIf(!hasFixtures)("loupe ask with search tools (end to end, local in
     const model = await modelServer((request, index) => {
       if (index === 0) return { content: "<think>Where is this photo from?</think>\n<search><img></search>" };
       if (index === 1) {
-        foundTitle = /\n1\. +(.+?) \(https:\/\/news\.example\.com/.exec(lastObservation(request))?.[1];
+        foundTitle = /\n1\. image: [^\n]*\ntitle: (.+)\n/.exec(lastObservation(request))?.[1];
         return { content: `<think>Look the story up.</think>\n<text_search>${foundTitle}</text_search>` };
       }
       return { content: `<think>Found it.</think><answer>${target.answer}</answer>` };
@@ -272,12 +273,11 @@ describe.skipIf(!hasFixtures)("loupe ask with search tools (end to end, local in
     expect(result.stdout.trim()).toBe(target.answer);
     expect(foundTitle).toBe(target.title);
     const imageSeen = lastObservation(model.requests[1]!);
-    expect(imageSeen).toMatch(/^\[Image Search Results\]/);
-    expect(imageSeen).toContain(`\n1.  ${target.title} (${target.url})`);
+    expect(imageSeen).toMatch(/^Searched results: <information>\[Image Search Results\]/);
+    expect(imageSeen).toContain(`\ntitle: ${target.title}\n</information>\nOriginal user's question: `);
     const textSeen = lastObservation(model.requests[2]!);
-    expect(textSeen).toMatch(/^\[Text Search Results\]/);
-    expect(textSeen).toContain(`\n1. ${target.title}\n`);
-    expect(textSeen).toContain(target.url);
+    expect(textSeen).toMatch(/^Searched results: <information>\[Text Search Results\]/);
+    expect(textSeen).toContain(`\n1. (${target.url}) ${target.title}: `);
     const trajectory = JSON.parse(await readFile(join(out, "trajectory.json"), "utf8"));
     expect(trajectory.steps[1].observations[0].data).toMatchObject({
       kind: "text-search",

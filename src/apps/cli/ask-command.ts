@@ -7,6 +7,7 @@ import { runAgent } from "../../agent/run-agent.js";
 import { UsageChannel } from "../../agent/usage-channel.js";
 import { describeError, LoupeError } from "../../core/errors.js";
 import { ImageSet } from "../../core/image-set.js";
+import { type PromptPack, parsePromptPack } from "../../dialects/prompt-pack.js";
 import { getDialect } from "../../dialects/registry.js";
 import { ChatClient } from "../../models/chat-client.js";
 import { TrajectoryFolder } from "../../store/trajectory-folder.js";
@@ -33,6 +34,8 @@ export function addRunOptions(command: Command): Command {
     .option("--model <name>", "model name as the server knows it (env LOUPE_MODEL)")
     .option("--api-key <key>", "API key (env LOUPE_API_KEY or OPENAI_API_KEY)")
     .option("--dialect <name>", "native | skywork-r1v4 | deepeyes-v2 | deepeyes | mmsearch-r1 | artist")
+    .option("--profile <name>", "the model profile: what it was trained under (see `loupe dialects`)")
+    .option("--prompt-pack <file>", "a prompt pack (YAML or JSON) with the texts the model reads")
     .option("--tools <names>", "comma-separated tools to enable (default: the dialect's); see `loupe tools`")
     .option("--system-prompt-file <file>", "replace the dialect's system prompt with this file's text")
     .option("--max-steps <n>", "most model turns before a final answer is requested")
@@ -69,7 +72,8 @@ export function askCommand(): Command {
 async function ask(question: string, flags: AskFlags): Promise<number> {
   const config = await loadConfig(flags);
   const images = await Promise.all(flags.image.map((source) => loadInputImage(source, config.images)));
-  const dialect = getDialect(config.dialect, config.dialectOptions);
+  const pack = config.promptPackFile ? await readPromptPack(config.promptPackFile) : undefined;
+  const dialect = getDialect(config.dialect, { options: config.dialectOptions, pack });
   const model = new ChatClient(config.model);
   // web_visit summaries (search.webVisit.summarize) come from the same model and server.
   // Their tokens count toward the run's token budget, reported through the channel.
@@ -143,6 +147,16 @@ async function readPromptFile(path: string): Promise<string> {
   } catch (error) {
     throw new LoupeError("config", `Cannot read --system-prompt-file ${path}: ${describeError(error)}`);
   }
+}
+
+async function readPromptPack(path: string): Promise<PromptPack> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new LoupeError("config", `Cannot read --prompt-pack ${path}: ${describeError(error)}`);
+  }
+  return parsePromptPack(text, path);
 }
 
 function collect(value: string, previous: string[]): string[] {

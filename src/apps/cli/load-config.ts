@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { dialectNames, formatConfigIssues, type LoupeConfig, loupeConfigSchema } from "../../core/config.js";
 import { describeError, LoupeError } from "../../core/errors.js";
 import { mergeSearchEnvironment } from "../../core/search-config.js";
+import { withProfile } from "../../dialects/profiles.js";
 import { discoverLocalModel, noModelConfiguredMessage } from "../../models/discover-local-model.js";
 import { createImageHost } from "../../search/image-host.js";
 
@@ -14,6 +15,8 @@ export interface ConfigFlags {
   model?: string;
   apiKey?: string;
   dialect?: string;
+  profile?: string;
+  promptPack?: string;
   tools?: string;
   maxSteps?: string;
   maxToolCalls?: string;
@@ -53,7 +56,8 @@ export async function loadConfig(
     if (!model.baseUrl || !model.name) throw new LoupeError("config", noModelConfiguredMessage());
     merged.model = model;
   }
-  const parsed = loupeConfigSchema.safeParse(merged);
+  // The profile's values go under the user's: what the model was trained under, unless told otherwise.
+  const parsed = loupeConfigSchema.safeParse(withProfile(merged));
   if (!parsed.success) {
     throw new LoupeError("config", `Invalid configuration:\n${formatConfigIssues(parsed.error)}`);
   }
@@ -85,6 +89,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   if (apiKey) model.apiKey = apiKey;
   const config: Record<string, unknown> = { model };
   if (env.LOUPE_DIALECT) config.dialect = env.LOUPE_DIALECT;
+  if (env.LOUPE_PROFILE) config.profile = env.LOUPE_PROFILE;
   return config;
 }
 
@@ -131,6 +136,8 @@ function fromFlags(flags: ConfigFlags): Record<string, unknown> {
       .filter(Boolean);
   }
   if (flags.systemPromptFile) config.systemPromptFile = flags.systemPromptFile;
+  if (flags.profile) config.profile = flags.profile;
+  if (flags.promptPack) config.promptPackFile = flags.promptPack;
   return config;
 }
 

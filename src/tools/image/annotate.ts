@@ -50,7 +50,7 @@ export function annotateTool(config: ImageConfig): Tool<AnnotateArguments> {
     async execute(args, context): Promise<ToolResult> {
       const source = resolveImage(context, args.image);
       const { width, height } = source;
-      const view = viewSizeFor(args.coordinates, source, config);
+      const view = viewSizeFor(args.coordinates, source, context);
       const requestedBoxes = args.boxes ?? [];
       const requestedPoints = args.points ?? [];
       if (requestedBoxes.length === 0 && requestedPoints.length === 0) {

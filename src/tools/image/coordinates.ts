@@ -1,13 +1,7 @@
+import { type CoordinateSystem, coordinateSystems } from "../../core/coordinate-systems.js";
 import { LoupeError } from "../../core/errors.js";
 
-/**
- * How a model states a box. Models differ (shared/reference/dialects.md): DeepEyes and most code
- * tools give absolute pixels of the original image; Qwen2.5-VL gives absolute pixels of the
- * resized image it was shown, which Loupe calls `view`; Qwen2-VL and Qwen3-VL give integers in
- * 0..1000 of each side; R1V4's code crops by fractions of the size.
- */
-export const coordinateSystems = ["pixel", "view", "fraction", "qwen1000"] as const;
-export type CoordinateSystem = (typeof coordinateSystems)[number];
+export { type CoordinateSystem, coordinateSystems };
 
 /** One sentence per system, for the `coordinates` argument's schema description. */
 export const coordinateSystemsDescription =

@@ -51,7 +51,7 @@ export function cropTool(config: ImageConfig): Tool<z.output<typeof cropArgument
     async execute(args, context): Promise<ToolResult> {
       const source = resolveImage(context, args.image);
       const system: CoordinateSystem = args.coordinates;
-      const view = viewSizeFor(system, source, config);
+      const view = viewSizeFor(system, source, context);
       const pixelBox = toPixelBox(args.box, system, source.width, source.height, view);
       const [x1, y1, x2, y2] = pixelBox;
       const cropWidth = x2 - x1;

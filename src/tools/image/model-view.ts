@@ -149,3 +149,18 @@ export async function encodeForModel(bytes: Uint8Array, view: ModelView): Promis
     });
   }
 }
+
+/**
+ * The bytes the model is sent for an image, by the rule of viewSizeSent: the stored bytes when
+ * they go unchanged, else the encoded view. Python gets the same bytes as `image_N` where the
+ * profile gives code the image the model saw.
+ */
+export async function bytesSentToModel(
+  ref: Pick<ImageRef, "width" | "height" | "mime" | "provenance">,
+  bytes: Uint8Array,
+  view: ModelView,
+): Promise<{ bytes: Uint8Array; mime: string }> {
+  if (viewSizeSent(ref, view).unchanged) return { bytes, mime: ref.mime };
+  const encoded = await encodeForModel(bytes, view);
+  return { bytes: encoded.bytes, mime: encoded.mime };
+}

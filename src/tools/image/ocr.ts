@@ -36,7 +36,7 @@ export function ocrTool(config: ImageConfig): Tool<OcrArguments> {
             args.coordinates,
             source.width,
             source.height,
-            viewSizeFor(args.coordinates, source, config),
+            viewSizeFor(args.coordinates, source, context),
           )
         : [0, 0, source.width, source.height];
       const [left, top, right, bottom] = region;

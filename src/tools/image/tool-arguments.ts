@@ -1,5 +1,4 @@
 import { z } from "zod";
-import type { ImageConfig } from "../../core/config.js";
 import type { ImageRef } from "../../core/images.js";
 import type { ToolContext } from "../../core/tool.js";
 import {
@@ -30,10 +29,10 @@ export const coordinatesArgument = z
 export function viewSizeFor(
   system: CoordinateSystem,
   image: ImageRef,
-  config: ImageConfig,
+  context: Pick<ToolContext, "view">,
 ): ViewSize | undefined {
   if (system !== "view") return undefined;
-  const { width, height } = viewSizeSent(image, config.modelView);
+  const { width, height } = viewSizeSent(image, context.view.modelView);
   return { width, height };
 }
 

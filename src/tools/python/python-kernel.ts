@@ -5,7 +5,9 @@ import type { ToolContext } from "../../core/tool.js";
 import type { DriverResponse } from "../../sandbox/driver-response.js";
 import type { SandboxPool } from "../../sandbox/sandbox-pool.js";
 import type { SandboxSession, SessionImage } from "../../sandbox/sandbox-session.js";
+import { bytesSentToModel } from "../image/model-view.js";
 import { encodeReturnedImage, formatForReturnedImage } from "./encode-returned-image.js";
+import { isNearlyWhite } from "./nearly-white.js";
 
 /** What one call produced, before it is rendered for the model. */
 export interface KernelCallResult {
@@ -50,11 +52,7 @@ export class PythonKernel {
     if (!this.#session) this.#session = await this.#acquire(context.signal);
     const session = this.#session;
     const newImages = context.images.list().filter((ref) => !this.#loaded.has(ref.id));
-    const sessionImages: SessionImage[] = newImages.map((ref) => ({
-      name: ref.label,
-      file: `${ref.label}.${extensionForMime(ref.mime)}`,
-      bytes: context.images.bytes(ref.id),
-    }));
+    const sessionImages = await imagesForSession(newImages, context);
     const outcome = await this.#pool.execute(session, code, sessionImages, context.signal);
     const rawOutput = outcome.processOutput.trim();
     if (outcome.status !== "ok") {
@@ -106,6 +104,30 @@ export class PythonKernel {
   }
 }
 
+/**
+ * The run's images as the session's variables and files: image_N is the full-size original, or,
+ * where the profile says code sees what the model saw (DeepEyesV2's eval), the image exactly as
+ * the model was sent it, with the original beside it as image_N_original.
+ */
+async function imagesForSession(refs: readonly ImageRef[], context: ToolContext): Promise<SessionImage[]> {
+  const entries: SessionImage[] = [];
+  for (const ref of refs) {
+    const original = context.images.bytes(ref.id);
+    const entry = (name: string, bytes: Uint8Array, mime: string): SessionImage => ({
+      name,
+      file: `${name}.${extensionForMime(mime)}`,
+      bytes,
+    });
+    if (context.view.pythonImages === "original") {
+      entries.push(entry(ref.label, original, ref.mime));
+      continue;
+    }
+    const seen = await bytesSentToModel(ref, original, context.view.modelView);
+    entries.push(entry(ref.label, seen.bytes, seen.mime), entry(`${ref.label}_original`, original, ref.mime));
+  }
+  return entries;
+}
+
 function textOf(response: DriverResponse, rawOutput: string) {
   let stdout = response.stdout ?? "";
   if (response.stdoutDropped > 0)
@@ -149,7 +171,9 @@ async function addProducedImages(
       continue;
     }
     const origin = { operation: "python", parameters: { code, source: image.source }, parent };
-    refs.push(context.addImage(encoded.bytes, encoded.facts, origin));
+    const white = context.view.markNearlyWhite === true && (await isNearlyWhite(encoded.bytes));
+    const facts = white ? { ...encoded.facts, nearlyWhite: true } : encoded.facts;
+    refs.push(context.addImage(encoded.bytes, facts, origin));
   }
   return refs;
 }

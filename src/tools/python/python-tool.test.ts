@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import sharp from "sharp";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { fixturePath, hasFixtures } from "../../../test/support/fixtures.js";
-import { imageConfigSchema } from "../../core/config.js";
+import { dialectOptionsSchema, imageConfigSchema } from "../../core/config.js";
 import { ImageSet } from "../../core/image-set.js";
 import type { ToolContext, ToolResult } from "../../core/tool.js";
 import { createToolContext } from "../../core/tool-context.js";
@@ -127,7 +127,9 @@ describe.skipIf(!hasSandbox)("python tool in the real sandbox", () => {
   });
 
   it("runs code the DeepEyesV2 dialect re-indented (dialectOptions.reindentCode)", async () => {
-    const dialect = getDialect("deepeyes-v2", { reindentCode: true });
+    const dialect = getDialect("deepeyes-v2", {
+      options: dialectOptionsSchema.parse({ reindentCode: true }),
+    });
     const parsed = dialect.parse(
       {
         content: "<code>\n```python\nfor i in range(3):\nprint(i)\n```\n</code>",

@@ -56,3 +56,22 @@ describe("readJsonTolerantly", () => {
     expect(readJsonTolerantly('{"a" "b"}').ok).toBe(false);
   });
 });
+
+describe("readJsonTolerantly on R1V4's printed calls", () => {
+  it("reads unquoted image placeholders", () => {
+    expect(read('{"name": "image_search", "arguments": {"image_paths": [<image>]\n}')).toEqual({
+      name: "image_search",
+      arguments: { image_paths: ["<image>"] },
+    });
+    expect(read('{"image_paths": [<sub-image 1>, <sub-image 2> ]}')).toEqual({
+      image_paths: ["<sub-image 1>", "<sub-image 2>"],
+    });
+  });
+
+  it("reads typographic quotes, the same mark at both ends included", () => {
+    expect(read('{"queries": [\u2019Chongqing JINC Saint Hotel location\u2019]}')).toEqual({
+      queries: ["Chongqing JINC Saint Hotel location"],
+    });
+    expect(read("{\u201cquery\u201d: \u201cit\u2019s here\u201d}")).toEqual({ query: "it\u2019s here" });
+  });
+});

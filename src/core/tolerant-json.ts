@@ -1,8 +1,11 @@
 /**
- * Reads the JSON that models write inside action tags, which is often not quite JSON: trailing
- * commas, single quotes, unquoted keys, Python's True/False/None, raw newlines inside strings
- * (code!), a code fence around it, text before it, a stray or missing closing brace, or the whole
- * object encoded again as a JSON string. Never throws.
+ * Reads the JSON that models write (inside action tags, in hosted transcripts, in plans), which is
+ * often not quite JSON: trailing commas, single or typographic quotes (‘’ “”, including ’…’ with
+ * the same mark at both ends, as R1V4's figures print), unquoted keys, unquoted placeholders such
+ * as `<image>` and `<sub-image 1>`, Python's True/False/None, raw newlines inside strings (code!),
+ * a code fence around it, text before it, a stray or missing closing brace, or the whole object
+ * encoded again as a JSON string. The one reader for every place Loupe reads model-written JSON.
+ * Never throws.
  */
 export type JsonReadResult = { ok: true; value: unknown } | { ok: false; message: string };
 
@@ -67,11 +70,20 @@ function repairJson(text: string): string {
   let index = 0;
   while (index < text.length) {
     const char = text[index] as string;
-    if (char === '"' || char === "'") {
+    if (char in closingQuotes) {
       const { literal, next } = readString(text, index);
       out.push(literal);
       index = next;
       continue;
+    }
+    if (char === "<") {
+      // An unquoted placeholder: <image>, <sub-image 1>.
+      const placeholder = /^<[^<>"'\n{}[\],:]{1,80}>/.exec(text.slice(index, index + 82))?.[0];
+      if (placeholder) {
+        out.push(JSON.stringify(placeholder));
+        index += placeholder.length;
+        continue;
+      }
     }
     if (char === "{" || char === "[") {
       stack.push(closerOf[char] as string);
@@ -123,9 +135,19 @@ function dropTrailingComma(out: string[]): void {
   }
 }
 
-/** Reads a single- or double-quoted string starting at `start`; an unterminated one ends the text. */
+/** The marks that may close a string opened by each quote mark. */
+const closingQuotes: Record<string, string> = {
+  '"': '"',
+  "'": "'",
+  "\u2018": "\u2018\u2019",
+  "\u2019": "\u2018\u2019",
+  "\u201c": "\u201c\u201d",
+  "\u201d": "\u201c\u201d",
+};
+
+/** Reads a quoted string starting at `start`; an unterminated one ends the text. */
 function readString(text: string, start: number): { literal: string; next: number } {
-  const quote = text[start];
+  const closers = closingQuotes[text[start] as string] as string;
   let value = "";
   let index = start + 1;
   while (index < text.length) {
@@ -136,7 +158,7 @@ function readString(text: string, start: number): { literal: string; next: numbe
       index += escaped === "u" && /^[0-9a-fA-F]{4}$/.test(text.slice(index + 2, index + 6)) ? 6 : 2;
       continue;
     }
-    if (char === quote) return { literal: JSON.stringify(value), next: index + 1 };
+    if (closers.includes(char)) return { literal: JSON.stringify(value), next: index + 1 };
     value += char;
     index++;
   }
