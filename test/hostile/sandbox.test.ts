@@ -111,6 +111,37 @@ describe.skipIf(!hasSandbox)("sandbox (model-written code)", () => {
     await expectStillServes();
   });
 
+  hostileCase(
+    "a thread left running cannot pass the session's memory limit between calls",
+    15_000,
+    async () => {
+      // Processes end with their call, but a thread of the driver's survives it and can fork later.
+      const left = await run(
+        [
+          "import os, threading, time",
+          "def later():",
+          "    time.sleep(0.3)",
+          "    for _ in range(3):",
+          "        if os.fork() == 0:",
+          "            hog = b'x' * (150 * 1024**2)",
+          "            time.sleep(30)",
+          "            os._exit(0)",
+          "threading.Thread(target=later, daemon=True).start()",
+          "'left running'",
+        ].join("\n"),
+      );
+      expect(left.result).toBe("'left running'");
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const next = await call("6 * 7");
+      expect((next.data as CodeData).result).toBe("42");
+      expect((next.data as CodeData).stderr).toMatch(
+        new RegExp(
+          `session ended after the previous call \\(killed: its processes together used over ${sessionMemoryBytes} bytes`,
+        ),
+      );
+    },
+  );
+
   hostileCase("cannot create a user namespace", 10_000, async () => {
     const data = await run(
       [
