@@ -3,7 +3,7 @@ import { readdir, readFile } from "node:fs/promises";
 /**
  * The session-wide memory bound. RLIMIT_AS limits one process, and every fork gets its own, so
  * three children could each hold a limit's worth; cgroups would bound the total but are not
- * available to an unprivileged host (no delegated cgroup v2 subtree; see decision 0802). So the
+ * available to an unprivileged host (no delegated cgroup v2 subtree; see decision 0801). So the
  * host polls the session's process tree from /proc and reports the sum of the processes'
  * proportional set sizes (PSS: a page shared by n processes counts 1/n in each, so a fork's
  * copy-on-write pages count once), and the session kills the whole sandbox past the limit.
