@@ -78,9 +78,10 @@ export function driverConfig(limits: SandboxLimits): Record<string, number> {
 /**
  * The bubblewrap argument list for one session: every namespace unshared (no network, own pid
  * space), an unprivileged uid, the system read-only without /usr/local (where other tools and
- * their binaries live), a scrubbed environment, and nothing writable but two size-limited tmpfs
- * mounts private to the session: /work and /tmp. The host never reads either (images come back
- * over the protocol), so no host folder is shared at all and the sandbox cannot fill host disk.
+ * their binaries live), a scrubbed environment, no nested user namespaces, a seccomp deny list,
+ * and nothing writable but three size-limited tmpfs mounts private to the session: /work, /tmp
+ * and /dev/shm. The host never reads them (images come back over the protocol), so no host
+ * folder is shared at all and the sandbox cannot fill host disk.
  */
 export function sandboxCommand(options: SandboxCommandOptions): SandboxCommand {
   const setupInputs: Buffer[] = [];
