@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, lstatSync, readlinkSync } from "node:fs";
 import type { SandboxLimits } from "./sandbox-limits.js";
 
@@ -30,12 +31,32 @@ const etcEntries = [
   "/var/cache/fontconfig",
 ];
 
+/**
+ * The first file descriptor of the inputs bwrap reads while it sets the sandbox up (the seccomp
+ * filter, the driver's source); fds 3 and 4 carry the driver's requests and answers.
+ */
+export const firstSetupFd = 5;
+
 export interface SandboxCommandOptions {
   bwrapPath: string;
   pythonPath: string;
-  /** Host path of driver.py, bound read-only. */
-  hostDriverPath: string;
+  /**
+   * driver.py's source. bwrap copies it into the sandbox from a pipe (`--ro-bind-data`): a bind of
+   * the host file would show its host path (the project's folder) in /proc/self/mountinfo.
+   */
+  driverSource: Buffer;
   limits: SandboxLimits;
+  /** Whether this bwrap has `--disable-userns` (0.8.0 and later); see `bwrapSupportsDisableUserns`. */
+  disableUserns: boolean;
+  /** The compiled seccomp filter; undefined on an architecture without one. */
+  seccompFilter?: Buffer;
+}
+
+/** The command, its arguments, and what to write to fds 5, 6, ... (`firstSetupFd`) as bwrap starts. */
+export interface SandboxCommand {
+  command: string;
+  args: string[];
+  setupInputs: Buffer[];
 }
 
 /** The driver's configuration, passed as its first argument. Mirrors CONFIG in driver.py. */
@@ -57,11 +78,14 @@ export function driverConfig(limits: SandboxLimits): Record<string, number> {
 /**
  * The bubblewrap argument list for one session: every namespace unshared (no network, own pid
  * space), an unprivileged uid, the system read-only without /usr/local (where other tools and
- * their binaries live), a scrubbed environment, and nothing writable but two size-limited tmpfs
- * mounts private to the session: /work and /tmp. The host never reads either (images come back
- * over the protocol), so no host folder is shared at all and the sandbox cannot fill host disk.
+ * their binaries live), a scrubbed environment, no nested user namespaces, a seccomp deny list,
+ * and nothing writable but three size-limited tmpfs mounts private to the session: /work, /tmp
+ * and /dev/shm. The host never reads them (images come back over the protocol), so no host
+ * folder is shared at all and the sandbox cannot fill host disk.
  */
-export function sandboxCommand(options: SandboxCommandOptions): { command: string; args: string[] } {
+export function sandboxCommand(options: SandboxCommandOptions): SandboxCommand {
+  const setupInputs: Buffer[] = [];
+  const setupFd = (data: Buffer) => String(firstSetupFd + setupInputs.push(data) - 1);
   const args = [
     "--unshare-all",
     "--unshare-user",
@@ -76,6 +100,10 @@ export function sandboxCommand(options: SandboxCommandOptions): { command: strin
     "--cap-drop",
     "ALL",
   ];
+  // A user namespace inside would give the code every capability there, and with it mounts and
+  // kernel interfaces unprivileged users never reach.
+  if (options.disableUserns) args.push("--disable-userns");
+  if (options.seccompFilter) args.push("--seccomp", setupFd(options.seccompFilter));
   for (const folder of systemFolders) args.push(...bindSystemPath(folder));
   // Debian's python3 and its packages live under /usr/lib; /usr/local holds what was installed
   // by hand on the host (other tools, their credentials helpers, pip packages): hidden.
@@ -84,7 +112,21 @@ export function sandboxCommand(options: SandboxCommandOptions): { command: strin
   args.push(
     "--proc",
     "/proc",
+    // The sandbox's init (bubblewrap, pid 1) runs as the sandbox's uid: hide its /proc entry
+    // (memory, environment, fds). The seccomp filter denies ptrace and process_vm_* as well.
+    "--tmpfs",
+    "/proc/1",
+    "--remount-ro",
+    "/proc/1",
     "--dev",
+    "/dev",
+    // bwrap's /dev is a writable tmpfs of half the host's RAM: make /dev/shm a small one of its
+    // own (POSIX shared memory, multiprocessing's locks) and the rest read-only.
+    "--size",
+    String(options.limits.shmDiskBytes),
+    "--tmpfs",
+    "/dev/shm",
+    "--remount-ro",
     "/dev",
     "--size",
     String(options.limits.tmpDiskBytes),
@@ -94,8 +136,8 @@ export function sandboxCommand(options: SandboxCommandOptions): { command: strin
     String(options.limits.workDiskBytes),
     "--tmpfs",
     sandboxWorkDir,
-    "--ro-bind",
-    options.hostDriverPath,
+    "--ro-bind-data",
+    setupFd(options.driverSource),
     sandboxDriverPath,
     "--chdir",
     sandboxWorkDir,
@@ -122,7 +164,20 @@ export function sandboxCommand(options: SandboxCommandOptions): { command: strin
     sandboxDriverPath,
     JSON.stringify(driverConfig(options.limits)),
   );
-  return { command: options.bwrapPath, args };
+  return { command: options.bwrapPath, args, setupInputs };
+}
+
+const disableUsernsSupport = new Map<string, boolean>();
+
+/** Whether the bwrap at `bwrapPath` has `--disable-userns` (asked once per path, from its --help). */
+export function bwrapSupportsDisableUserns(bwrapPath: string): boolean {
+  let supported = disableUsernsSupport.get(bwrapPath);
+  if (supported === undefined) {
+    const help = spawnSync(bwrapPath, ["--help"], { encoding: "utf8", timeout: 5000 });
+    supported = `${help.stdout ?? ""}`.includes("--disable-userns");
+    disableUsernsSupport.set(bwrapPath, supported);
+  }
+  return supported;
 }
 
 function bindSystemPath(path: string): string[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readDriverResponse } from "./driver-response.js";
+import { capNotes, maxNoteChars, maxNotes, readDriverResponse } from "./driver-response.js";
 
 describe("readDriverResponse", () => {
   const header = { stdout: "hi\n", stderr: "", stdoutDropped: 0, stderrDropped: 0, notes: [] };
@@ -51,5 +51,17 @@ describe("readDriverResponse", () => {
     );
     expect(response.images).toMatchObject([{ kind: "raw", width: 2, height: 2 }]);
     expect(response.notes).toEqual(["image from figure dropped: 1x300 is over 100 pixels"]);
+  });
+
+  it("caps the notes the driver sends, in number and length", () => {
+    const notes = Array.from({ length: 1000 }, (_, index) => `${index}:${"x".repeat(10_000)}`);
+    const response = readDriverResponse(
+      { header: { ...header, images: [], notes }, payload: Buffer.alloc(0) },
+      100,
+    );
+    expect(response.notes).toHaveLength(maxNotes + 1);
+    expect(response.notes.at(-1)).toBe(`and ${1000 - maxNotes} more notes were dropped`);
+    expect(Math.max(...response.notes.map((note) => note.length))).toBeLessThan(maxNoteChars + 20);
+    expect(capNotes(["a", "b"])).toEqual(["a", "b"]);
   });
 });

@@ -80,11 +80,28 @@ export function readDriverResponse(frame: DriverFrame, maxImagePixels: number): 
     result: typeof header.result === "string" ? header.result : null,
     ...(typeof header.error === "string" ? { error: header.error } : {}),
     images,
-    notes: [
+    notes: capNotes([
       ...(Array.isArray(header.notes) ? header.notes.filter((note) => typeof note === "string") : []),
       ...refused,
-    ],
+    ]),
   };
+}
+
+/** Notes kept per call, and characters per note; the driver keeps fewer, but code can forge more. */
+export const maxNotes = 10;
+export const maxNoteChars = 300;
+
+/**
+ * The notes the model is shown: the first `maxNotes`, each cut to `maxNoteChars`, and a count of
+ * the rest. The driver already caps its own (driver.py, NOTE_LIMIT), but user code runs in its
+ * interpreter and can append to its list.
+ */
+export function capNotes(notes: readonly string[]): string[] {
+  const kept = notes
+    .slice(0, maxNotes)
+    .map((note) => (note.length > maxNoteChars ? `${note.slice(0, maxNoteChars)} ... [cut]` : note));
+  if (notes.length > maxNotes) kept.push(`and ${notes.length - maxNotes} more notes were dropped`);
+  return kept;
 }
 
 /** The note for an image refused for its size, raw or encoded. */

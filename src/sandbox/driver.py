@@ -19,6 +19,7 @@ not make the host touch its own files.
 """
 
 import ast
+import errno
 import importlib.util
 import io
 import json
@@ -26,6 +27,7 @@ import linecache
 import os
 import resource
 import signal
+import stat
 import sys
 import traceback
 
@@ -33,9 +35,18 @@ CONFIG = json.loads(sys.argv[1])
 DRIVER_PID = os.getpid()
 WORK_DIR = os.getcwd()
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff")
+# Notes about dropped images kept in full per call; the rest are counted by reason. Code that
+# shows 100,000 images must not send the model 100,000 lines.
+NOTE_LIMIT = 5
+# Entries of /work the image collector looks at per call (files of any name, and folders): a
+# folder of 100,000 files must not make every call walk it all.
+SCAN_LIMIT = 2000
 
 requests = os.fdopen(3, "rb")
 responses = os.fdopen(4, "wb")
+# Nothing but the protocol reaches user code: a descriptor the host inherited without
+# close-on-exec (its own parent's pipes) passes through bwrap and would otherwise be open here.
+os.closerange(5, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
 
 # Heavy imports happen before the first request so that a warm session answers at once.
 import numpy  # noqa: E402,F401
@@ -116,6 +127,23 @@ class Call:
         self.payloads = []
         self.payload_bytes = 0
         self.notes = []
+        # Drops past the first NOTE_LIMIT notes: how many, per short reason.
+        self.unlisted = {}
+
+    def note(self, message, reason):
+        """Records why an image was dropped or a file skipped: in full for the first NOTE_LIMIT,
+        then only counted under `reason`."""
+        if len(self.notes) < NOTE_LIMIT:
+            self.notes.append(message)
+        else:
+            self.unlisted[reason] = self.unlisted.get(reason, 0) + 1
+
+    def all_notes(self):
+        if not self.unlisted:
+            return self.notes
+        total = sum(self.unlisted.values())
+        reasons = ", ".join(f"{count} {reason}" for reason, count in self.unlisted.items())
+        return self.notes + [f"and {total} more images were dropped: {reasons}"]
 
     def add_image(self, image, source):
         """A PIL image, sent as raw pixels for the host to encode."""
@@ -129,7 +157,7 @@ class Call:
         try:
             image = raw_layout(image)
         except Exception as error:
-            self.notes.append(f"image from {source} dropped: mode {image.mode} cannot be shown ({error})")
+            self.note(f"image from {source} dropped: mode {image.mode} cannot be shown ({error})", "of modes that cannot be shown")
             return
         data = image.tobytes()
         if is_all_white_pixels(image, data):
@@ -143,7 +171,7 @@ class Call:
         if not self.has_room(source) or not self.within_pixels(image, source):
             return
         if len(data) > CONFIG["maxImageBytes"]:
-            self.notes.append(f"image from {source} dropped: {len(data)} bytes is over {CONFIG['maxImageBytes']}")
+            self.note(f"image from {source} dropped: {len(data)} bytes is over {CONFIG['maxImageBytes']}", "over the byte limit")
             return
         if is_all_white(image):
             self.drop_white(source)
@@ -153,27 +181,31 @@ class Call:
     def has_room(self, source):
         if len(self.images) < CONFIG["maxImages"]:
             return True
-        self.notes.append(f"image from {source} dropped: at most {CONFIG['maxImages']} images per call")
+        self.note(f"image from {source} dropped: at most {CONFIG['maxImages']} images per call", "past the per-call limit")
         return False
 
     def within_pixels(self, image, source):
         if image.width * image.height <= CONFIG["maxImagePixels"]:
             return True
-        self.notes.append(
-            f"image from {source} dropped: {image.width}x{image.height} is over {CONFIG['maxImagePixels']} pixels"
+        self.note(
+            f"image from {source} dropped: {image.width}x{image.height} is over {CONFIG['maxImagePixels']} pixels",
+            "over the pixel limit",
         )
         return False
 
     def drop_white(self, source):
         # DeepEyesV2 drops blank images: they are usually an empty figure, never evidence.
-        self.notes.append(f"image from {source} dropped: it is entirely white")
+        self.note(f"image from {source} dropped: it is entirely white", "entirely white")
 
     def append(self, description, data):
         # The same image shown twice is sent once (bytes compare by length first, so this is cheap).
         if any(len(data) == len(earlier) and data == earlier for earlier in self.payloads):
             return
         if self.payload_bytes + len(data) > CONFIG["maxImages"] * CONFIG["maxImageBytes"]:
-            self.notes.append(f"image from {description['source']} dropped: this call's images are too large together")
+            self.note(
+                f"image from {description['source']} dropped: this call's images are too large together",
+                "past the per-call byte limit",
+            )
             return
         description["length"] = len(data)
         self.images.append(description)
@@ -256,12 +288,19 @@ namespace = {"__name__": "__main__", "__builtins__": __builtins__, "show": show,
 
 
 def snapshot_image_files():
+    """Image-named entries of the work folder (three levels deep) with their lstat facts; looks at
+    no more than SCAN_LIMIT entries. Returns them and whether the scan stopped early."""
     found = {}
+    seen = 0
     for root, directories, files in os.walk(WORK_DIR):
         depth = os.path.relpath(root, WORK_DIR).count(os.sep)
         if depth >= 3:
             directories[:] = []
+        seen += len(directories)
         for name in files:
+            seen += 1
+            if seen > SCAN_LIMIT:
+                return found, True
             if not name.lower().endswith(IMAGE_EXTENSIONS):
                 continue
             path = os.path.join(root, name)
@@ -269,25 +308,69 @@ def snapshot_image_files():
                 status = os.lstat(path)
             except OSError:
                 continue
-            found[path] = (status.st_mtime_ns, status.st_size)
-            if len(found) >= 2000:
-                return found
-    return found
+            found[path] = (status.st_mtime_ns, status.st_size, status.st_mode)
+    return found, False
+
+
+class NotReadable(Exception):
+    pass
+
+
+def read_regular_file(path, limit):
+    """A regular file's bytes, at most `limit` + 1 of them. Nothing else is read: a FIFO would
+    block the collector until the call is killed, and a symlink or device can point anywhere, so
+    the file is opened without following links and without blocking, then checked on its fd."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        raise NotReadable("not a regular file" if error.errno in (errno.ELOOP, errno.ENXIO) else error.strerror)
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise NotReadable("not a regular file")
+        chunks = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(descriptor, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
 
 
 def collect_saved_images(before):
-    after = snapshot_image_files()
+    after, stopped = snapshot_image_files()
+    if stopped:
+        current.notes.append(
+            f"stopped looking for saved images after {SCAN_LIMIT} entries of the work folder; files past them were not read"
+        )
     for path, facts in sorted(after.items()):
         if before.get(path) == facts:
             continue
         name = os.path.relpath(path, WORK_DIR)
+        if not stat.S_ISREG(facts[2]):
+            current.note(f"file {name} skipped: not a regular file", "not regular files")
+            continue
+        if facts[1] > CONFIG["maxImageBytes"]:
+            current.note(
+                f"image from file {name} dropped: {facts[1]} bytes is over {CONFIG['maxImageBytes']}",
+                "over the byte limit",
+            )
+            continue
+        if not current.has_room(f"file {name}"):
+            continue
         try:
-            with open(path, "rb") as handle:
-                data = handle.read(CONFIG["maxImageBytes"] + 1)
+            data = read_regular_file(path, CONFIG["maxImageBytes"])
             image = PIL.Image.open(io.BytesIO(data))
             image.load()
+        except NotReadable as error:
+            current.note(f"file {name} skipped: {error}", "not regular files")
+            continue
         except Exception as error:  # a half-written or non-image file is not the host's problem
-            current.notes.append(f"file {name} skipped: {error}")
+            current.note(f"file {name} skipped: {error}", "not readable as images")
             continue
         if image.format in ("PNG", "JPEG", "WEBP", "GIF"):
             current.add_encoded(data, image, f"file {name}")
@@ -357,7 +440,7 @@ def handle(request, counter):
         load_images(request.get("images", []))
     except Exception as error:
         response["error"] = f"could not load input images: {error}"
-    before = snapshot_image_files()
+    before, _ = snapshot_image_files()
     set_cpu_budget(CONFIG["cpuSecondsPerCall"])
     sys.stdout, sys.stderr = stdout, stderr
     try:
@@ -377,13 +460,14 @@ def handle(request, counter):
         collect_saved_images(before)
     except Exception as error:
         current.notes.append(f"collecting images failed: {error}")
+    notes = current.all_notes()
     response.update(
         stdout=stdout.text(),
         stderr=stderr.text(),
         stdoutDropped=stdout.dropped,
         stderrDropped=stderr.dropped,
         images=current.images,
-        notes=current.notes,
+        notes=notes,
         payloadBytes=current.payload_bytes,
     )
     if response.get("result") is not None and len(response["result"]) > CONFIG["maxOutputChars"]:

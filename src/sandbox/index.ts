@@ -5,4 +5,6 @@ export * from "./sandbox-availability.js";
 export * from "./sandbox-limits.js";
 export * from "./sandbox-pool.js";
 export * from "./sandbox-session.js";
+export * from "./seccomp-filter.js";
 export * from "./semaphore.js";
+export * from "./session-memory-watch.js";

@@ -1,8 +1,9 @@
 /**
  * What one sandboxed Python session may use. Memory, processes, file size and CPU are kernel
  * rlimits the driver sets on itself before running any user code (hard limits: user code cannot
- * raise them); disk is two size-limited tmpfs mounts (/work and /tmp); wall time is enforced by the host, which kills the whole sandbox when a call runs
- * too long. Output and image caps bound what comes back to the model.
+ * raise them); disk is three size-limited tmpfs mounts (/work, /tmp, /dev/shm); the session's
+ * total memory and each call's wall time are enforced by the host, which kills the whole sandbox
+ * past either. Output and image caps bound what comes back to the model.
  */
 export interface SandboxLimits {
   /** Wall-clock time of one call; past it the session is killed and restarted. */
@@ -14,9 +15,14 @@ export interface SandboxLimits {
   /** Address-space limit (RLIMIT_AS) of the Python process and each process it forks. */
   memoryBytes: number;
   /**
-   * Processes and threads the sandbox may run at once (RLIMIT_NPROC). Each forked process gets its
-   * own `memoryBytes`, so this also bounds the memory a session can hold during one call; processes
-   * never outlive the call that started them (the driver kills them when the cell ends).
+   * Memory all the session's processes may hold together (the sum of their proportional set
+   * sizes, so pages a fork shares with the driver count once). The host polls it and kills the
+   * whole session past it: `memoryBytes` bounds one process, and forks each get their own.
+   */
+  sessionMemoryBytes: number;
+  /**
+   * Processes and threads the sandbox may run at once (RLIMIT_NPROC); processes never outlive the
+   * call that started them (the driver kills them when the cell ends).
    */
   processes: number;
   /** Largest file the sandbox may write (RLIMIT_FSIZE). */
@@ -28,6 +34,11 @@ export interface SandboxLimits {
   workDiskBytes: number;
   /** Size of the private /tmp, also a tmpfs (RAM, not counted by the address-space limit). */
   tmpDiskBytes: number;
+  /**
+   * Size of /dev/shm, the tmpfs POSIX shared memory and multiprocessing's locks live in (the rest
+   * of /dev is read-only). RAM too, like /work and /tmp.
+   */
+  shmDiskBytes: number;
   /** Threads numeric libraries (OpenBLAS, OpenMP) may start. */
   threads: number;
   /** Characters of stdout and of stderr kept per call; the rest is counted and dropped. */
@@ -45,10 +56,12 @@ export const defaultSandboxLimits: SandboxLimits = {
   cpuSecondsPerCall: 120,
   cpuSecondsPerSession: 1800,
   memoryBytes: 4 * 1024 ** 3,
+  sessionMemoryBytes: 4 * 1024 ** 3,
   processes: 16,
   fileSizeBytes: 256 * 1024 ** 2,
   workDiskBytes: 256 * 1024 ** 2,
   tmpDiskBytes: 64 * 1024 ** 2,
+  shmDiskBytes: 64 * 1024 ** 2,
   threads: 4,
   maxOutputChars: 20_000,
   maxImages: 10,

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { LoupeError } from "../core/errors.js";
@@ -29,7 +29,7 @@ export class SandboxPool {
   readonly pythonPath: string;
   readonly bwrapPath: string;
   readonly limits: SandboxLimits;
-  readonly #driverPath: string;
+  readonly #driverSource: Buffer;
   readonly #warmTarget: number;
   readonly #sessions: Semaphore;
   readonly #calls: Semaphore;
@@ -42,7 +42,7 @@ export class SandboxPool {
     this.pythonPath = options.pythonPath ?? "/usr/bin/python3";
     this.bwrapPath = options.bwrapPath ?? "/usr/bin/bwrap";
     this.limits = resolveSandboxLimits(options.limits);
-    this.#driverPath = locateDriver();
+    this.#driverSource = readFileSync(locateDriver());
     this.#warmTarget = options.warmSessions ?? 1;
     this.#sessions = new Semaphore(options.maxSessions ?? Math.max(4, availableParallelism() * 2));
     this.#calls = new Semaphore(options.maxConcurrentCalls ?? availableParallelism());
@@ -116,7 +116,7 @@ export class SandboxPool {
     return SandboxSession.start({
       bwrapPath: this.bwrapPath,
       pythonPath: this.pythonPath,
-      driverPath: this.#driverPath,
+      driverSource: this.#driverSource,
       limits: this.limits,
       holdsProcess,
     });

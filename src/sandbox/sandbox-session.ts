@@ -2,17 +2,20 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { constants } from "node:os";
 import type { Readable, Writable } from "node:stream";
 import { LoupeError } from "../core/errors.js";
-import { sandboxCommand } from "./bwrap-command.js";
+import { bwrapSupportsDisableUserns, firstSetupFd, sandboxCommand } from "./bwrap-command.js";
 import { type DriverFrame, DriverFrameReader } from "./driver-frames.js";
 import { type DriverResponse, readDriverResponse } from "./driver-response.js";
 import { installHint } from "./sandbox-availability.js";
 import type { SandboxLimits } from "./sandbox-limits.js";
+import { sandboxSeccompFilter } from "./seccomp-filter.js";
 import { trackSession, untrackSession } from "./session-cleanup.js";
+import { SessionMemoryWatch } from "./session-memory-watch.js";
 
 export interface SandboxSessionOptions {
   bwrapPath: string;
   pythonPath: string;
-  driverPath: string;
+  /** driver.py's source (copied into the sandbox; see SandboxCommandOptions.driverSource). */
+  driverSource: Buffer;
   limits: SandboxLimits;
   /** How long the driver may take to import its libraries and say it is ready. */
   startTimeoutMs?: number;
@@ -36,6 +39,7 @@ export interface SessionImage {
 export type ExecuteOutcome =
   | { status: "ok"; response: DriverResponse; processOutput: string }
   | { status: "timeout"; processOutput: string }
+  | { status: "over-memory"; usedBytes: number; processOutput: string }
   | { status: "crashed"; reason: string; processOutput: string };
 
 /** What a waiting call gets: the driver's next answer, or why the session ended. */
@@ -55,6 +59,9 @@ export class SandboxSession {
   #processOutput = "";
   #nextId = 1;
   #exited: string | undefined;
+  /** Set when the memory watch killed the session: what its processes held together. */
+  #overMemoryBytes: number | undefined;
+  #memoryWatch: SessionMemoryWatch | undefined;
   #waiter: ((message: SessionMessage) => void) | undefined;
 
   private constructor(child: ChildProcess, limits: SandboxLimits) {
@@ -80,6 +87,18 @@ export class SandboxSession {
     }
     this.#requests.on("error", () => {});
     child.on("exit", (code, signal) => this.#onExit(describeExit(code, signal)));
+    if (child.pid !== undefined)
+      this.#memoryWatch = new SessionMemoryWatch({
+        rootPid: child.pid,
+        limitBytes: limits.sessionMemoryBytes,
+        onOver: (usedBytes) => {
+          this.#overMemoryBytes = usedBytes;
+          this.#onExit(
+            `killed: its processes together used over ${limits.sessionMemoryBytes} bytes of memory (${usedBytes} seen)`,
+          );
+          this.dispose();
+        },
+      });
     child.on("error", (error) => this.#onExit(error.message));
     // Idle sessions must not keep the host process alive; a call in flight holds a timer instead.
     child.unref();
@@ -88,20 +107,28 @@ export class SandboxSession {
 
   /** Starts the sandbox and waits until the driver has imported its libraries. */
   static async start(options: SandboxSessionOptions): Promise<SandboxSession> {
-    const { command, args } = sandboxCommand({
+    const { command, args, setupInputs } = sandboxCommand({
       bwrapPath: options.bwrapPath,
       pythonPath: options.pythonPath,
-      hostDriverPath: options.driverPath,
+      driverSource: options.driverSource,
       limits: options.limits,
+      disableUserns: bwrapSupportsDisableUserns(options.bwrapPath),
+      seccompFilter: sandboxSeccompFilter(),
     });
     // A root host runs the sandbox as nobody: the kernel only enforces RLIMIT_NPROC (the fork
     // bomb guard) for unprivileged users, and host files stay unreadable even if one leaked in.
     const asNobody = process.getuid?.() === 0;
     const child = spawn(command, args, {
-      stdio: ["ignore", "pipe", "pipe", "pipe", "pipe"],
+      stdio: ["ignore", "pipe", "pipe", "pipe", "pipe", ...setupInputs.map(() => "pipe" as const)],
       detached: true,
       env: {},
       ...(asNobody ? { uid: nobodyId, gid: nobodyId } : {}),
+    });
+    // bwrap reads each setup input to its end while it builds the sandbox.
+    setupInputs.forEach((data, index) => {
+      const input = child.stdio[firstSetupFd + index] as Writable;
+      input.on("error", () => {});
+      input.end(data);
     });
     const session = new SandboxSession(child, options.limits);
     trackSession(session);
@@ -121,6 +148,11 @@ export class SandboxSession {
 
   get alive(): boolean {
     return this.#exited === undefined;
+  }
+
+  /** Why the session ended (undefined while it is alive). */
+  get exitReason(): string | undefined {
+    return this.#exited;
   }
 
   /** Runs one cell. Never throws: timeouts and crashes are outcomes, and both end the session. */
@@ -149,6 +181,8 @@ export class SandboxSession {
       this.dispose();
       return { status: "timeout", processOutput };
     }
+    if (message.frame === undefined && this.#overMemoryBytes !== undefined)
+      return { status: "over-memory", usedBytes: this.#overMemoryBytes, processOutput };
     if (message.frame === undefined) return { status: "crashed", reason: message.exit ?? "", processOutput };
     try {
       const answered = message.frame.header.id;
@@ -164,6 +198,7 @@ export class SandboxSession {
   /** Kills every process of the sandbox (its tmpfs mounts go with them). Safe to call twice. */
   dispose(): void {
     if (!this.#exited) this.#onExit("disposed");
+    this.#memoryWatch?.stop();
     const pid = this.#child.pid;
     if (pid !== undefined) {
       try {

@@ -52,8 +52,8 @@ export interface RefusedReturnedImage {
  * Encodes raw pixels from the sandbox, or re-reads an image file it returned: its bytes come from
  * untrusted code, so sharp reads the real format and size from the file's header instead of
  * trusting the driver, and a file over `maxImagePixels` is refused before anything decodes it
- * (user code can switch off the driver's own check). Files sharp cannot read, or in formats
- * models do not accept, are refused too.
+ * (user code can switch off the driver's own check). Files sharp cannot read, in formats models
+ * do not accept, or whose data does not decode in full, are refused too.
  */
 export async function encodeReturnedImage(
   image: ReturnedImage,
@@ -91,6 +91,33 @@ export async function encodeReturnedImage(
   if (!fileMime || !width || !height) return unreadable;
   if (width * height > maxImagePixels)
     return { refused: tooManyPixels(image.source, width, height, maxImagePixels) };
+  // A valid header says nothing of the data after it (a truncated JPEG, a corrupt PNG stream):
+  // decode it all, as the model's server will, and refuse it here instead of failing that call.
+  try {
+    await fullyDecoded(image.bytes, maxImagePixels);
+  } catch (error) {
+    return { refused: `image from ${image.source} dropped: its pixels do not decode (${firstLine(error)})` };
+  }
   // A copy: the bytes are a view into the whole answer, which should not stay alive with them.
   return { bytes: new Uint8Array(image.bytes), facts: { mime: fileMime, width, height } };
+}
+
+/**
+ * Decodes every byte of an image file into a thumbnail, so nothing large is kept: libvips reads
+ * all of the file's data either way (a JPEG's entropy-coded data at 1/8 scale, a PNG's whole
+ * zlib stream), and fails on the first error. For a 4240x2700 photo: 16 ms as a JPEG, 200 ms as
+ * a PNG, against 290 and 750 ms for stats() over full-size pixels, and no 34 MB buffer as with
+ * raw().
+ */
+async function fullyDecoded(bytes: Uint8Array, maxImagePixels: number): Promise<void> {
+  await sharp(bytes, { failOn: "error", limitInputPixels: maxImagePixels })
+    .resize({ width: 64, height: 64, fit: "inside", withoutEnlargement: true })
+    .raw()
+    .toBuffer();
+}
+
+/** The decoder's reason on one line: libvips may repeat its warnings over several. */
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return (message.split("\n").find((line) => line.trim()) ?? "unknown error").trim().slice(0, 200);
 }

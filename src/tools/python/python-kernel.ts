@@ -3,8 +3,9 @@ import type { ImageRef } from "../../core/images.js";
 import { extensionForMime } from "../../core/images.js";
 import type { ToolContext } from "../../core/tool.js";
 import type { DriverResponse } from "../../sandbox/driver-response.js";
+import type { SandboxLimits } from "../../sandbox/sandbox-limits.js";
 import type { SandboxPool } from "../../sandbox/sandbox-pool.js";
-import type { SandboxSession, SessionImage } from "../../sandbox/sandbox-session.js";
+import type { ExecuteOutcome, SandboxSession, SessionImage } from "../../sandbox/sandbox-session.js";
 import { bytesSentToModel } from "../image/model-view.js";
 import { encodeReturnedImage, formatForReturnedImage } from "./encode-returned-image.js";
 import { isNearlyWhite } from "./nearly-white.js";
@@ -48,7 +49,10 @@ export class PythonKernel {
   }
 
   async #runNow(code: string, context: ToolContext): Promise<KernelCallResult> {
-    if (this.#session && !this.#session.alive) this.#endSession();
+    // A session can also end between calls (its memory watch, a thread the code left running):
+    // the model is told, since the variables it expects are gone.
+    const endedBetweenCalls = this.#session && !this.#session.alive ? this.#session.exitReason : undefined;
+    if (endedBetweenCalls !== undefined) this.#endSession();
     if (!this.#session) this.#session = await this.#acquire(context.signal);
     const session = this.#session;
     const newImages = context.images.list().filter((ref) => !this.#loaded.has(ref.id));
@@ -57,10 +61,7 @@ export class PythonKernel {
     const rawOutput = outcome.processOutput.trim();
     if (outcome.status !== "ok") {
       this.#endSession();
-      const why =
-        outcome.status === "timeout"
-          ? `the code ran longer than ${this.#pool.limits.wallSecondsPerCall} s and was stopped`
-          : `the Python process died (${outcome.reason})`;
+      const why = whyCallFailed(outcome, this.#pool.limits);
       return {
         stdout: rawOutput,
         stderr: "",
@@ -72,6 +73,10 @@ export class PythonKernel {
     }
     for (const ref of newImages) this.#loaded.add(ref.id);
     const notes = [...outcome.response.notes];
+    if (endedBetweenCalls !== undefined)
+      notes.unshift(
+        `the Python session ended after the previous call (${endedBetweenCalls}) and was restarted: earlier variables and imports are gone`,
+      );
     const images = await addProducedImages(outcome.response, code, context, {
       maxImageBytes: this.#pool.limits.maxImageBytes,
       maxImagePixels: this.#pool.limits.maxImagePixels,
@@ -126,6 +131,16 @@ async function imagesForSession(refs: readonly ImageRef[], context: ToolContext)
     entries.push(entry(ref.label, seen.bytes, seen.mime), entry(`${ref.label}_original`, original, ref.mime));
   }
   return entries;
+}
+
+function whyCallFailed(outcome: Exclude<ExecuteOutcome, { status: "ok" }>, limits: SandboxLimits): string {
+  if (outcome.status === "timeout")
+    return `the code ran longer than ${limits.wallSecondsPerCall} s and was stopped`;
+  if (outcome.status === "over-memory") {
+    const mebibytes = Math.round(limits.sessionMemoryBytes / 1024 ** 2);
+    return `the session's processes together used over ${limits.sessionMemoryBytes} bytes of memory (${mebibytes} MiB, the session's limit) and were stopped`;
+  }
+  return `the Python process died (${outcome.reason})`;
 }
 
 function textOf(response: DriverResponse, rawOutput: string) {
