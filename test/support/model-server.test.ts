@@ -160,7 +160,9 @@ describe("startModelServer", () => {
   });
 
   it("sends raw bodies with the scripted status and content type", async () => {
-    const { baseUrl } = await start([{ raw: "<html><title>Sign in</title></html>", contentType: "text/html" }]);
+    const { baseUrl } = await start([
+      { raw: "<html><title>Sign in</title></html>", contentType: "text/html" },
+    ]);
     const response = await post(baseUrl, { model: "m", messages: [] });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/html");
@@ -178,7 +180,10 @@ describe("startModelServer", () => {
     const open = await post(baseUrl, { model: "m", messages: [], stream: true });
     const reader = open.body!.getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toBe('data: {"choices":[]}\n\n');
-    const next = await Promise.race([reader.read(), new Promise((resolve) => setTimeout(resolve, 100, "open"))]);
+    const next = await Promise.race([
+      reader.read(),
+      new Promise((resolve) => setTimeout(resolve, 100, "open")),
+    ]);
     expect(next).toBe("open");
     await reader.cancel();
   });

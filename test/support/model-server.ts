@@ -359,7 +359,9 @@ async function sendEndless(response: ServerResponse, endless: ScriptedEndlessRep
     return;
   }
   response.writeHead(200, { "content-type": "application/json" });
-  await write('{"id":"chatcmpl-test","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"');
+  await write(
+    '{"id":"chatcmpl-test","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"',
+  );
   const piece = JSON.stringify(content.repeat(Math.ceil(4096 / Math.max(1, content.length)))).slice(1, -1);
   while (!gone) await write(piece);
 }
