@@ -201,7 +201,7 @@ export class ChatClient {
       mediaType === "text/event-stream" ||
       (this.config.stream && !isJsonType(mediaType) && !isHtml(mediaType))
     )
-      return this.readStream(response, watch, request, unparsed);
+      return this.readStream(response, { watch, request, client, unparsed });
     const text = await this.readText(response);
     if (isHtml(mediaType, text)) throw htmlPageError(response.status, text);
     let completion: unknown;
@@ -241,11 +241,10 @@ export class ChatClient {
 
   private async readStream(
     response: Response,
-    watch: AttemptWatch,
-    request: ChatRequest,
-    unparsed: { data?: unknown },
+    attempt: { watch: AttemptWatch; request: ChatRequest; client: OpenAI; unparsed: { data?: unknown } },
   ): Promise<RawTurn> {
-    const stream = Stream.fromSSEResponse<ChatCompletionChunk>(response, watch.controller);
+    const { watch, request, client, unparsed } = attempt;
+    const stream = Stream.fromSSEResponse<ChatCompletionChunk>(response, watch.controller, client);
     const router =
       request.onTextDelta || request.onReasoningDelta
         ? new ThinkStreamRouter(
