@@ -131,7 +131,8 @@ async function ask(question: string, flags: AskFlags): Promise<number> {
           await Promise.all(pendingWrites);
           await folder.write(checkpoint, imageSet);
         } catch (error) {
-          if (!checkpointFailed) write(`warning: cannot write the run's checkpoint: ${describeError(error)}\n`);
+          if (!checkpointFailed)
+            write(`warning: cannot write the run's checkpoint: ${describeError(error)}\n`);
           checkpointFailed = true;
         }
       },

@@ -12,7 +12,9 @@ describe("runExitCode", () => {
     expect(runExitCode({ stopReason: "cancelled" }, "SIGINT").code).toBe(exitCodes.interrupted);
     expect(runExitCode({ stopReason: "cancelled" }, "SIGTERM").code).toBe(exitCodes.terminated);
     for (const code of ["model-unreachable", "model-http", "model-timeout", "model-output"]) {
-      expect(runExitCode({ stopReason: "error", error: { code, message: "m" } }).code).toBe(exitCodes.modelFailure);
+      expect(runExitCode({ stopReason: "error", error: { code, message: "m" } }).code).toBe(
+        exitCodes.modelFailure,
+      );
     }
     expect(runExitCode({ stopReason: "error", error: { code: "internal", message: "bug" } }).code).toBe(
       exitCodes.internal,
@@ -23,9 +25,14 @@ describe("runExitCode", () => {
     expect(runExitCode({ stopReason: "answer", answer: "Red." }).reason).toBeUndefined();
     const none = runExitCode({
       stopReason: "budget-steps",
-      error: { code: "no-answer", message: "No answer was recorded: the final-answer turn held only actions." },
+      error: {
+        code: "no-answer",
+        message: "No answer was recorded: the final-answer turn held only actions.",
+      },
     });
-    expect(none.reason).toBe("no answer (budget-steps): No answer was recorded: the final-answer turn held only actions.");
+    expect(none.reason).toBe(
+      "no answer (budget-steps): No answer was recorded: the final-answer turn held only actions.",
+    );
     expect(none.reason).not.toContain("\n");
   });
 });
