@@ -4,7 +4,7 @@ import type { StepServices } from "./run-step.js";
 /**
  * One model request for a step: the whole conversation so far, the dialect's stop sequences and,
  * unless this is the final-answer turn, its tools. Streamed text and reasoning become events;
- * a retry is reported as a recoverable error event. `signal` ends the request and its retries
+ * a retry is reported as a recoverable error event, a silent server as model-wait events. `signal` ends the request and its retries
  * (the user's cancellation or the run's deadline).
  */
 export async function callModel(
@@ -26,6 +26,7 @@ export async function callModel(
     signal,
     onTextDelta: (text) => emit({ type: "text-delta", step, text }),
     onReasoningDelta: (text) => emit({ type: "reasoning-delta", step, text }),
+    onWait: ({ waitedMs }) => emit({ type: "model-wait", step, waitedMs }),
     onRetry: ({ error, attempt, delayMs }) =>
       emit({
         type: "error",

@@ -3,7 +3,7 @@ import type { StopReason } from "../core/trajectory.js";
 import { RepeatGuard } from "./repeat-guard.js";
 import { RunDeadline } from "./run-deadline.js";
 import type { RunAgentOptions, RunResult } from "./run-options.js";
-import { failureOutcome, finishRun, prepareRun, type RunOutcome } from "./run-setup.js";
+import { checkpointTrajectory, failureOutcome, finishRun, prepareRun, type RunOutcome } from "./run-setup.js";
 import { runStep, type StepServices } from "./run-step.js";
 import { runTranscript } from "./run-transcript.js";
 import { WireMessages } from "./wire-messages.js";
@@ -12,7 +12,8 @@ export type { AgentInputImage, RunAgentOptions, RunResult } from "./run-options.
 
 /**
  * Runs one question to an answer: think, act, observe, repeat. It always returns a trajectory,
- * also when the model fails, a budget runs out, or the run is cancelled: whatever was done is kept.
+ * also when the model fails, a budget runs out, or the run is cancelled: whatever was done is kept,
+ * and `onCheckpoint` gets the trajectory so far after every step, for a run killed from outside.
  * A model configured with `response: "transcript"` runs its tools on its own server; its one reply
  * is recorded step by step instead (see run-transcript.ts).
  */
@@ -40,7 +41,9 @@ export async function runAgent(options: RunAgentOptions): Promise<RunResult> {
   };
   const stopListening = options.usageChannel?.listen((usage) => setup.budget.recordUsage(usage));
   let outcome: RunOutcome;
+  const checkpoint = async () => options.onCheckpoint?.(checkpointTrajectory(setup));
   try {
+    await checkpoint();
     for (;;) {
       setup.signal.throwIfAborted();
       const step = await runStep(services, exhaustedBudget(services));
@@ -48,6 +51,7 @@ export async function runAgent(options: RunAgentOptions): Promise<RunResult> {
         outcome = { stopReason: step.stopReason, answer: step.answer, error: step.error };
         break;
       }
+      await checkpoint();
     }
   } catch (thrown) {
     outcome = failureOutcome(thrown, setup);

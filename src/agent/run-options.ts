@@ -36,6 +36,13 @@ export interface RunAgentOptions {
   usageChannel?: UsageChannel;
   /** The set the run's images go into; pass one to read produced images while the run goes on. */
   imageSet?: ImageSet;
+  /**
+   * Called with the trajectory so far when the run starts and after every step, awaited before the
+   * next step: write it to disk so a run killed from outside (SIGKILL, a crash, a power cut) leaves
+   * its last finished step. Stop reason "cancelled" with error "incomplete": if this is the last
+   * one written, the run never finished.
+   */
+  onCheckpoint?: (trajectory: Trajectory) => void | Promise<void>;
 }
 
 export interface RunResult {

@@ -4,7 +4,7 @@ import type { RunEventListener } from "../core/events.js";
 import { ImageSet } from "../core/image-set.js";
 import type { ImageRef } from "../core/images.js";
 import type { Message } from "../core/messages.js";
-import type { StopReason } from "../core/trajectory.js";
+import type { StopReason, Trajectory } from "../core/trajectory.js";
 import type { DialectContext } from "../dialects/dialect.js";
 import { viewSizeSent } from "../tools/image/model-view.js";
 import { BudgetTracker } from "./budget-tracker.js";
@@ -91,6 +91,21 @@ export function failureOutcome(thrown: unknown, setup: RunSetup): RunOutcome {
   const error = { code: isLoupeError(thrown) ? thrown.code : "internal", message: describeError(thrown) };
   setup.emit({ type: "error", code: error.code, message: error.message, retrying: false });
   return { stopReason: "error", error };
+}
+
+/** The trajectory of a run still going on, for RunAgentOptions.onCheckpoint. */
+export function checkpointTrajectory(setup: RunSetup): Trajectory {
+  const steps = setup.recorder.steps.length;
+  return setup.recorder.build({
+    images: setup.images,
+    messages: setup.messages,
+    budget: setup.budget,
+    stopReason: "cancelled",
+    error: {
+      code: "incomplete",
+      message: `Checkpoint after ${steps} step${steps === 1 ? "" : "s"}: the run had not finished when this was written.`,
+    },
+  });
 }
 
 /** Announces the answer and the end of the run, and builds its trajectory. */

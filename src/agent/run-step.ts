@@ -4,6 +4,7 @@ import type { ModelOutput } from "../core/model-output.js";
 import type { RunImageView, ToolResult } from "../core/tool.js";
 import type { StepRecord, StopReason } from "../core/trajectory.js";
 import type { Dialect, DialectContext, ParsedTurn, ToolCallOutcome } from "../dialects/dialect.js";
+import { ReplyTooLongError } from "../models/reply-limit.js";
 import { type BudgetTracker, describeStop } from "./budget-tracker.js";
 import { callModel } from "./call-model.js";
 import type { ChatModel } from "./chat-model.js";
@@ -12,7 +13,7 @@ import type { RunDeadline } from "./run-deadline.js";
 import { runToolCalls } from "./tool-calls.js";
 import { type ExecutedCall, errorResult, reportSkippedCall } from "./tool-executor.js";
 import type { TrajectoryRecorder } from "./trajectory-recorder.js";
-import { chooseAnswer, finalTurnAnswer } from "./turn-answer.js";
+import { chooseAnswer, emptyReplyReason, finalTurnAnswer } from "./turn-answer.js";
 import type { WireMessages } from "./wire-messages.js";
 
 /** Everything one step needs; owned by runAgent for the length of a run. */
@@ -58,6 +59,8 @@ export async function runStep(services: StepServices, finalReason?: StopReason):
   try {
     reply = await callModel(services, index, { finalTurn, signal: modelSignal });
   } catch (error) {
+    // A reply stopped at its size limit ends the run, but what arrived is kept as the step.
+    if (error instanceof ReplyTooLongError) recordCutReply(services, index, startedAt, error.partial);
     if (!deadline.stoppedByDeadline(modelSignal)) throw error;
     // Time ran out mid-request: the loop asks for the final answer next, unless this was that turn.
     if (!finalReason) return { done: false };
@@ -96,8 +99,26 @@ export async function runStep(services: StepServices, finalReason?: StopReason):
     if (answer !== undefined) return { done: true, stopReason: finalReason, answer };
     return endWithoutAnswer(services, finalReason, "the final-answer turn held only actions, no answer");
   }
-  if (answer === undefined) return { done: false };
+  if (answer === undefined) {
+    const askedForNothing = parsed.calls.length === 0 && parsed.errors.length === 0;
+    // Asking again would send the same conversation: the run ends, saying why there is no answer.
+    if (askedForNothing) return endWithoutAnswer(services, "no-action", emptyReplyReason(output));
+    return { done: false };
+  }
   return { done: true, stopReason: parsed.answer === undefined ? "no-action" : "answer", answer };
+}
+
+/** Records a reply that was stopped at its size limit: no actions run, no answer. */
+function recordCutReply(services: StepServices, index: number, startedAt: Date, output: ModelOutput): void {
+  services.budget.recordStep(output.usage);
+  const durationMs = Date.now() - startedAt.getTime();
+  services.recorder.addStep({
+    ...stepRecord(output, { calls: [], errors: [] }, [], undefined),
+    index,
+    startedAt: startedAt.toISOString(),
+    durationMs,
+    modelDurationMs: durationMs,
+  });
 }
 
 /** Calls written in the final-answer turn are not run; they are answered so the conversation stays whole. */

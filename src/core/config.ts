@@ -17,6 +17,9 @@ export const dialectNames = [
 ] as const;
 export type DialectName = (typeof dialectNames)[number];
 
+/** Node's timers fire at once for delays above 2^31-1 ms (about 24.8 days). */
+const maxTimerMs = 2 ** 31 - 1;
+
 export const modelConfigSchema = z.strictObject({
   baseUrl: z.string().url(),
   apiKey: z.string().optional(),
@@ -30,6 +33,17 @@ export const modelConfigSchema = z.strictObject({
   /** Per-request timeout, including the whole streamed response. */
   timeoutMs: z.number().int().positive().default(300_000),
   maxRetries: z.number().int().min(0).default(4),
+  /**
+   * How long a streamed reply may go without a byte (the first one included) before the attempt is
+   * given up and retried; distinct from timeoutMs, which bounds the whole reply. Without streaming
+   * it bounds the body once the headers are in (the server sends nothing while it generates).
+   */
+  idleTimeoutMs: z.number().int().positive().max(maxTimerMs).default(60_000),
+  /**
+   * Most characters one reply may carry (content + reasoning + tool names and arguments); past it
+   * the request is stopped and the turn fails. Also bounded by maxTokens × 32 when that is set.
+   */
+  maxReplyChars: z.number().int().positive().default(1_000_000),
   /** Images as `data` URLs (works everywhere) or by their original `url` when they have one. */
   imageTransport: z.enum(["data-url", "url"]).default("data-url"),
   /**

@@ -11,6 +11,8 @@ export type RunEvent =
   | { type: "step-start"; step: number }
   | { type: "text-delta"; step: number; text: string }
   | { type: "reasoning-delta"; step: number; text: string }
+  /** The model server has sent nothing for `waitedMs` (repeated every few seconds while it lasts). */
+  | { type: "model-wait"; step: number; waitedMs: number }
   | { type: "tool-call-start"; step: number; callId: string; tool: string; arguments: unknown }
   | {
       type: "tool-call-end";

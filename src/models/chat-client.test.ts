@@ -8,6 +8,7 @@ import {
 import { modelConfigSchema } from "../core/config.js";
 import { LoupeError } from "../core/errors.js";
 import { ChatClient } from "./chat-client.js";
+import type { ReplyTooLongError } from "./reply-limit.js";
 
 let server: ModelServer | undefined;
 afterEach(async () => {
@@ -279,5 +280,188 @@ describe("ChatClient retries and failures", () => {
     expect(reasoning.join("")).toBe("look up");
     expect(text.join("")).toBe("The answer.");
     expect(text.length).toBeGreaterThan(1);
+  });
+});
+
+const completionJson = (choices: unknown[]) =>
+  JSON.stringify({ id: "chatcmpl-x", object: "chat.completion", created: 0, model: "test-model", choices });
+const chunkEvent = (choices: unknown[]) =>
+  `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 0, model: "m", choices })}\n\n`;
+const htmlPage =
+  "<!doctype html><html><head><title>Sign in to the gateway</title></head><body>…</body></html>";
+
+describe("ChatClient on replies that are not chat completions", () => {
+  it("retries a completion with empty choices like a 5xx, then takes the good reply", async () => {
+    const errors: LoupeError[] = [];
+    const { client, server } = await clientFor([{ raw: completionJson([]) }, { content: "ok" }], {
+      stream: false,
+    });
+    const output = await client.complete({ messages: ask, onRetry: (info) => errors.push(info.error) });
+    expect(output.content).toBe("ok");
+    expect(errors[0]?.code).toBe("model-output");
+    expect(errors[0]?.message).toMatch(/no choices/);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("names an HTML page served with status 200 by its title, after its retries", async () => {
+    const { client, server } = await clientFor(
+      [
+        { raw: htmlPage, contentType: "text/html; charset=utf-8" },
+        { raw: htmlPage, contentType: "text/html" },
+      ],
+      { stream: false, maxRetries: 1 },
+    );
+    const error = await failureOf(client.complete({ messages: ask }));
+    expect(error.code).toBe("model-output");
+    expect(error.message).toContain("answered 200 with an HTML page, not a chat completion");
+    expect(error.message).toContain("Sign in to the gateway");
+    expect(error.message).toContain("2 attempts");
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it.each([
+    ["a message that is not an object", completionJson([{ index: 0, message: "hi", finish_reason: "stop" }])],
+    ["content that is not text", completionJson([{ index: 0, message: { role: "assistant", content: 42 } }])],
+    [
+      "a tool call without a name",
+      completionJson([{ index: 0, message: { role: "assistant", tool_calls: [{ id: "a", function: {} }] } }]),
+    ],
+    ["a body that is not JSON", '{"id": "chatcmpl-x", "choices": [ {"mess'],
+    ["an error body with status 200", JSON.stringify({ error: { message: "engine overloaded" } })],
+  ])("fails on %s as a model-output failure", async (_name, raw) => {
+    const { client, server } = await clientFor([{ raw }], { stream: false, maxRetries: 0 });
+    const error = await failureOf(client.complete({ messages: ask }));
+    expect(error.code).toBe("model-output");
+    expect(error.message).toContain(server.baseUrl);
+  });
+
+  it("reads content sent as a list of text parts", async () => {
+    const parts = [
+      { type: "text", text: "A red " },
+      { type: "text", text: "flag." },
+    ];
+    const { client } = await clientFor(
+      [{ raw: completionJson([{ index: 0, message: { role: "assistant", content: parts } }]) }],
+      { stream: false },
+    );
+    expect((await client.complete({ messages: ask })).content).toBe("A red flag.");
+  });
+
+  it("retries a stream whose events carry no choices at all", async () => {
+    const errors: LoupeError[] = [];
+    const { client } = await clientFor([
+      { sse: [chunkEvent([]), chunkEvent([]), "data: [DONE]\n\n"] },
+      { content: "ok" },
+    ]);
+    const output = await client.complete({ messages: ask, onRetry: (info) => errors.push(info.error) });
+    expect(output.content).toBe("ok");
+    expect(errors[0]?.code).toBe("model-output");
+    expect(errors[0]?.message).toMatch(/no choices/);
+  });
+
+  it("fails on garbage in the event stream, quoting it", async () => {
+    const { client } = await clientFor(
+      [{ sse: [chunkEvent([{ index: 0, delta: { content: "A" } }]), "data: <<garbage>>\n\n"] }],
+      { maxRetries: 0 },
+    );
+    const error = await failureOf(client.complete({ messages: ask }));
+    expect(error.code).toBe("model-output");
+    expect(error.message).toContain("<<garbage>>");
+  });
+
+  it("fails on an HTML page where an event stream was asked for", async () => {
+    const { client } = await clientFor([{ raw: htmlPage, contentType: "text/html" }], { maxRetries: 0 });
+    const error = await failureOf(client.complete({ messages: ask }));
+    expect(error.code).toBe("model-output");
+    expect(error.message).toContain("Sign in to the gateway");
+  });
+
+  it("takes a finished reply whose stream never sends [DONE] nor closes", async () => {
+    const { client } = await clientFor(
+      [
+        {
+          sse: [
+            chunkEvent([{ index: 0, delta: { content: "Done, " } }]),
+            chunkEvent([{ index: 0, delta: { content: "no [DONE]." }, finish_reason: "stop" }]),
+          ],
+          keepOpen: true,
+        },
+      ],
+      { idleTimeoutMs: 300 },
+    );
+    const output = await client.complete({ messages: ask });
+    expect(output).toMatchObject({ content: "Done, no [DONE].", finishReason: "stop" });
+  });
+});
+
+describe("ChatClient on a silent server", () => {
+  it("gives up after idleTimeoutMs without a byte, well before timeoutMs, reporting the wait", async () => {
+    const waits: number[] = [];
+    const { client, server } = await clientFor([{ hang: true }, { hang: true }], {
+      idleTimeoutMs: 400,
+      timeoutMs: 60_000,
+      maxRetries: 1,
+    });
+    const started = Date.now();
+    const error = await failureOf(
+      client.complete({ messages: ask, onWait: (info) => waits.push(info.waitedMs) }),
+    );
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(error.code).toBe("model-timeout");
+    expect(error.message).toMatch(/sent nothing for 400 ms/);
+    expect(error.hint).toMatch(/model\.idleTimeoutMs/);
+    expect(server.requests).toHaveLength(2);
+    expect(waits.length).toBeGreaterThanOrEqual(2);
+    expect(waits[0]).toBeGreaterThanOrEqual(150);
+  });
+
+  it("gives up on a stream that stalls mid-reply", async () => {
+    const { client } = await clientFor(
+      [{ sse: [chunkEvent([{ index: 0, delta: { content: "I was say" } }])], keepOpen: true }],
+      { idleTimeoutMs: 300, maxRetries: 0 },
+    );
+    const error = await failureOf(client.complete({ messages: ask }));
+    expect(error.code).toBe("model-timeout");
+    expect(error.message).toMatch(/sent nothing for 300 ms/);
+  });
+
+  it("rejects an idle timeout beyond Node's timer range", () => {
+    const parsed = modelConfigSchema.safeParse({
+      baseUrl: "http://127.0.0.1:1/v1",
+      name: "m",
+      idleTimeoutMs: 2 ** 31,
+    });
+    expect(parsed.success).toBe(false);
+  });
+});
+
+describe("ChatClient on a reply that never ends", () => {
+  it.each([true, false])(
+    "stops at maxReplyChars (stream: %s), keeping what arrived, without retrying",
+    async (stream) => {
+      const { client, server } = await clientFor([{ endless: { content: "la " } }, { content: "never" }], {
+        stream,
+        maxReplyChars: 5_000,
+      });
+      const error = await failureOf(client.complete({ messages: ask }));
+      expect(error.code).toBe("model-output");
+      expect(error.message).toMatch(/passed 5,000 characters/);
+      expect(error.hint).toMatch(/model\.maxReplyChars/);
+      expect(server.requests).toHaveLength(1);
+      const partial = (error as ReplyTooLongError).partial;
+      expect(partial.content.length).toBeGreaterThan(0);
+      expect(partial.content.startsWith("la la ")).toBe(true);
+      expect(partial.finishReason).toBe("length");
+    },
+  );
+
+  it("counts reasoning too, and bounds the reply by maxTokens when that is lower", async () => {
+    const { client } = await clientFor([{ endless: { reasoning: "hmm " } }], {
+      maxTokens: 10,
+      maxRetries: 0,
+    });
+    const error = await failureOf(client.complete({ messages: ask }));
+    expect(error.message).toMatch(/passed 320 characters/);
+    expect((error as ReplyTooLongError).partial.reasoning?.startsWith("hmm hmm")).toBe(true);
   });
 });

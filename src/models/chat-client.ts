@@ -1,17 +1,28 @@
 import OpenAI from "openai";
 import type {
-  ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionCreateParams,
   ChatCompletionMessageParam,
 } from "openai/resources/chat/completions";
+import { Stream } from "openai/streaming";
 import type { ModelConfig } from "../core/config.js";
 import type { LoupeError } from "../core/errors.js";
 import type { FunctionToolSpec } from "../core/messages.js";
 import type { ModelOutput } from "../core/model-output.js";
+import { AttemptWatch } from "./attempt-watch.js";
 import { finalizeOutput } from "./finalize-output.js";
+import { excerpt, htmlPageError, isHtml, MalformedReplyError } from "./malformed-reply.js";
 import { classifyModelFailure, StreamDroppedError } from "./model-failure.js";
 import { type RawTurn, rawTurnFromCompletion } from "./raw-turn.js";
+import {
+  formatCount,
+  OversizedBodyError,
+  type ReplyLimit,
+  ReplyLimitReached,
+  ReplyTooLongError,
+  replyChars,
+  replyLimit,
+} from "./reply-limit.js";
 import {
   cancelledError,
   defaultRetryPolicy,
@@ -37,6 +48,8 @@ export interface ChatRequest {
    * should discard them.
    */
   onRetry?: (info: { attempt: number; delayMs: number; error: LoupeError }) => void;
+  /** Called every few seconds while the server sends nothing, with how long it has been. */
+  onWait?: (info: { attempt: number; waitedMs: number }) => void;
 }
 
 /** Knobs that are not part of the user's config: tests shrink the backoff to stay fast. */
@@ -56,6 +69,7 @@ export class ChatClient {
   private readonly client: OpenAI;
   private readonly retryPolicy: RetryPolicy;
   private readonly url: string;
+  private readonly limit: ReplyLimit;
 
   constructor(
     private readonly config: ModelConfig,
@@ -63,13 +77,15 @@ export class ChatClient {
   ) {
     this.model = config.name;
     this.url = `${config.baseUrl.replace(/\/+$/, "")}/chat/completions`;
+    this.limit = replyLimit(config);
     this.client = new OpenAI({
       baseURL: config.baseUrl,
       // Local servers accept any key; the SDK refuses to start without one.
       apiKey: config.apiKey ?? "not-needed",
       maxRetries: 0,
       // Our own signal enforces timeoutMs over the whole stream; this only backs it up.
-      timeout: config.timeoutMs + 1_000,
+      timeout: Math.min(config.timeoutMs + 1_000, 2 ** 31 - 1),
+      logLevel: "off",
     });
     this.retryPolicy = {
       ...defaultRetryPolicy,
@@ -88,23 +104,32 @@ export class ChatClient {
     };
     for (let attempt = 1; ; attempt++) {
       if (request.signal?.aborted) throw cancelledError(request.signal);
-      const timeout = new AbortController();
-      const timer = setTimeout(
-        () => timeout.abort(new Error("model request timed out")),
-        this.config.timeoutMs,
-      );
-      const signal = request.signal ? AbortSignal.any([request.signal, timeout.signal]) : timeout.signal;
+      const watch = new AttemptWatch({
+        timeoutMs: this.config.timeoutMs,
+        idleTimeoutMs: this.config.idleTimeoutMs,
+        idleBeforeHeaders: this.config.stream,
+        maxEventBytes: this.limit.maxEventBytes,
+        signal: request.signal,
+        onWait: request.onWait ? (waitedMs) => request.onWait?.({ attempt, waitedMs }) : undefined,
+      });
       try {
-        const raw = this.config.stream
-          ? await this.streamOnce(body, signal, request)
-          : await this.requestOnce(body, signal);
-        return finalizeOutput(raw, finalizeOptions);
+        return finalizeOutput(await this.attemptOnce(body, watch, request), finalizeOptions);
       } catch (error) {
         if (request.signal?.aborted) throw cancelledError(request.signal);
+        if (error instanceof ReplyLimitReached) {
+          const partial = finalizeOutput({ ...error.partial, finishReason: "length" }, finalizeOptions);
+          throw new ReplyTooLongError(
+            `Model server at ${this.url}: the reply passed ${formatCount(this.limit.maxChars)} characters ` +
+              `(${this.limit.source}) without finishing: ${error.detail}; the request was stopped.`,
+            partial,
+          );
+        }
         const failure = classifyModelFailure(error, {
           url: this.url,
           timeoutMs: this.config.timeoutMs,
-          timedOut: timeout.signal.aborted,
+          idleTimeoutMs: this.config.idleTimeoutMs,
+          timedOut: watch.timedOut,
+          idledOut: watch.idledOut,
           attempts: attempt,
         });
         if (!failure.retryable || attempt > this.retryPolicy.maxRetries) throw failure.error;
@@ -112,7 +137,7 @@ export class ChatClient {
         request.onRetry?.({ attempt, delayMs, error: failure.error });
         await sleepUnlessAborted(delayMs, request.signal);
       } finally {
-        clearTimeout(timer);
+        watch.dispose();
       }
     }
   }
@@ -144,24 +169,82 @@ export class ChatClient {
     return body;
   }
 
-  private async requestOnce(body: Record<string, unknown>, signal: AbortSignal): Promise<RawTurn> {
-    const completion = (await this.client.chat.completions.create(
-      body as unknown as ChatCompletionCreateParams,
-      {
-        signal,
-      },
-    )) as ChatCompletion;
-    return rawTurnFromCompletion(completion);
-  }
-
-  private async streamOnce(
+  /**
+   * One request, read by what the server actually sent: an event stream is folded chunk by chunk,
+   * JSON is a whole completion (also when a stream was asked for and the server ignored that),
+   * and an HTML page is named as such.
+   */
+  private async attemptOnce(
     body: Record<string, unknown>,
-    signal: AbortSignal,
+    watch: AttemptWatch,
     request: ChatRequest,
   ): Promise<RawTurn> {
-    const stream = (await this.client.chat.completions.create(body as unknown as ChatCompletionCreateParams, {
-      signal,
-    })) as AsyncIterable<ChatCompletionChunk>;
+    const unparsed: { data?: unknown } = {};
+    const client = this.client.withOptions({
+      fetch: watch.fetch,
+      // The SDK logs an event it cannot parse before throwing; keep it to quote in the error.
+      logLevel: "error",
+      logger: {
+        error: (_message: string, data?: unknown) => {
+          if (typeof data === "string" && unparsed.data === undefined) unparsed.data = data;
+        },
+        warn: () => {},
+        info: () => {},
+        debug: () => {},
+      },
+    });
+    const response = await client.chat.completions
+      .create(body as unknown as ChatCompletionCreateParams, { signal: watch.signal })
+      .asResponse();
+    const mediaType = response.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+    if (
+      mediaType === "text/event-stream" ||
+      (this.config.stream && !isJsonType(mediaType) && !isHtml(mediaType))
+    )
+      return this.readStream(response, { watch, request, client, unparsed });
+    const text = await this.readText(response);
+    if (isHtml(mediaType, text)) throw htmlPageError(response.status, text);
+    let completion: unknown;
+    try {
+      completion = JSON.parse(text);
+    } catch {
+      throw new MalformedReplyError(
+        `answered ${response.status} with a body that is not JSON (${mediaType ?? "no content type"}): ${excerpt(text)}`,
+      );
+    }
+    const turn = rawTurnFromCompletion(completion);
+    const chars = replyChars(turn);
+    if (chars.total > this.limit.maxChars) throw new ReplyLimitReached(turn, describeChars(chars));
+    return turn;
+  }
+
+  /** The body as text; past the size limit, what had arrived of the message's content is kept. */
+  private async readText(response: Response): Promise<string> {
+    if (!response.body) return "";
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return text + decoder.decode();
+        text += decoder.decode(value, { stream: true });
+      }
+    } catch (error) {
+      if (error instanceof OversizedBodyError) {
+        const content = contentPrefix(text).slice(0, this.limit.maxChars);
+        throw new ReplyLimitReached({ content, toolCalls: [] }, error.detail);
+      }
+      throw error;
+    }
+  }
+
+  private async readStream(
+    response: Response,
+    attempt: { watch: AttemptWatch; request: ChatRequest; client: OpenAI; unparsed: { data?: unknown } },
+  ): Promise<RawTurn> {
+    const { watch, request, client, unparsed } = attempt;
+    const stream = Stream.fromSSEResponse<ChatCompletionChunk>(response, watch.controller, client);
     const router =
       request.onTextDelta || request.onReasoningDelta
         ? new ThinkStreamRouter(
@@ -173,11 +256,75 @@ export class ChatClient {
       onContent: (text) => router?.push(text),
       onReasoning: (text) => request.onReasoningDelta?.(text),
     });
-    for await (const chunk of stream) accumulator.add(chunk);
+    try {
+      for await (const chunk of stream) {
+        accumulator.add(chunk);
+        if (accumulator.chars > this.limit.maxChars) {
+          const turn = accumulator.result();
+          throw new ReplyLimitReached(turn, describeChars(replyChars(turn)));
+        }
+      }
+    } catch (error) {
+      if (error instanceof OversizedBodyError)
+        throw new ReplyLimitReached(accumulator.result(), error.detail);
+      if (error instanceof SyntaxError) {
+        const data = typeof unparsed.data === "string" ? unparsed.data : error.message;
+        throw new MalformedReplyError(
+          `answered ${response.status} with an event stream holding an event that is not JSON: ${excerpt(data)}`,
+        );
+      }
+      throw error;
+    }
     // The SDK ends iteration quietly when the signal aborts, so a silent end is checked here.
-    if (signal.aborted) throw signal.reason ?? new Error("aborted");
-    if (!accumulator.finished) throw new StreamDroppedError();
+    if (watch.signal.aborted) {
+      // A server that sent the whole reply and then neither [DONE] nor closed: the reply is whole.
+      if (watch.idledOut && accumulator.finished) return this.finishStream(accumulator, router);
+      throw watch.signal.reason ?? new Error("aborted");
+    }
+    if (!accumulator.finished) {
+      if (accumulator.events === 0)
+        throw new MalformedReplyError(`answered ${response.status} with an event stream that held no events`);
+      if (accumulator.eventsWithChoices === 0)
+        throw new MalformedReplyError(
+          `answered ${response.status} with an event stream whose ${accumulator.events} events carried no choices`,
+        );
+      throw new StreamDroppedError();
+    }
+    return this.finishStream(accumulator, router);
+  }
+
+  private finishStream(accumulator: StreamAccumulator, router: ThinkStreamRouter | undefined): RawTurn {
     router?.flush();
     return accumulator.result();
   }
+}
+
+/**
+ * The message content in the start of a completion's JSON that was cut off: the string after
+ * `"content":"`, decoded as far as it is whole. Empty when the cut came before it.
+ */
+function contentPrefix(json: string): string {
+  const start = /"content"\s*:\s*"/.exec(json);
+  if (!start) return "";
+  let rest = json.slice(start.index + start[0].length);
+  const end = /(^|[^\\])(\\\\)*"/.exec(rest);
+  if (end) rest = rest.slice(0, end.index + end[0].length - 1);
+  // An escape cut in half (\u00 or a lone backslash) ends the decodable part.
+  for (let trim = 0; trim <= 6 && trim <= rest.length; trim++) {
+    try {
+      return JSON.parse(`"${rest.slice(0, rest.length - trim)}"`) as string;
+    } catch {}
+  }
+  return "";
+}
+
+function isJsonType(mediaType: string | undefined): boolean {
+  return mediaType !== undefined && (mediaType.includes("application/json") || mediaType.endsWith("+json"));
+}
+
+function describeChars(chars: ReturnType<typeof replyChars>): string {
+  return (
+    `${formatCount(chars.total)} arrived (content ${formatCount(chars.content)}, ` +
+    `reasoning ${formatCount(chars.reasoning)}, tool calls ${formatCount(chars.toolCalls)})`
+  );
 }

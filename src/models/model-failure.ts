@@ -1,11 +1,13 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
 import { describeError, LoupeError } from "../core/errors.js";
+import { MalformedReplyError } from "./malformed-reply.js";
 import { parseRetryAfter } from "./retry-policy.js";
 
 /**
  * What went wrong with one model request, as a LoupeError the user can act on, and whether
- * trying again could help. Retry: rate limits, server errors, timeouts, refused or reset
- * connections, streams cut off mid-way. Never: bad requests, authentication, unknown model.
+ * trying again could help. Retry: rate limits, server errors, timeouts, silent servers, refused or
+ * reset connections, streams cut off mid-way, replies that are not chat completions. Never: bad
+ * requests, authentication, unknown model.
  */
 export interface ModelFailure {
   error: LoupeError;
@@ -17,8 +19,11 @@ export interface FailureContext {
   /** The endpoint that was called, named in every message. */
   url: string;
   timeoutMs: number;
+  idleTimeoutMs?: number;
   /** True when our own per-request timeout fired. */
   timedOut: boolean;
+  /** True when the server sent nothing for idleTimeoutMs. */
+  idledOut?: boolean;
   /** How many attempts were made so far, this one included. */
   attempts: number;
 }
@@ -52,6 +57,21 @@ const NETWORK_ERROR_CODES = new Set([
 
 export function classifyModelFailure(error: unknown, context: FailureContext): ModelFailure {
   const tries = context.attempts === 1 ? "" : ` (after ${context.attempts} attempts)`;
+  if (context.idledOut) {
+    return {
+      retryable: true,
+      error: new LoupeError(
+        "model-timeout",
+        `Model server at ${context.url} sent nothing for ${context.idleTimeoutMs} ms${tries}.`,
+        {
+          cause: error,
+          hint:
+            "The server accepted the request and went silent (stuck, overloaded, or a long queue): check it, " +
+            "or raise model.idleTimeoutMs if its first token is slow to come.",
+        },
+      ),
+    };
+  }
   if (context.timedOut || error instanceof APIConnectionTimeoutError) {
     return {
       retryable: true,
@@ -75,6 +95,17 @@ export function classifyModelFailure(error: unknown, context: FailureContext): M
       error: new LoupeError("model-unreachable", `Model server at ${context.url}: ${detail}${tries}.`, {
         cause: error,
         hint: "The server closed the connection mid-reply; check its log for a crash or an out-of-memory error.",
+      }),
+    };
+  }
+  if (error instanceof MalformedReplyError) {
+    return {
+      retryable: true,
+      error: new LoupeError("model-output", `Model server at ${context.url} ${error.message}${tries}.`, {
+        cause: error,
+        hint:
+          "Something answered that is not an OpenAI-compatible chat completions server (a proxy, a sign-in " +
+          "page, a crashed worker): check --base-url (it usually ends in /v1) and the server's log.",
       }),
     };
   }

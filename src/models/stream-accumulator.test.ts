@@ -42,4 +42,29 @@ describe("StreamAccumulator", () => {
     accumulator.add(chunk({ tool_calls: [{ index: 0, function: { name: "crop", arguments: "{}" } }] }));
     expect(accumulator.result().toolCalls[0]?.id).toBe("call_0");
   });
+
+  it("counts the characters it keeps: content, reasoning, tool names and arguments", () => {
+    const accumulator = new StreamAccumulator();
+    accumulator.add(chunk({ reasoning_content: "abc" }));
+    accumulator.add(chunk({ content: "de" }));
+    accumulator.add(chunk({ tool_calls: [{ index: 0, function: { name: "crop", arguments: "{}" } }] }));
+    expect(accumulator.chars).toBe(3 + 2 + 4 + 2);
+  });
+
+  it("counts events with and without choices", () => {
+    const accumulator = new StreamAccumulator();
+    accumulator.add({ choices: [] } as unknown as ChatCompletionChunk);
+    accumulator.add(chunk({ content: "a" }));
+    expect([accumulator.events, accumulator.eventsWithChoices]).toEqual([2, 1]);
+  });
+
+  it.each([
+    ["a chunk that is not an object", "oops"],
+    ["choices that are not a list", { choices: "x" }],
+    ["content that is not text", { choices: [{ index: 0, delta: { content: 7 } }] }],
+    ["tool_calls that are not a list", { choices: [{ index: 0, delta: { tool_calls: "crop" } }] }],
+  ])("names %s, quoting it", (_name, value) => {
+    const accumulator = new StreamAccumulator();
+    expect(() => accumulator.add(value as unknown as ChatCompletionChunk)).toThrow(/event stream holding/);
+  });
 });

@@ -1,9 +1,12 @@
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
-import { type RawTurn, type ReasoningFields, reasoningText, usageFromWire } from "./raw-turn.js";
+import { excerpt, MalformedReplyError } from "./malformed-reply.js";
+import { isRecord, type RawTurn, type ReasoningFields, reasoningText, usageFromWire } from "./raw-turn.js";
 
 /**
  * Folds streamed chunks into one RawTurn. Tool calls arrive as pieces keyed by `index`: the
- * first piece usually carries id and name, later ones only argument fragments.
+ * first piece usually carries id and name, later ones only argument fragments. A chunk of the
+ * wrong shape (not an object, choices that are not a list, content that is not text) fails with
+ * a MalformedReplyError that quotes it; `chars` lets the caller stop a reply that never ends.
  */
 export class StreamAccumulator {
   private content = "";
@@ -12,6 +15,11 @@ export class StreamAccumulator {
   private finishReason: string | undefined;
   private stopReason: unknown;
   private usage: RawTurn["usage"];
+  /** Characters kept so far: content + reasoning + tool names and arguments. */
+  chars = 0;
+  /** Events received, and how many of them carried a choice. */
+  events = 0;
+  eventsWithChoices = 0;
 
   constructor(
     private readonly callbacks: {
@@ -21,29 +29,56 @@ export class StreamAccumulator {
   ) {}
 
   add(chunk: ChatCompletionChunk): void {
+    const malformed = (what: string) =>
+      new MalformedReplyError(
+        `answered 200 with an event stream holding ${what}: ${excerpt(JSON.stringify(chunk) ?? "")}`,
+      );
+    this.events++;
+    if (!isRecord(chunk)) throw malformed("an event that is not a chat completion chunk");
     if (chunk.usage) this.usage = usageFromWire(chunk.usage);
-    const choice = chunk.choices?.[0];
-    if (!choice) return;
-    const delta = choice.delta ?? {};
+    if (chunk.choices === undefined || chunk.choices === null) return;
+    if (!Array.isArray(chunk.choices)) throw malformed("an event whose choices is not a list");
+    const choice: unknown = chunk.choices[0];
+    if (choice === undefined) return;
+    if (!isRecord(choice)) throw malformed("an event whose choice is not an object");
+    this.eventsWithChoices++;
+    const delta: unknown = choice.delta ?? {};
+    if (!isRecord(delta)) throw malformed("an event whose delta is not an object");
     const reasoning = reasoningText(delta as ReasoningFields);
     if (reasoning) {
       this.reasoning = (this.reasoning ?? "") + reasoning;
+      this.chars += reasoning.length;
       this.callbacks.onReasoning?.(reasoning);
     }
+    if (delta.content !== undefined && delta.content !== null && typeof delta.content !== "string")
+      throw malformed(`an event whose content is ${typeof delta.content}, not text`);
     if (delta.content) {
       this.content += delta.content;
+      this.chars += delta.content.length;
       this.callbacks.onContent?.(delta.content);
     }
-    for (const piece of delta.tool_calls ?? []) {
-      const call = this.toolCalls.get(piece.index) ?? { id: "", name: "", arguments: "" };
-      if (piece.id && !call.id) call.id = piece.id;
-      if (piece.function?.name) call.name += piece.function.name;
-      if (piece.function?.arguments) call.arguments += piece.function.arguments;
-      this.toolCalls.set(piece.index, call);
+    if (delta.tool_calls !== undefined && delta.tool_calls !== null && !Array.isArray(delta.tool_calls))
+      throw malformed("an event whose tool_calls is not a list");
+    for (const piece of (delta.tool_calls ?? []) as unknown[]) {
+      if (!isRecord(piece)) throw malformed("an event whose tool call piece is not an object");
+      // Some servers leave out `index` when there is one call.
+      const index = typeof piece.index === "number" ? piece.index : 0;
+      const call = this.toolCalls.get(index) ?? { id: "", name: "", arguments: "" };
+      const fn = isRecord(piece.function) ? piece.function : {};
+      if (typeof piece.id === "string" && piece.id && !call.id) call.id = piece.id;
+      if (typeof fn.name === "string") {
+        call.name += fn.name;
+        this.chars += fn.name.length;
+      }
+      if (typeof fn.arguments === "string") {
+        call.arguments += fn.arguments;
+        this.chars += fn.arguments.length;
+      }
+      this.toolCalls.set(index, call);
     }
-    if (choice.finish_reason) {
+    if (typeof choice.finish_reason === "string" && choice.finish_reason) {
       this.finishReason = choice.finish_reason;
-      this.stopReason = (choice as { stop_reason?: unknown }).stop_reason;
+      this.stopReason = choice.stop_reason;
     }
   }
 

@@ -15,11 +15,13 @@ export function imageFileName(ref: Pick<ImageRef, "id" | "mime">): string {
 
 /**
  * A run on disk: DIR/trajectory.json plus DIR/images/<sha256>.<ext>. Images can be written as they
- * are produced (so a crash keeps them) and the JSON is replaced atomically at the end.
+ * are produced (so a crash keeps them) and the JSON is replaced atomically (a temporary file, then
+ * a rename), at the end and at every checkpoint, so a reader never sees half a file.
  */
 export class TrajectoryFolder {
   readonly dir: string;
-  readonly #written = new Set<string>();
+  /** Images written or being written, so checkpoints and events never write one twice at once. */
+  readonly #written = new Map<string, Promise<string>>();
 
   constructor(dir: string) {
     this.dir = dir;
@@ -29,14 +31,19 @@ export class TrajectoryFolder {
     return join(this.dir, imageFileName(ref));
   }
 
-  async writeImage(ref: ImageRef, bytes: Uint8Array): Promise<string> {
+  writeImage(ref: ImageRef, bytes: Uint8Array): Promise<string> {
+    const pending = this.#written.get(ref.id);
+    if (pending) return pending;
     const path = this.imagePath(ref);
-    if (!this.#written.has(ref.id)) {
+    const writing = (async () => {
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, bytes);
-      this.#written.add(ref.id);
-    }
-    return path;
+      return path;
+    })();
+    this.#written.set(ref.id, writing);
+    // A failed write may be tried again.
+    writing.catch(() => this.#written.delete(ref.id));
+    return writing;
   }
 
   async write(trajectory: Trajectory, images: ImageSet): Promise<string> {

@@ -71,6 +71,7 @@ export interface HarnessOptions {
   signal?: AbortSignal;
   question?: string;
   usageChannel?: UsageChannel;
+  onCheckpoint?: RunAgentOptions["onCheckpoint"];
 }
 
 export interface HarnessRun extends RunResult {
@@ -95,6 +96,7 @@ export async function runWithServer(options: HarnessOptions): Promise<HarnessRun
     tools: options.tools ?? [...imageTools(config.images), ...(options.extraTools ?? [])],
     signal: options.signal,
     usageChannel: options.usageChannel,
+    onCheckpoint: options.onCheckpoint,
     onEvent: (event) => events.push(event),
   };
   const result = await runAgent(runOptions);

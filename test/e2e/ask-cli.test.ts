@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
+import { exitCodes } from "../../src/apps/cli/exit-codes.js";
 import { lastRequestImages, regionDifference } from "../support/decode-image-parts.js";
 import { fixturePath, hasFixtures } from "../support/fixtures.js";
 import { startModelServer } from "../support/model-server.js";
@@ -145,7 +146,7 @@ describe.skipIf(!hasFixtures)("loupe ask (end to end, real HTTP)", () => {
     );
     const out = join(dir, "run");
     const result = await runCli(["ask", "-i", signicade, "--config", config, "--out", out, "Hello?"]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(exitCodes.modelFailure);
     expect(result.stderr).toMatch(/timed out|timeout/i);
     const trajectory = JSON.parse(await readFile(join(out, "trajectory.json"), "utf8"));
     expect(trajectory.stopReason).toBe("error");

@@ -158,4 +158,45 @@ describe("startModelServer", () => {
     const response = await post(baseUrl, { model: "m", messages: [{ role: "user", content: "x" }] });
     expect((await readJson(response)).choices[0].message.content).toBe("1:1");
   });
+
+  it("sends raw bodies with the scripted status and content type", async () => {
+    const { baseUrl } = await start([
+      { raw: "<html><title>Sign in</title></html>", contentType: "text/html" },
+    ]);
+    const response = await post(baseUrl, { model: "m", messages: [] });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/html");
+    expect(await response.text()).toBe("<html><title>Sign in</title></html>");
+  });
+
+  it("writes scripted SSE entries verbatim, and can keep the connection open", async () => {
+    const { baseUrl } = await start([
+      { sse: ["data: not json\n\n", ": a comment\n\n"] },
+      { sse: ['data: {"choices":[]}\n\n'], keepOpen: true },
+    ]);
+    const closed = await post(baseUrl, { model: "m", messages: [], stream: true });
+    expect(closed.headers.get("content-type")).toBe("text/event-stream");
+    expect(await closed.text()).toBe("data: not json\n\n: a comment\n\n");
+    const open = await post(baseUrl, { model: "m", messages: [], stream: true });
+    const reader = open.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('data: {"choices":[]}\n\n');
+    const next = await Promise.race([
+      reader.read(),
+      new Promise((resolve) => setTimeout(resolve, 100, "open")),
+    ]);
+    expect(next).toBe("open");
+    await reader.cancel();
+  });
+
+  it("streams an endless reply until the client goes away, in both modes", async () => {
+    const { baseUrl } = await start([{ endless: { content: "ha" } }, { endless: { content: "ha" } }]);
+    for (const stream of [true, false]) {
+      const response = await post(baseUrl, { model: "m", messages: [], stream });
+      const reader = response.body!.getReader();
+      let bytes = 0;
+      while (bytes < 200_000) bytes += (await reader.read()).value?.length ?? 0;
+      await reader.cancel();
+      expect(bytes).toBeGreaterThanOrEqual(200_000);
+    }
+  });
 });

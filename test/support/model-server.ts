@@ -45,7 +45,46 @@ export interface ScriptedError {
   retryAfterSeconds?: number;
 }
 
-export type ScriptedReply = ScriptedCompletion | ScriptedError | { hang: true };
+/**
+ * Exact bytes on the wire, for replies no well-behaved server sends: an HTML error page with
+ * status 200 (a proxy's login page), JSON that is not a chat completion, a cut-off body.
+ */
+export interface ScriptedRawReply {
+  raw: string;
+  /** Default 200. */
+  status?: number;
+  /** Default application/json. */
+  contentType?: string;
+}
+
+/**
+ * A server-sent event stream written verbatim: each entry is written as is (compose
+ * `data: {...}\n\n` yourself), so a test can leave out [DONE], send no choices or garbage lines.
+ */
+export interface ScriptedEventStream {
+  sse: string[];
+  /** Keep the connection open after the last entry instead of ending the response. */
+  keepOpen?: boolean;
+}
+
+/**
+ * A reply that never ends: content (and reasoning) pieces forever, as a model stuck in a
+ * repetition loop on a server without max_tokens. Streaming requests get SSE chunks, others an
+ * endless JSON body. Writes wait for the client to read (backpressure), so the server itself
+ * stays small, and stop when the client goes away.
+ */
+export interface ScriptedEndlessReply {
+  endless: { content?: string; reasoning?: string };
+}
+
+export type ScriptedReply =
+  | ScriptedCompletion
+  | ScriptedError
+  | ScriptedRawReply
+  | ScriptedEventStream
+  | ScriptedEndlessReply
+  /** Accept the request and send nothing, not even headers: a silent server. */
+  | { hang: true };
 
 export type ModelScript = (request: RecordedRequest, index: number) => ScriptedReply | Promise<ScriptedReply>;
 
@@ -107,6 +146,21 @@ export async function startModelServer(script: ModelScript | ScriptedReply[]): P
     requests.push(recorded);
     const reply = await replyFor(recorded, index);
     if ("hang" in reply) return; // keep the socket open; close() destroys it
+    if ("raw" in reply) {
+      response.writeHead(reply.status ?? 200, { "content-type": reply.contentType ?? "application/json" });
+      response.end(reply.raw);
+      return;
+    }
+    if ("sse" in reply) {
+      response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+      for (const entry of reply.sse) response.write(entry);
+      if (!reply.keepOpen) response.end();
+      return;
+    }
+    if ("endless" in reply) {
+      await sendEndless(response, reply.endless, recorded.body);
+      return;
+    }
     if ("status" in reply) {
       sendError(response, reply);
       return;
@@ -265,6 +319,51 @@ function streamCompletion(response: ServerResponse, completion: ServedCompletion
     return;
   }
   response.end();
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the recorded wire body.
+async function sendEndless(response: ServerResponse, endless: ScriptedEndlessReply["endless"], body: any) {
+  const streaming = body?.stream === true;
+  const content = endless.content ?? (endless.reasoning === undefined ? "all work and no play " : "");
+  let gone = false;
+  response.on("close", () => {
+    gone = true;
+  });
+  const write = async (text: string) => {
+    if (response.write(text)) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        response.off("drain", done);
+        response.off("close", done);
+        resolve();
+      };
+      response.on("drain", done);
+      response.on("close", done);
+    });
+  };
+  if (streaming) {
+    response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+    const chunk = (delta: Record<string, unknown>) =>
+      `data: ${JSON.stringify({
+        id: "chatcmpl-test",
+        object: "chat.completion.chunk",
+        created: 0,
+        model: body?.model ?? TEST_MODEL_ID,
+        choices: [{ index: 0, delta, logprobs: null, finish_reason: null }],
+      })}\n\n`;
+    await write(chunk({ role: "assistant", content: "" }));
+    while (!gone) {
+      if (endless.reasoning) await write(chunk({ reasoning_content: endless.reasoning }));
+      if (content) await write(chunk({ content }));
+    }
+    return;
+  }
+  response.writeHead(200, { "content-type": "application/json" });
+  await write(
+    '{"id":"chatcmpl-test","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"',
+  );
+  const piece = JSON.stringify(content.repeat(Math.ceil(4096 / Math.max(1, content.length)))).slice(1, -1);
+  while (!gone) await write(piece);
 }
 
 function pieces(text: string, size: number): string[] {

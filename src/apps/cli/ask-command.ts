@@ -14,7 +14,9 @@ import { TrajectoryFolder } from "../../store/trajectory-folder.js";
 import { loadInputImage } from "../../tools/image/load-image.js";
 import { createToolbox, selectTools } from "../../tools/registry.js";
 import { createEventRenderer } from "./event-renderer.js";
+import { exitCodes } from "./exit-codes.js";
 import { type ConfigFlags, loadConfig } from "./load-config.js";
+import { runExitCode, type StopSignal } from "./run-exit-code.js";
 
 interface AskFlags extends ConfigFlags {
   image: string[];
@@ -94,16 +96,28 @@ async function ask(question: string, flags: AskFlags): Promise<number> {
     imagePath: (image) => relative(process.cwd(), folder.imagePath(image)),
   });
 
+  // Ctrl-C and SIGTERM (as `timeout` and service managers send) stop the run the same way: the
+  // step in progress ends, the partial trajectory is written. A second signal quits at once.
   const controller = new AbortController();
-  const onInterrupt = () => {
-    if (controller.signal.aborted) process.exit(130);
-    write("\ninterrupted: stopping and saving the partial trajectory (Ctrl-C again to quit now)\n");
-    controller.abort(new LoupeError("cancelled", "Interrupted by the user."));
+  let stoppedBy: StopSignal | undefined;
+  const onStopSignal = (signal: StopSignal) => {
+    const code = signal === "SIGTERM" ? exitCodes.terminated : exitCodes.interrupted;
+    if (controller.signal.aborted) process.exit(code);
+    stoppedBy = signal;
+    write(
+      signal === "SIGTERM"
+        ? "\nterminated: stopping and saving the partial trajectory\n"
+        : "\ninterrupted: stopping and saving the partial trajectory (Ctrl-C again to quit now)\n",
+    );
+    const message = signal === "SIGTERM" ? "Terminated (SIGTERM)." : "Interrupted by the user.";
+    controller.abort(new LoupeError("cancelled", message));
   };
-  process.on("SIGINT", onInterrupt);
+  process.on("SIGINT", onStopSignal);
+  process.on("SIGTERM", onStopSignal);
   try {
     const pendingWrites: Promise<unknown>[] = [];
     const imageSet = new ImageSet();
+    let checkpointFailed = false;
     const { trajectory, images: runImages } = await runAgent({
       question,
       images,
@@ -115,6 +129,17 @@ async function ask(question: string, flags: AskFlags): Promise<number> {
       usageChannel: summaryUsage,
       signal: controller.signal,
       runId,
+      // trajectory.json is rewritten (atomically) after every step, so a killed run keeps its steps.
+      onCheckpoint: async (checkpoint) => {
+        try {
+          await Promise.all(pendingWrites);
+          await folder.write(checkpoint, imageSet);
+        } catch (error) {
+          if (!checkpointFailed)
+            write(`warning: cannot write the run's checkpoint: ${describeError(error)}\n`);
+          checkpointFailed = true;
+        }
+      },
       onEvent: (event) => {
         // Produced images go to disk as they appear, so an interrupted run keeps them.
         if (event.type === "tool-call-end") {
@@ -133,10 +158,13 @@ async function ask(question: string, flags: AskFlags): Promise<number> {
       process.stdout.write(`${trajectory.answer}\n`);
     }
     if (!flags.quiet) write(`trajectory: ${relative(process.cwd(), path)}\n`);
-    if (trajectory.stopReason === "cancelled") return 130;
-    return trajectory.stopReason === "error" ? 1 : 0;
+    const { code, reason } = runExitCode(trajectory, stoppedBy);
+    // Shown with --quiet too: the one line that tells a script's reader why there is no answer.
+    if (reason !== undefined) process.stderr.write(`loupe: ${reason}\n`);
+    return code;
   } finally {
-    process.off("SIGINT", onInterrupt);
+    process.off("SIGINT", onStopSignal);
+    process.off("SIGTERM", onStopSignal);
     await toolbox.close();
   }
 }

@@ -56,6 +56,10 @@ export function createEventRenderer(options: RendererOptions): (event: RunEvent)
         stepText += event.text;
         write(event.text);
         break;
+      case "model-wait":
+        endStream();
+        write(pc.dim(`… waiting for the model (${Math.round(event.waitedMs / 1000)} s)\n`));
+        break;
       case "tool-call-start":
         endStream();
         write(pc.yellow(`→ ${event.tool} ${compactJson(event.arguments)}\n`));
