@@ -72,6 +72,8 @@ export interface Dialect {
   readonly supportedTools: readonly string[];
   /** Tools enabled when the user names none. */
   readonly defaultTools: readonly string[];
+  /** The texts the model reads besides the question and results: Loupe's wording under the user's pack. */
+  readonly pack: PromptPack;
   systemPrompt(context: DialectContext): string | undefined;
   requestOptions(context: DialectContext): DialectRequestOptions;
   /** The first user turn: the question (and options) with the input images where the model expects them. */

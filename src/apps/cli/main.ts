@@ -3,6 +3,7 @@ import { Command } from "commander";
 import pc from "picocolors";
 import { describeError, isLoupeError } from "../../core/errors.js";
 import { askCommand } from "./ask-command.js";
+import { dialectsCommand } from "./dialects-command.js";
 import { indexCommand } from "./index-command.js";
 import { replayCommand } from "./replay-command.js";
 import { toolsCommand } from "./tools-command.js";
@@ -14,6 +15,7 @@ export function createProgram(): Command {
     )
     .version("0.1.0")
     .addCommand(askCommand())
+    .addCommand(dialectsCommand())
     .addCommand(indexCommand())
     .addCommand(replayCommand())
     .addCommand(toolsCommand());
