@@ -6,6 +6,7 @@ import type {
   ChatCompletionMessageParam,
 } from "openai/resources/chat/completions";
 import type { ModelConfig } from "../core/config.js";
+import { maxTimerMs } from "../core/config-numbers.js";
 import type { LoupeError } from "../core/errors.js";
 import type { FunctionToolSpec } from "../core/messages.js";
 import type { ModelOutput } from "../core/model-output.js";
@@ -69,7 +70,7 @@ export class ChatClient {
       apiKey: config.apiKey ?? "not-needed",
       maxRetries: 0,
       // Our own signal enforces timeoutMs over the whole stream; this only backs it up.
-      timeout: config.timeoutMs + 1_000,
+      timeout: Math.min(maxTimerMs, config.timeoutMs + 1_000),
     });
     this.retryPolicy = {
       ...defaultRetryPolicy,

@@ -105,7 +105,7 @@ describe("loading input images", () => {
     for (const path of ["/silent", "/stalls-midway"]) {
       await expect(loadInputImage(`${baseUrl}${path}`, config, { timeoutMs: 300 })).rejects.toMatchObject({
         code: "image-not-found",
-        message: `Fetching image ${baseUrl}${path} took longer than 0.3 s; the server stopped answering or is too slow.`,
+        message: `Cannot fetch image ${baseUrl}${path}: timed out after 0.3 s (images.fetchTimeoutMs); the server stopped answering or is too slow.`,
       });
     }
   });
