@@ -74,7 +74,13 @@ function number(): z.ZodNumber {
 }
 
 function wholeNumber(): z.ZodNumber {
-  return number().int({ error: (issue) => `must be a whole number, got ${String(issue.input)}` });
+  return number().int({
+    // zod's int() also refuses whole numbers too large to be exact in JavaScript.
+    error: (issue) =>
+      Number.isInteger(issue.input)
+        ? `must be at most ${Number.MAX_SAFE_INTEGER}, got ${String(issue.input)}`
+        : `must be a whole number, got ${String(issue.input)}`,
+  });
 }
 
 function bounded(schema: z.ZodNumber, range: Range): z.ZodNumber {

@@ -100,17 +100,20 @@ function acceptedFormats(): string {
  * each distinct message is kept once, without the "VipsJpeg: " prefix.
  */
 export function decoderReason(error: unknown): string {
-  const lines = describeError(error)
+  const text = describeError(error);
+  // sharp puts its own words first ("Input buffer has corrupt header: VipsJpeg: ...").
+  const [, lead, messages = text] = /^([^:\n]+): (Vips\w+: [\s\S]*)$/.exec(text) ?? [];
+  const lines = messages
     .split("\n")
     .map((line) =>
       line
         .trim()
         .replace(/^Vips\w+: /, "")
-        .replace(/: Vips\w+: /, ": "),
+        .replace(/\.$/, ""),
     )
     .filter((line) => line !== "");
-  const distinct = [...new Set(lines)];
-  const reason = distinct.slice(0, 3).join("; ").replace(/\.$/, "");
+  const distinct = [...new Set(lines)].slice(0, 3).join("; ");
+  const reason = lead ? `${lead}: ${distinct}` : distinct;
   return reason.length > 300 ? `${reason.slice(0, 300)}…` : reason;
 }
 
