@@ -77,7 +77,7 @@ export async function loadConfig(
   // A misconfigured image host is the user's to fix now, not a tool error the model reads later.
   createImageHost(config.search.imageHost);
   // So are prompt files that cannot be read: found now, not when the run reaches them.
-  await assertReadableTextFile(config.systemPromptFile, "systemPromptFile");
+  await assertReadableTextFile(config.systemPromptFile, origins.get("systemPromptFile") ?? "systemPromptFile");
   await assertReadableTextFile(config.search.webVisit.summaryPromptFile, "search.webVisit.summaryPromptFile");
   return config;
 }
@@ -174,7 +174,10 @@ function fromFlags(flags: ConfigFlags, origins: Origins): Record<string, unknown
   if (flags.topP !== undefined) model.topP = numberFlag("--top-p", flags.topP, modelFields.topP);
   if (flags.maxOutputTokens !== undefined)
     model.maxTokens = numberFlag("--max-output-tokens", flags.maxOutputTokens, modelFields.maxTokens);
-  if (flags.extraBody !== undefined) model.extraBody = jsonFlag("--extra-body", flags.extraBody);
+  if (flags.extraBody !== undefined) {
+    model.extraBody = jsonFlag("--extra-body", flags.extraBody);
+    fromFlag("model.extraBody", "--extra-body");
+  }
   if (flags.stream === false) model.stream = false;
   if (flags.response !== undefined) model.response = flags.response;
   const budgets: Record<string, unknown> = {};
@@ -205,7 +208,10 @@ function fromFlags(flags: ConfigFlags, origins: Origins): Record<string, unknown
       .map((name) => name.trim())
       .filter(Boolean);
   }
-  if (flags.systemPromptFile) config.systemPromptFile = flags.systemPromptFile;
+  if (flags.systemPromptFile) {
+    config.systemPromptFile = flags.systemPromptFile;
+    fromFlag("systemPromptFile", "--system-prompt-file");
+  }
   return config;
 }
 
