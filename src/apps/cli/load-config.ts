@@ -77,7 +77,10 @@ export async function loadConfig(
   // A misconfigured image host is the user's to fix now, not a tool error the model reads later.
   createImageHost(config.search.imageHost);
   // So are prompt files that cannot be read: found now, not when the run reaches them.
-  await assertReadableTextFile(config.systemPromptFile, origins.get("systemPromptFile") ?? "systemPromptFile");
+  await assertReadableTextFile(
+    config.systemPromptFile,
+    origins.get("systemPromptFile") ?? "systemPromptFile",
+  );
   await assertReadableTextFile(config.search.webVisit.summaryPromptFile, "search.webVisit.summaryPromptFile");
   return config;
 }
