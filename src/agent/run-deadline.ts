@@ -1,3 +1,4 @@
+import { maxTimerMs } from "../core/config-numbers.js";
 import type { BudgetTracker } from "./budget-tracker.js";
 
 /** Longest grace the final-answer turn gets past the time budget: room for one short answer. */
@@ -57,7 +58,9 @@ export class RunDeadline {
 
   /** The final-answer turn's signal: the user's, ending at the deadline plus the grace period. */
   finalTurnSignal(): AbortSignal {
-    return AbortSignal.any([this.userSignal, AbortSignal.timeout(this.remainingMs() + this.#graceMs)]);
+    // Budget and grace are each a valid timer, but their sum can pass what a Node timer takes.
+    const delayMs = Math.min(maxTimerMs, this.remainingMs() + this.#graceMs);
+    return AbortSignal.any([this.userSignal, AbortSignal.timeout(delayMs)]);
   }
 
   /** True when `signal` (made here) fired because time ran out, not because the user cancelled. */

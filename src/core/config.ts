@@ -1,4 +1,14 @@
 import { z } from "zod";
+import {
+  bytes,
+  count,
+  maxBufferBytes,
+  milliseconds,
+  numberBetween,
+  timerSeconds,
+  wholeSeconds,
+} from "./config-numbers.js";
+import { headerSecret, httpUrl } from "./config-strings.js";
 import { coordinateSystems } from "./coordinate-systems.js";
 import { searchConfigSchema } from "./search-config.js";
 
@@ -17,33 +27,30 @@ export const dialectNames = [
 ] as const;
 export type DialectName = (typeof dialectNames)[number];
 
-/** Node's timers fire at once for delays above 2^31-1 ms (about 24.8 days). */
-const maxTimerMs = 2 ** 31 - 1;
-
 export const modelConfigSchema = z.strictObject({
-  baseUrl: z.string().url(),
-  apiKey: z.string().optional(),
+  baseUrl: httpUrl(),
+  apiKey: headerSecret().optional(),
   name: z.string().min(1),
-  temperature: z.number().min(0).max(2).optional(),
-  topP: z.number().gt(0).max(1).optional(),
-  maxTokens: z.number().int().positive().optional(),
+  temperature: numberBetween({ min: 0, max: 2 }).optional(),
+  topP: numberBetween({ min: 0, minExclusive: true, max: 1 }).optional(),
+  maxTokens: count().optional(),
   /** Extra request body fields, passed through as-is (vLLM's top_k, chat_template_kwargs, ...). */
   extraBody: z.record(z.string(), z.unknown()).default({}),
   stream: z.boolean().default(true),
   /** Per-request timeout, including the whole streamed response. */
-  timeoutMs: z.number().int().positive().default(300_000),
-  maxRetries: z.number().int().min(0).default(4),
+  timeoutMs: milliseconds().default(300_000),
+  maxRetries: count({ min: 0 }).default(4),
   /**
    * How long a streamed reply may go without a byte (the first one included) before the attempt is
    * given up and retried; distinct from timeoutMs, which bounds the whole reply. Without streaming
    * it bounds the body once the headers are in (the server sends nothing while it generates).
    */
-  idleTimeoutMs: z.number().int().positive().max(maxTimerMs).default(60_000),
+  idleTimeoutMs: milliseconds().default(60_000),
   /**
    * Most characters one reply may carry (content + reasoning + tool names and arguments); past it
    * the request is stopped and the turn fails. Also bounded by maxTokens × 32 when that is set.
    */
-  maxReplyChars: z.number().int().positive().default(1_000_000),
+  maxReplyChars: count().default(1_000_000),
   /** Images as `data` URLs (works everywhere) or by their original `url` when they have one. */
   imageTransport: z.enum(["data-url", "url"]).default("data-url"),
   /**
@@ -55,42 +62,38 @@ export const modelConfigSchema = z.strictObject({
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 
 export const budgetsSchema = z.strictObject({
-  maxSteps: z.number().int().positive().default(12),
-  maxToolCalls: z.number().int().positive().default(24),
+  maxSteps: count().default(12),
+  maxToolCalls: count().default(24),
   /** Prompt + completion tokens over the whole run. */
-  maxTokens: z.number().int().positive().default(400_000),
-  maxWallMs: z.number().int().positive().default(600_000),
+  maxTokens: count().default(400_000),
+  maxWallMs: milliseconds().default(600_000),
   /** How many times the same action (tool + arguments) may run before the guard stops it. */
-  maxRepeats: z.number().int().positive().default(2),
+  maxRepeats: count().default(2),
 });
 export type Budgets = z.infer<typeof budgetsSchema>;
 
 export const imageConfigSchema = z.strictObject({
   /** Inputs and produced images above this many pixels are refused (decompression bombs); 100 MP
    * admits every real camera photo and any 8K frame. */
-  maxInputPixels: z.number().int().positive().default(100_000_000),
-  maxInputBytes: z
-    .number()
-    .int()
-    .positive()
-    .default(64 * 1024 * 1024),
+  maxInputPixels: count().default(100_000_000),
+  /** Read whole into memory, so at most what Node reads into one buffer (2 GiB). */
+  maxInputBytes: bytes({ max: maxBufferBytes }).default(64 * 1024 * 1024),
+  /** Fetching an input image URL, connection, headers and body together. */
+  fetchTimeoutMs: milliseconds().default(30_000),
   /** How images are sized for the model; tools always work on the full-resolution original. */
   modelView: z
     .strictObject({
       strategy: z.enum(["smart-resize", "max-pixels", "original"]).default("smart-resize"),
-      factor: z.number().int().positive().default(28),
-      minPixels: z
-        .number()
-        .int()
-        .positive()
-        .default(4 * 28 * 28),
-      maxPixels: z
-        .number()
-        .int()
-        .positive()
-        .default(1280 * 28 * 28),
+      factor: count().default(28),
+      minPixels: count().default(4 * 28 * 28),
+      maxPixels: count().default(1280 * 28 * 28),
       format: z.enum(["jpeg", "png", "webp"]).default("jpeg"),
-      quality: z.number().int().min(1).max(100).default(90),
+      quality: count({ max: 100 }).default(90),
+    })
+    // A minimum above the maximum would upscale every image past the size the model should see.
+    .refine((view) => view.minPixels <= view.maxPixels, {
+      path: ["minPixels"],
+      error: "must be at most images.modelView.maxPixels",
     })
     .default({
       strategy: "smart-resize",
@@ -103,29 +106,31 @@ export const imageConfigSchema = z.strictObject({
 });
 export type ImageConfig = z.infer<typeof imageConfigSchema>;
 
-const positiveNumber = z.number().positive();
-
 /** The Python sandbox: which binaries, and limits that override the defaults (src/sandbox). */
 export const sandboxConfigSchema = z.strictObject({
   pythonPath: z.string().min(1).optional(),
   bwrapPath: z.string().min(1).optional(),
   limits: z
     .strictObject({
-      wallSecondsPerCall: positiveNumber,
-      cpuSecondsPerCall: positiveNumber,
-      cpuSecondsPerSession: positiveNumber,
-      memoryBytes: positiveNumber,
-      sessionMemoryBytes: positiveNumber,
-      processes: positiveNumber,
-      fileSizeBytes: positiveNumber,
-      workDiskBytes: positiveNumber,
-      tmpDiskBytes: positiveNumber,
-      shmDiskBytes: positiveNumber,
-      threads: positiveNumber,
-      maxOutputChars: positiveNumber,
-      maxImages: positiveNumber,
-      maxImagePixels: positiveNumber,
-      maxImageBytes: positiveNumber,
+      /** The host's timer kills a call past it. */
+      wallSecondsPerCall: timerSeconds(),
+      /** Kernel rlimits: whole seconds, whole bytes, whole processes. */
+      cpuSecondsPerCall: wholeSeconds(),
+      cpuSecondsPerSession: wholeSeconds(),
+      memoryBytes: bytes(),
+      /** Memory of the whole session (PSS of its processes, summed by the host's watch). */
+      sessionMemoryBytes: bytes(),
+      processes: count(),
+      fileSizeBytes: bytes(),
+      workDiskBytes: bytes(),
+      tmpDiskBytes: bytes(),
+      shmDiskBytes: bytes(),
+      threads: count(),
+      maxOutputChars: count(),
+      maxImages: count(),
+      maxImagePixels: count(),
+      /** Read into the host's memory: at most one buffer. */
+      maxImageBytes: bytes({ max: maxBufferBytes }),
     })
     .partial()
     .default({}),
@@ -155,7 +160,7 @@ export const dialectOptionsSchema = z.strictObject({
   /** Crops come back at their own size (`none`) or enlarged when small (`auto`). */
   cropZoom: z.enum(["auto", "none"]).default("auto"),
   /** At most this many calls of a tool in one run (MMSearch-R1: one image search, two text searches). */
-  toolCallLimits: z.record(z.string(), z.number().int().positive()).default({}),
+  toolCallLimits: z.record(z.string(), count()).default({}),
   /** Stop sequences that replace the dialect's own. */
   stopSequences: z.array(z.string().min(1)).optional(),
 });

@@ -29,4 +29,13 @@ describe("mergeSearchEnvironment", () => {
     expect(config.providers.searxng.baseUrl).toBe("http://127.0.0.1:8888");
     expect(config.providers.tavily.apiKey).toBeUndefined();
   });
+
+  it("checks keys and the SearXNG URL from the environment, naming the variable", () => {
+    expect(() => mergeSearchEnvironment({}, { SEARXNG_URL: "junk" })).toThrow(
+      'SEARXNG_URL: must be an http:// or https:// URL, got "junk".',
+    );
+    expect(() => mergeSearchEnvironment({}, { SERPER_API_KEY: "key\n" })).toThrow(
+      /^SERPER_API_KEY: must be printable ASCII: it contains a line break \(the value is not shown\)\.$/,
+    );
+  });
 });

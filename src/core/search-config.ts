@@ -1,5 +1,8 @@
 import { join } from "node:path";
 import { z } from "zod";
+import { bytes, count, maxBufferBytes, milliseconds, numberBetween, wholeSeconds } from "./config-numbers.js";
+import { headerSecret, httpUrl, localPath } from "./config-strings.js";
+import { LoupeError } from "./errors.js";
 import { defaultIndexPath, loupeHome } from "./paths.js";
 
 /**
@@ -15,12 +18,13 @@ export const searchBackendNameSchema = z.enum(["local", "direct", ...searchProvi
 export type SearchBackendName = z.infer<typeof searchBackendNameSchema>;
 
 export const searchProviderSettingsSchema = z.strictObject({
-  apiKey: z.string().min(1).optional(),
+  apiKey: headerSecret().optional(),
   /** Replaces the provider's public endpoint (self-hosted SearXNG, a proxy, a test server). */
-  baseUrl: z.string().url().optional(),
-  requestsPerSecond: z.number().positive().default(2),
-  timeoutMs: z.number().int().positive().default(20_000),
-  maxRetries: z.number().int().min(0).default(3),
+  baseUrl: httpUrl().optional(),
+  /** Requests are spaced 1/requestsPerSecond apart by a timer: at least one every 1000 s. */
+  requestsPerSecond: numberBetween({ min: 0.001, max: 1000 }).default(2),
+  timeoutMs: milliseconds().default(20_000),
+  maxRetries: count({ min: 0 }).default(3),
 });
 export type SearchProviderSettings = z.infer<typeof searchProviderSettingsSchema>;
 
@@ -28,34 +32,27 @@ const providerDefaults = searchProviderSettingsSchema.parse({});
 
 export const searchCacheSchema = z.strictObject({
   enabled: z.boolean().default(true),
-  path: z
-    .string()
-    .min(1)
-    .default(() => join(loupeHome(), "search-cache.sqlite")),
-  /** Results change over time; a week keeps reruns reproducible without serving stale news forever. */
-  ttlSeconds: z
-    .number()
-    .int()
-    .positive()
-    .default(7 * 24 * 3600),
+  path: localPath().default(() => join(loupeHome(), "search-cache.sqlite")),
+  /**
+   * Results change over time; a week keeps reruns reproducible without serving stale news forever.
+   * At most 100 years, so expiry times stay exact integers of milliseconds.
+   */
+  ttlSeconds: wholeSeconds({ max: 100 * 365 * 24 * 3600 }).default(7 * 24 * 3600),
 });
 
 export const imageHostSchema = z.strictObject({
   kind: z.enum(["none", "loupe-server", "s3"]).default("none"),
   /** Base URL under which published images are reachable from the internet. */
-  publicBaseUrl: z.string().url().optional(),
+  publicBaseUrl: httpUrl().optional(),
   /** loupe-server: the folder the server serves at `${publicBaseUrl}/images/`. */
-  directory: z
-    .string()
-    .min(1)
-    .default(() => join(loupeHome(), "public-images")),
+  directory: localPath().default(() => join(loupeHome(), "public-images")),
   s3: z
     .strictObject({
-      endpoint: z.string().url(),
+      endpoint: httpUrl(),
       bucket: z.string().min(1),
       region: z.string().min(1).default("us-east-1"),
-      accessKeyId: z.string().min(1),
-      secretAccessKey: z.string().min(1),
+      accessKeyId: headerSecret(),
+      secretAccessKey: headerSecret(),
       prefix: z.string().default("loupe/"),
     })
     .optional(),
@@ -65,16 +62,13 @@ export type ImageHostConfig = z.infer<typeof imageHostSchema>;
 export const webVisitSchema = z.strictObject({
   /** Only for trusted setups: lets web_visit reach loopback, LAN and cloud metadata addresses. */
   allowPrivateAddresses: z.boolean().default(false),
-  maxBytes: z
-    .number()
-    .int()
-    .positive()
-    .default(10 * 1024 * 1024),
-  timeoutMs: z.number().int().positive().default(20_000),
+  /** A page is read whole into memory, so at most one buffer (2 GiB). */
+  maxBytes: bytes({ max: maxBufferBytes }).default(10 * 1024 * 1024),
+  timeoutMs: milliseconds().default(20_000),
   /** Ask the model for a summary focused on the question instead of returning the whole page. */
   summarize: z.boolean().default(false),
   /** Longest page text shown to the model; the rest is cut with a note. */
-  maxChars: z.number().int().positive().default(20_000),
+  maxChars: count().default(20_000),
   /** A file whose text replaces Loupe's default instructions for page summaries. */
   summaryPromptFile: z.string().min(1).optional(),
 });
@@ -100,10 +94,7 @@ export const searchConfigSchema = z.strictObject({
   webVisit: webVisitSchema.default(webVisitSchema.parse({})),
   localIndex: z
     .strictObject({
-      path: z
-        .string()
-        .min(1)
-        .default(() => defaultIndexPath()),
+      path: localPath().default(() => defaultIndexPath()),
     })
     .default(() => ({ path: defaultIndexPath() })),
 });
@@ -133,11 +124,24 @@ export function mergeSearchEnvironment(
     const name = provider as keyof typeof searchKeyEnvironmentNames;
     const fromEnvironment = environment[variable];
     if (fromEnvironment && !providers[name].apiKey)
-      providers[name] = { ...providers[name], apiKey: fromEnvironment };
+      providers[name] = {
+        ...providers[name],
+        apiKey: environmentValue(variable, fromEnvironment, headerSecret()),
+      };
   }
   const searxngUrl = environment.SEARXNG_URL;
   if (searxngUrl && !providers.searxng.baseUrl) {
-    providers.searxng = searchProviderSettingsSchema.parse({ ...providers.searxng, baseUrl: searxngUrl });
+    providers.searxng = {
+      ...providers.searxng,
+      baseUrl: environmentValue("SEARXNG_URL", searxngUrl, httpUrl()),
+    };
   }
   return { ...config, providers };
+}
+
+/** A value from the environment, checked like the config field it fills; the error names the variable. */
+function environmentValue(variable: string, value: string, schema: z.ZodType<string>): string {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new LoupeError("config", `${variable}: ${parsed.error.issues[0]?.message ?? "invalid value"}.`);
 }

@@ -6,6 +6,7 @@ import type {
 } from "openai/resources/chat/completions";
 import { Stream } from "openai/streaming";
 import type { ModelConfig } from "../core/config.js";
+import { maxTimerMs } from "../core/config-numbers.js";
 import type { LoupeError } from "../core/errors.js";
 import type { FunctionToolSpec } from "../core/messages.js";
 import type { ModelOutput } from "../core/model-output.js";
@@ -84,7 +85,7 @@ export class ChatClient {
       apiKey: config.apiKey ?? "not-needed",
       maxRetries: 0,
       // Our own signal enforces timeoutMs over the whole stream; this only backs it up.
-      timeout: Math.min(config.timeoutMs + 1_000, 2 ** 31 - 1),
+      timeout: Math.min(maxTimerMs, config.timeoutMs + 1_000),
       logLevel: "off",
     });
     this.retryPolicy = {

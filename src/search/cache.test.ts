@@ -113,4 +113,18 @@ describe("SearchCache", () => {
     expect(calls).toBe(3);
     second.close();
   });
+
+  it("refuses a path under /proc at once, where creating its folder used to spin forever", () => {
+    expect(() => new SearchCache({ path: "/proc/loupe/cache.sqlite", ttlSeconds: 60 })).toThrow(
+      /search cache's folder \(search\.cache\.path\): \/proc\/loupe is under \/proc/,
+    );
+  });
+
+  it("names the path when the database cannot be opened", () => {
+    const dir = mkdtempSync(join(tmpdir(), "loupe-cache-"));
+    expect(() => new SearchCache({ path: dir, ttlSeconds: 60 })).toThrow(
+      /^Cannot open the search cache at .* \(search\.cache\.path\): /,
+    );
+    rmSync(dir, { recursive: true, force: true });
+  });
 });

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { describeError, LoupeError } from "../core/errors.js";
+import { makeDirectory } from "../core/make-directory.js";
 import type { SearchBackend } from "./backend.js";
 import { type AroundCall, type BackendCall, wrapBackend } from "./wrap-backend.js";
 
@@ -15,12 +16,21 @@ export class SearchCache {
   readonly #now: () => number;
 
   constructor(options: { path: string; ttlSeconds: number; now?: () => number }) {
-    if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
-    this.#database = new Database(options.path);
-    this.#database.pragma("journal_mode = WAL");
-    this.#database.exec(
-      "CREATE TABLE IF NOT EXISTS search_cache (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER NOT NULL)",
-    );
+    if (options.path !== ":memory:")
+      makeDirectory(dirname(options.path), "the search cache's folder (search.cache.path)");
+    try {
+      this.#database = new Database(options.path);
+      this.#database.pragma("journal_mode = WAL");
+      this.#database.exec(
+        "CREATE TABLE IF NOT EXISTS search_cache (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER NOT NULL)",
+      );
+    } catch (error) {
+      throw new LoupeError(
+        "config",
+        `Cannot open the search cache at ${options.path} (search.cache.path): ${describeError(error)}.`,
+        { cause: error },
+      );
+    }
     this.#ttlMs = options.ttlSeconds * 1000;
     this.#now = options.now ?? Date.now;
   }

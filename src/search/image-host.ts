@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { LoupeError } from "../core/errors.js";
 import { extensionForMime, sha256Hex } from "../core/images.js";
+import { makeDirectory } from "../core/make-directory.js";
 import type { ImageHostConfig } from "../core/search-config.js";
 import { payloadHashOf, signAwsRequest } from "./aws-signature-v4.js";
 
@@ -45,7 +46,7 @@ function loupeServerHost(config: ImageHostConfig): ImageHost {
       const name = fileNameOf(image);
       const path = join(config.directory, name);
       if (!existsSync(path)) {
-        await mkdir(config.directory, { recursive: true });
+        makeDirectory(config.directory, "the image host's folder (search.imageHost.directory)");
         // Write then rename, so the server never serves half a file.
         const partial = `${path}.${process.pid}.partial`;
         await writeFile(partial, image.bytes);

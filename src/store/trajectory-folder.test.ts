@@ -65,4 +65,15 @@ describe("TrajectoryFolder", () => {
     await writeFile(file, "{not json");
     await expect(readTrajectory(file)).rejects.toThrow(/Cannot read trajectory/);
   });
+
+  it("refuses a folder it could not write when created, before any run", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "loupe-run-"));
+    const file = join(dir, "taken");
+    await writeFile(file, "x");
+    expect(() => new TrajectoryFolder(file)).toThrow(
+      /^Cannot use .*taken as the trajectory folder: it is a file, not a folder\.$/,
+    );
+    expect(() => new TrajectoryFolder("/proc/loupe-run")).toThrow(/is under \/proc, a kernel file system/);
+    expect(() => new TrajectoryFolder(join(dir, "new", "run"))).not.toThrow();
+  });
 });

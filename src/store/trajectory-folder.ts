@@ -1,9 +1,10 @@
-import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { readFile, rename, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { formatConfigIssues } from "../core/config.js";
 import { describeError, LoupeError } from "../core/errors.js";
 import { ImageSet } from "../core/image-set.js";
 import { extensionForMime, type ImageRef } from "../core/images.js";
+import { assertDirectoryCreatable, makeDirectory } from "../core/make-directory.js";
 import { type Trajectory, trajectorySchema } from "../core/trajectory.js";
 
 export const TRAJECTORY_FILE = "trajectory.json";
@@ -12,6 +13,8 @@ export const TRAJECTORY_FILE = "trajectory.json";
 export function imageFileName(ref: Pick<ImageRef, "id" | "mime">): string {
   return join("images", `${ref.id}.${extensionForMime(ref.mime)}`);
 }
+
+const purpose = "the trajectory folder";
 
 /**
  * A run on disk: DIR/trajectory.json plus DIR/images/<sha256>.<ext>. Images can be written as they
@@ -23,7 +26,12 @@ export class TrajectoryFolder {
   /** Images written or being written, so checkpoints and events never write one twice at once. */
   readonly #written = new Map<string, Promise<string>>();
 
+  /**
+   * Refuses a folder that cannot be written (a file of that name, a path under /proc, a parent
+   * without write permission) now, before the run, rather than losing the run at its end.
+   */
   constructor(dir: string) {
+    assertDirectoryCreatable(dir, purpose);
     this.dir = dir;
   }
 
@@ -36,7 +44,7 @@ export class TrajectoryFolder {
     if (pending) return pending;
     const path = this.imagePath(ref);
     const writing = (async () => {
-      await mkdir(dirname(path), { recursive: true });
+      makeDirectory(dirname(path), purpose);
       await writeFile(path, bytes);
       return path;
     })();
@@ -47,7 +55,7 @@ export class TrajectoryFolder {
   }
 
   async write(trajectory: Trajectory, images: ImageSet): Promise<string> {
-    await mkdir(this.dir, { recursive: true });
+    makeDirectory(this.dir, purpose);
     for (const ref of images.list()) await this.writeImage(ref, images.bytes(ref.id));
     const withFiles: Trajectory = {
       ...trajectory,

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { describeStop } from "../../src/agent/budget-tracker.js";
 import type { AnyTool, ToolResult } from "../../src/core/tool.js";
 import { trajectorySchema } from "../../src/core/trajectory.js";
-import { modelServer, requestText, runWithServer } from "./agent-harness.js";
+import { cropCall, modelServer, requestText, runWithServer } from "./agent-harness.js";
 
 const slowToolDelayMs = 60_000;
 
@@ -102,5 +102,13 @@ describe("runAgent wall-time deadline (real client, real server)", () => {
     expect(trajectory.stopReason).toBe("cancelled");
     expect(trajectory.steps[0]!.observations[0]!.text).toMatch(/^Cancelled/);
     expect(server.requests).toHaveLength(1);
+  });
+
+  it("gives the final-answer turn its time with the longest wall-time budget a timer takes", async () => {
+    // Budget plus grace passes 2^31-1 ms; a Node timer that long fires at once, losing the answer.
+    const server = await modelServer([{ toolCalls: [cropCall([0, 0, 320, 240])] }, { content: "Red." }]);
+    const { trajectory } = await runWithServer({ server, budgets: { maxSteps: 1, maxWallMs: 2 ** 31 - 1 } });
+    expect(trajectory.stopReason).toBe("budget-steps");
+    expect(trajectory.answer).toBe("Red.");
   });
 });

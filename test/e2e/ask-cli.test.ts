@@ -180,7 +180,8 @@ describe.skipIf(!hasFixtures)("loupe ask (end to end, real HTTP)", () => {
       }),
     );
     const result = await runCli(["ask", "-i", signicade, "--config", config, "?"]);
-    expect(result.code).toBe(1);
+    // An input file that is wrong is the user's to fix: the config exit code.
+    expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/signicade\.JPG/);
     expect(result.stderr).toMatch(/pixel/i);
   });

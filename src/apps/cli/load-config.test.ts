@@ -82,7 +82,7 @@ describe("loadConfig", () => {
   it("names the bad field", async () => {
     await expect(
       loadConfig({ baseUrl: "http://x/v1", model: "m", temperature: "9" }, {}, { discover: noDiscovery }),
-    ).rejects.toThrow(/model\.temperature/);
+    ).rejects.toThrow(/^--temperature: must be at most 2, got 9\.$/);
     await expect(loadConfig({ baseUrl: "http://x/v1", model: "m", dialect: "klingon" }, {})).rejects.toThrow(
       /unknown dialect "klingon"/,
     );
@@ -90,7 +90,113 @@ describe("loadConfig", () => {
       /--max-steps: expected a number/,
     );
     await expect(loadConfig({ baseUrl: "http://x/v1", model: "m", timeLimit: "0" }, {})).rejects.toThrow(
-      /--time-limit: expected a positive number of seconds/,
+      /^--time-limit: must be at least 0.001 seconds, got 0\.$/,
     );
   });
+
+  it("reads a config file saved with a UTF-8 byte order mark", async () => {
+    const file = await configFile({ model: { baseUrl: "http://x/v1", name: "bom-model" } }, "\uFEFF");
+    const config = await loadConfig({ config: file }, {}, { discover: noDiscovery });
+    expect(config.model.name).toBe("bom-model");
+  });
+
+  it("refuses a base URL that is not http(s), naming the key", async () => {
+    const file = await configFile({ model: { baseUrl: "ftp://example.test/v1", name: "m" } });
+    await expect(loadConfig({ config: file }, {}, { discover: noDiscovery })).rejects.toThrow(
+      /^Invalid configuration: model\.baseUrl: must be an http:\/\/ or https:\/\/ URL, got a ftp:\/\/ URL\.$/,
+    );
+  });
+
+  it("refuses an API key with a line break, naming where it came from and never the key", async () => {
+    const secret = "sk-secret-value";
+    const error = await loadConfig(
+      { baseUrl: "http://x/v1", model: "m" },
+      { LOUPE_API_KEY: `${secret}\n` },
+      { discover: noDiscovery },
+    ).catch((thrown) => thrown);
+    expect(error.code).toBe("config");
+    expect(error.message).toMatch(/^Invalid configuration: model\.apiKey \(LOUPE_API_KEY\): .*line break/);
+    expect(error.message).not.toContain(secret);
+  });
+
+  it("refuses a junk SEARXNG_URL as a config error naming the variable", async () => {
+    const error = await loadConfig(
+      { baseUrl: "http://x/v1", model: "m" },
+      { SEARXNG_URL: "junk" },
+      { discover: noDiscovery },
+    ).catch((thrown) => thrown);
+    expect(error.code).toBe("config");
+    expect(error.message).toBe('SEARXNG_URL: must be an http:// or https:// URL, got "junk".');
+  });
+
+  it("refuses timers Node cannot hold and fractional counts, naming the key", async () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [
+        { model: { timeoutMs: 3_000_000_000 } },
+        /model\.timeoutMs: must be at most 2147483647 ms \(about 24\.8 days\), got 3000000000/,
+      ],
+      [{ budgets: { maxWallMs: 3_000_000_000 } }, /budgets\.maxWallMs: must be at most 2147483647 ms/],
+      [
+        { sandbox: { limits: { processes: 0.5 } } },
+        /sandbox\.limits\.processes: must be a whole number, got 0\.5/,
+      ],
+      [
+        { sandbox: { limits: { wallSecondsPerCall: 1e7 } } },
+        /sandbox\.limits\.wallSecondsPerCall: must be at most 2147483\.647 seconds/,
+      ],
+      [{ search: { cache: { ttlSeconds: 1.5 } } }, /search\.cache\.ttlSeconds: must be a whole number/],
+      [
+        { search: { providers: { serper: { requestsPerSecond: 0 } } } },
+        /requestsPerSecond: must be at least 0\.001/,
+      ],
+      [{ images: { maxInputBytes: 2 ** 40 } }, /images\.maxInputBytes: must be at most 2147483647 bytes/],
+      [{ images: { modelView: { minPixels: 10_000_000 } } }, /images\.modelView\.minPixels: must be at most/],
+    ];
+    for (const [fields, expected] of cases) {
+      const file = await configFile({
+        ...fields,
+        model: { baseUrl: "http://x/v1", name: "m", ...(fields.model as object) },
+      });
+      await expect(loadConfig({ config: file }, {}, { discover: noDiscovery })).rejects.toThrow(expected);
+    }
+  });
+
+  it("validates numeric flags as the fields they set, naming the flag", async () => {
+    const base = { baseUrl: "http://x/v1", model: "m" };
+    await expect(loadConfig({ ...base, timeLimit: "1e12" }, {})).rejects.toThrow(
+      /^--time-limit: must be at most 2147483\.647 seconds \(about 24\.8 days\), got 1000000000000\.$/,
+    );
+    await expect(loadConfig({ ...base, maxSteps: "2.5" }, {})).rejects.toThrow(
+      /^--max-steps: must be a whole number, got 2\.5\.$/,
+    );
+    await expect(loadConfig({ ...base, maxSteps: "" }, {})).rejects.toThrow(/--max-steps: expected a number/);
+    const config = await loadConfig({ ...base, timeLimit: "2147483.647" }, {});
+    expect(config.budgets.maxWallMs).toBe(2 ** 31 - 1);
+  });
+
+  it("refuses Loupe's home and configured folders on kernel file systems", async () => {
+    const base = { baseUrl: "http://x/v1", model: "m" };
+    await expect(loadConfig(base, { LOUPE_HOME: "/proc/loupe" })).rejects.toThrow(
+      /^LOUPE_HOME: \/proc\/loupe is under \/proc, a kernel file system/,
+    );
+    const file = await configFile({
+      model: { baseUrl: "http://x/v1", name: "m" },
+      search: { cache: { path: "/sys/x.sqlite" } },
+    });
+    await expect(loadConfig({ config: file }, {})).rejects.toThrow(
+      /search\.cache\.path: \/sys\/x\.sqlite is under \/sys/,
+    );
+  });
+
+  it("refuses a config file that is a folder or a device, without reading it", async () => {
+    await expect(loadConfig({ config: tmpdir() }, {})).rejects.toThrow(/it is a folder, not a file/);
+    await expect(loadConfig({ config: "/dev/zero" }, {})).rejects.toThrow(/not a regular file/);
+  });
 });
+
+async function configFile(content: unknown, prefix = ""): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "loupe-config-"));
+  const file = join(dir, "loupe.config.json");
+  await writeFile(file, prefix + JSON.stringify(content));
+  return file;
+}

@@ -1,8 +1,17 @@
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { dialectNames, formatConfigIssues, type LoupeConfig, loupeConfigSchema } from "../../core/config.js";
+import type { z } from "zod";
+import {
+  budgetsSchema,
+  dialectNames,
+  type LoupeConfig,
+  loupeConfigSchema,
+  modelConfigSchema,
+} from "../../core/config.js";
+import { timerSeconds } from "../../core/config-numbers.js";
 import { describeError, LoupeError } from "../../core/errors.js";
+import { loupeHome } from "../../core/paths.js";
 import { mergeSearchEnvironment } from "../../core/search-config.js";
 import { withProfile } from "../../dialects/profiles.js";
 import { discoverLocalModel, noModelConfiguredMessage } from "../../models/discover-local-model.js";
@@ -33,6 +42,12 @@ export interface ConfigFlags {
 
 export const DEFAULT_CONFIG_FILE = "loupe.config.json";
 
+/** A config file is a few kilobytes; a bigger one is not a config file (or is /dev/zero). */
+const maxConfigFileBytes = 1024 * 1024;
+
+/** Where a config value came from when not the file: a flag or an environment variable, by path. */
+type Origins = Map<string, string>;
+
 /**
  * Builds the run configuration from, in increasing precedence: the config file
  * (--config, $LOUPE_CONFIG or ./loupe.config.json), environment variables, then flags. When no
@@ -44,8 +59,11 @@ export async function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   options: { discover?: typeof discoverLocalModel } = {},
 ): Promise<LoupeConfig> {
+  // Checked first: the schema's defaults for the cache, index and image folders are built from it.
+  loupeHome(env);
   const fromFile = await readConfigFile(flags.config ?? env.LOUPE_CONFIG);
-  const merged = deepMerge(deepMerge(fromFile, fromEnv(env)), fromFlags(flags));
+  const origins: Origins = new Map();
+  const merged = deepMerge(deepMerge(fromFile, fromEnv(env, origins)), fromFlags(flags, origins));
   const model = (merged.model ?? {}) as Record<string, unknown>;
   if (!model.baseUrl || !model.name) {
     const found = model.baseUrl ? undefined : await (options.discover ?? discoverLocalModel)();
@@ -58,20 +76,65 @@ export async function loadConfig(
   }
   // The profile's values go under the user's: what the model was trained under, unless told otherwise.
   const parsed = loupeConfigSchema.safeParse(withProfile(merged));
-  if (!parsed.success) {
-    throw new LoupeError("config", `Invalid configuration:\n${formatConfigIssues(parsed.error)}`);
-  }
+  if (!parsed.success) throw invalidConfiguration(parsed.error, origins);
   const config = { ...parsed.data, search: mergeSearchEnvironment(parsed.data.search, env) };
   // A misconfigured image host is the user's to fix now, not a tool error the model reads later.
   createImageHost(config.search.imageHost);
+  // So are prompt files that cannot be read: found now, not when the run reaches them.
+  await assertReadableTextFile(
+    config.systemPromptFile,
+    origins.get("systemPromptFile") ?? "systemPromptFile",
+  );
+  await assertReadableTextFile(config.search.webVisit.summaryPromptFile, "search.webVisit.summaryPromptFile");
   return config;
+}
+
+/**
+ * One line per bad field, naming it and, when it came from a flag or the environment, where
+ * ("model.apiKey (LOUPE_API_KEY): ..."); a single problem stays on one line.
+ */
+function invalidConfiguration(error: z.ZodError, origins: Origins): LoupeError {
+  const lines = error.issues.map((issue) => {
+    const path = issue.path.join(".") || "(root)";
+    const origin = origins.get(path);
+    return `${path}${origin ? ` (${origin})` : ""}: ${issue.message}`;
+  });
+  const message =
+    lines.length === 1
+      ? `Invalid configuration: ${lines[0]}.`
+      : `Invalid configuration:\n${lines.join("\n")}`;
+  return new LoupeError("config", message);
+}
+
+async function assertReadableTextFile(path: string | undefined, key: string): Promise<void> {
+  if (path === undefined) return;
+  const problem = await regularFileProblem(path, maxConfigFileBytes);
+  if (problem) throw new LoupeError("config", `${key}: cannot read ${path}: ${problem}.`);
+}
+
+/** Why `path` is not a regular file of at most `maxBytes`, or undefined when it is one. */
+async function regularFileProblem(path: string, maxBytes: number): Promise<string | undefined> {
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => error);
+  if (info instanceof Error) {
+    if (info.code === "ENOENT") return "no such file";
+    if (info.code === "EACCES") return "permission denied";
+    return describeError(info);
+  }
+  if (info.isDirectory()) return "it is a folder, not a file";
+  if (!info.isFile()) return "it is not a regular file";
+  if (info.size > maxBytes)
+    return `it is ${info.size.toLocaleString("en-US")} bytes, more than the ${maxBytes.toLocaleString("en-US")} a text file here may have`;
+  return undefined;
 }
 
 async function readConfigFile(path: string | undefined): Promise<Record<string, unknown>> {
   const file = path ? resolve(path) : resolve(DEFAULT_CONFIG_FILE);
   if (!path && !existsSync(file)) return {};
+  const problem = await regularFileProblem(file, maxConfigFileBytes);
+  if (problem) throw new LoupeError("config", `Cannot read config file ${file}: ${problem}.`);
   try {
-    const value = JSON.parse(await readFile(file, "utf8"));
+    // Editors on Windows save UTF-8 with a byte order mark, which JSON.parse refuses.
+    const value = JSON.parse((await readFile(file, "utf8")).replace(/^\uFEFF/, ""));
     if (!value || typeof value !== "object" || Array.isArray(value))
       throw new Error("expected a JSON object");
     return value as Record<string, unknown>;
@@ -80,44 +143,62 @@ async function readConfigFile(path: string | undefined): Promise<Record<string, 
   }
 }
 
-function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+function fromEnv(env: NodeJS.ProcessEnv, origins: Origins): Record<string, unknown> {
   const model: Record<string, unknown> = {};
-  const baseUrl = env.LOUPE_BASE_URL ?? env.OPENAI_BASE_URL;
-  if (baseUrl) model.baseUrl = baseUrl;
-  if (env.LOUPE_MODEL) model.name = env.LOUPE_MODEL;
-  const apiKey = env.LOUPE_API_KEY ?? env.OPENAI_API_KEY;
-  if (apiKey) model.apiKey = apiKey;
+  const set = (path: string, target: Record<string, unknown>, key: string, names: string[]) => {
+    const name = names.find((candidate) => env[candidate]);
+    if (!name) return;
+    target[key] = env[name];
+    origins.set(path, name);
+  };
+  set("model.baseUrl", model, "baseUrl", ["LOUPE_BASE_URL", "OPENAI_BASE_URL"]);
+  set("model.name", model, "name", ["LOUPE_MODEL"]);
+  set("model.apiKey", model, "apiKey", ["LOUPE_API_KEY", "OPENAI_API_KEY"]);
   const config: Record<string, unknown> = { model };
-  if (env.LOUPE_DIALECT) config.dialect = env.LOUPE_DIALECT;
-  if (env.LOUPE_PROFILE) config.profile = env.LOUPE_PROFILE;
+  set("dialect", config, "dialect", ["LOUPE_DIALECT"]);
+  set("profile", config, "profile", ["LOUPE_PROFILE"]);
   return config;
 }
 
-function fromFlags(flags: ConfigFlags): Record<string, unknown> {
+function fromFlags(flags: ConfigFlags, origins: Origins): Record<string, unknown> {
   const model: Record<string, unknown> = {};
-  if (flags.baseUrl) model.baseUrl = flags.baseUrl;
-  if (flags.model) model.name = flags.model;
-  if (flags.apiKey) model.apiKey = flags.apiKey;
-  if (flags.temperature !== undefined) model.temperature = numberFlag("--temperature", flags.temperature);
-  if (flags.topP !== undefined) model.topP = numberFlag("--top-p", flags.topP);
+  const fromFlag = (path: string, flag: string) => origins.set(path, flag);
+  if (flags.baseUrl) {
+    model.baseUrl = flags.baseUrl;
+    fromFlag("model.baseUrl", "--base-url");
+  }
+  if (flags.model) {
+    model.name = flags.model;
+    fromFlag("model.name", "--model");
+  }
+  if (flags.apiKey) {
+    model.apiKey = flags.apiKey;
+    fromFlag("model.apiKey", "--api-key");
+  }
+  const { shape: modelFields } = modelConfigSchema;
+  const { shape: budgetFields } = budgetsSchema;
+  if (flags.temperature !== undefined)
+    model.temperature = numberFlag("--temperature", flags.temperature, modelFields.temperature);
+  if (flags.topP !== undefined) model.topP = numberFlag("--top-p", flags.topP, modelFields.topP);
   if (flags.maxOutputTokens !== undefined)
-    model.maxTokens = numberFlag("--max-output-tokens", flags.maxOutputTokens);
-  if (flags.extraBody !== undefined) model.extraBody = jsonFlag("--extra-body", flags.extraBody);
+    model.maxTokens = numberFlag("--max-output-tokens", flags.maxOutputTokens, modelFields.maxTokens);
+  if (flags.extraBody !== undefined) {
+    model.extraBody = jsonFlag("--extra-body", flags.extraBody);
+    fromFlag("model.extraBody", "--extra-body");
+  }
   if (flags.stream === false) model.stream = false;
   if (flags.response !== undefined) model.response = flags.response;
   const budgets: Record<string, unknown> = {};
-  if (flags.maxSteps !== undefined) budgets.maxSteps = numberFlag("--max-steps", flags.maxSteps);
+  if (flags.maxSteps !== undefined)
+    budgets.maxSteps = numberFlag("--max-steps", flags.maxSteps, budgetFields.maxSteps);
   if (flags.maxToolCalls !== undefined)
-    budgets.maxToolCalls = numberFlag("--max-tool-calls", flags.maxToolCalls);
-  if (flags.maxTokens !== undefined) budgets.maxTokens = numberFlag("--max-tokens", flags.maxTokens);
+    budgets.maxToolCalls = numberFlag("--max-tool-calls", flags.maxToolCalls, budgetFields.maxToolCalls);
+  if (flags.maxTokens !== undefined)
+    budgets.maxTokens = numberFlag("--max-tokens", flags.maxTokens, budgetFields.maxTokens);
   if (flags.timeLimit !== undefined) {
-    const seconds = numberFlag("--time-limit", flags.timeLimit);
-    if (seconds < 0.001)
-      throw new LoupeError(
-        "config",
-        `--time-limit: expected a positive number of seconds, got "${flags.timeLimit}".`,
-      );
-    budgets.maxWallMs = Math.round(seconds * 1000);
+    // Seconds on the command line, budgets.maxWallMs in the config: the same timer bounds.
+    const seconds = numberFlag("--time-limit", flags.timeLimit, timerSeconds());
+    budgets.maxWallMs = Math.max(1, Math.round(seconds * 1000));
   }
   const config: Record<string, unknown> = { model, budgets };
   if (flags.dialect) {
@@ -135,15 +216,27 @@ function fromFlags(flags: ConfigFlags): Record<string, unknown> {
       .map((name) => name.trim())
       .filter(Boolean);
   }
-  if (flags.systemPromptFile) config.systemPromptFile = flags.systemPromptFile;
-  if (flags.profile) config.profile = flags.profile;
-  if (flags.promptPack) config.promptPackFile = flags.promptPack;
+  if (flags.systemPromptFile) {
+    config.systemPromptFile = flags.systemPromptFile;
+    fromFlag("systemPromptFile", "--system-prompt-file");
+  }
+  if (flags.profile) {
+    config.profile = flags.profile;
+    fromFlag("profile", "--profile");
+  }
+  if (flags.promptPack) {
+    config.promptPackFile = flags.promptPack;
+    fromFlag("promptPackFile", "--prompt-pack");
+  }
   return config;
 }
 
-function numberFlag(name: string, value: string): number {
-  const number = Number(value);
+/** A numeric flag, checked by the schema of the config field it sets; the error names the flag. */
+function numberFlag(name: string, value: string, schema: z.ZodType<unknown>): number {
+  const number = value.trim() === "" ? Number.NaN : Number(value);
   if (!Number.isFinite(number)) throw new LoupeError("config", `${name}: expected a number, got "${value}".`);
+  const parsed = schema.safeParse(number);
+  if (!parsed.success) throw new LoupeError("config", `${name}: ${parsed.error.issues[0]?.message}.`);
   return number;
 }
 

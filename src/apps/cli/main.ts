@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 import { Command } from "commander";
 import pc from "picocolors";
-import { describeError, isLoupeError } from "../../core/errors.js";
 import { askCommand } from "./ask-command.js";
+import { describeFailure } from "./describe-failure.js";
 import { dialectsCommand } from "./dialects-command.js";
+import { exitCodes } from "./exit-codes.js";
 import { indexCommand } from "./index-command.js";
 import { replayCommand } from "./replay-command.js";
 import { toolsCommand } from "./tools-command.js";
@@ -30,13 +31,11 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 try {
   await createProgram().parseAsync(process.argv);
 } catch (error) {
-  if (isLoupeError(error)) {
-    process.stderr.write(`${pc.red(`loupe: ${error.message}`)}\n`);
-    if (error.hint) process.stderr.write(`${error.hint}\n`);
-    process.exitCode = error.code === "config" ? 2 : 1;
-  } else {
-    process.stderr.write(`${pc.red(`loupe: unexpected error: ${describeError(error)}`)}\n`);
-    if (error instanceof Error && error.stack) process.stderr.write(`${pc.dim(error.stack)}\n`);
-    process.exitCode = 1;
-  }
+  const { message, hint, exitCode } = describeFailure(error);
+  process.stderr.write(`${pc.red(`loupe: ${message}`)}\n`);
+  if (hint) process.stderr.write(`${hint}\n`);
+  // A stack trace is for Loupe's developers, never the answer to a user's mistake.
+  if (exitCode === exitCodes.internal && process.env.LOUPE_DEBUG && error instanceof Error && error.stack)
+    process.stderr.write(`${pc.dim(error.stack)}\n`);
+  process.exitCode = exitCode;
 }

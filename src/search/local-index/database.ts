@@ -1,7 +1,7 @@
-import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import { LoupeError } from "../../core/errors.js";
+import { describeError, LoupeError } from "../../core/errors.js";
+import { makeDirectory } from "../../core/make-directory.js";
 import { DESCRIPTOR_BYTES } from "./image-descriptors.js";
 
 /**
@@ -35,12 +35,14 @@ export interface DocumentRow {
 }
 
 export function openDatabase(path: string): Database.Database {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  if (path !== ":memory:") makeDirectory(dirname(path), "the local search index's folder");
   let database: Database.Database;
   try {
     database = new Database(path);
   } catch (error) {
-    throw new LoupeError("config", `cannot open the local search index at ${path}`, { cause: error });
+    throw new LoupeError("config", `cannot open the local search index at ${path}: ${describeError(error)}`, {
+      cause: error,
+    });
   }
   database.pragma("journal_mode = WAL");
   database.pragma("synchronous = NORMAL");

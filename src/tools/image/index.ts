@@ -21,7 +21,6 @@ export {
 export { DecodedImageCache, decodedImageCache } from "./decoded-image-cache.js";
 export {
   assertPixelLimit,
-  defaultFetchTimeoutMs,
   type LoadedImage,
   type LoadImageOptions,
   loadInputImage,

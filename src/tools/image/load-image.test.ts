@@ -9,7 +9,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixturePath, hasFixtures } from "../../../test/support/fixtures.js";
 import { imageConfigSchema } from "../../core/config.js";
-import { loadInputImage, readImageFacts } from "./load-image.js";
+import { decoderReason, loadInputImage, readImageFacts } from "./load-image.js";
 
 const config = imageConfigSchema.parse({});
 
@@ -105,7 +105,7 @@ describe("loading input images", () => {
     for (const path of ["/silent", "/stalls-midway"]) {
       await expect(loadInputImage(`${baseUrl}${path}`, config, { timeoutMs: 300 })).rejects.toMatchObject({
         code: "image-not-found",
-        message: `Fetching image ${baseUrl}${path} took longer than 0.3 s; the server stopped answering or is too slow.`,
+        message: `Cannot fetch image ${baseUrl}${path}: timed out after 0.3 s (images.fetchTimeoutMs); the server stopped answering or is too slow.`,
       });
     }
   });
@@ -187,5 +187,46 @@ describe("loading input images", () => {
     const loaded = await loadInputImage(fixturePath("hires", "signicade.JPG"), config);
     expect(loaded.facts).toEqual({ mime: "image/jpeg", width: 4240, height: 2700 });
     expect(loaded.bytes.byteLength).toBe((await readFile(fixturePath("hires", "signicade.JPG"))).byteLength);
+  });
+
+  it("says what is wrong with an empty file, a folder and a text file, in one line", async () => {
+    const empty = join(folder, "empty.jpg");
+    await writeFile(empty, "");
+    await expect(loadInputImage(empty, config)).rejects.toThrow(
+      /^.*empty\.jpg is empty \(0 bytes\), not an image\.$/,
+    );
+    await expect(loadInputImage(folder, config)).rejects.toThrow(/: it is a folder, not a file\.$/);
+    const text = join(folder, "text.jpg");
+    await writeFile(text, "hello\n");
+    await expect(loadInputImage(text, config)).rejects.toThrow(
+      /text\.jpg is not an image Loupe can read \(not JPEG, PNG, WEBP, GIF, TIFF or AVIF\)\.$/,
+    );
+    await expect(loadInputImage("ftp://127.0.0.1/a.png", config)).rejects.toThrow(
+      /ftp:\/\/ URLs are not supported/,
+    );
+  });
+
+  it("names the cause when a URL cannot be fetched", async () => {
+    const closed = createServer().listen(0, "127.0.0.1");
+    await once(closed, "listening");
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    await expect(loadInputImage(`http://127.0.0.1:${port}/a.png`, config)).rejects.toThrow(
+      /: connection refused: nothing is listening there \(ECONNREFUSED\)\.$/,
+    );
+  });
+});
+
+describe("decoderReason", () => {
+  it("keeps each of libvips' repeated messages once, on one line", () => {
+    const error = new Error(
+      "Input buffer has corrupt header: VipsJpeg: premature end of JPEG image\nVipsJpeg: JPEG datastream contains no image\nVipsJpeg: premature end of JPEG image\nVipsJpeg: JPEG datastream contains no image\nVipsJpeg: premature end of JPEG image",
+    );
+    expect(decoderReason(error)).toBe(
+      "Input buffer has corrupt header: premature end of JPEG image; JPEG datastream contains no image",
+    );
+    expect(decoderReason(new Error("VipsJpeg: premature end of JPEG image"))).toBe(
+      "premature end of JPEG image",
+    );
   });
 });

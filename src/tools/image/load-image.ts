@@ -2,6 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import sharp, { type Metadata } from "sharp";
 import type { ImageConfig } from "../../core/config.js";
 import { describeError, LoupeError } from "../../core/errors.js";
+import { describeFetchFailure } from "../../core/fetch-failure.js";
 import type { ImageFacts } from "../../core/images.js";
 
 /** Formats Loupe accepts, by sharp's decoder name, with the MIME type they are stored under. */
@@ -28,8 +29,7 @@ export function assertPixelLimit(width: number, height: number, config: ImageCon
     throw new LoupeError(
       "image-too-large",
       `${name} is ${width}x${height} = ${pixels.toLocaleString("en-US")} pixels, over the limit of ` +
-        `${config.maxInputPixels.toLocaleString("en-US")} pixels.`,
-      { hint: "Raise images.maxInputPixels in the config if this image is genuine." },
+        `${config.maxInputPixels.toLocaleString("en-US")} pixels (raise images.maxInputPixels if this image is genuine).`,
     );
   }
 }
@@ -44,21 +44,25 @@ export async function readImageFacts(
   config: ImageConfig,
   name: string,
 ): Promise<ImageFacts> {
+  if (bytes.byteLength === 0)
+    throw new LoupeError("image-invalid", `${name} is empty (0 bytes), not an image.`);
   let metadata: Metadata;
   try {
     // The header is read without a pixel limit so the error below can name the real size.
     metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (error) {
-    throw new LoupeError("image-invalid", `${name} is not a readable image: ${describeError(error)}.`, {
-      cause: error,
-    });
+    const reason = decoderReason(error);
+    const message = /unsupported image format/i.test(reason)
+      ? `${name} is not an image Loupe can read (not ${acceptedFormats()}).`
+      : `${name} is not a readable image: ${reason}.`;
+    throw new LoupeError("image-invalid", message, { cause: error });
   }
   const format = metadata.format === "heif" && metadata.compression === "av1" ? "avif" : metadata.format;
   const mime = mimeByFormat[format];
   if (!mime) {
     throw new LoupeError(
       "image-invalid",
-      `${name} is in ${format} format, which Loupe does not accept. Use one of: ${Object.keys(mimeByFormat).join(", ")}.`,
+      `${name} is in ${format} format, which Loupe does not accept: use ${acceptedFormats()}.`,
     );
   }
   const { width, height } = metadata.autoOrient;
@@ -77,19 +81,49 @@ async function assertDecodes(bytes: Uint8Array, config: ImageConfig, name: strin
       .raw()
       .toBuffer();
   } catch (error) {
-    throw new LoupeError("image-invalid", `${name} could not be decoded: ${describeError(error)}.`, {
-      cause: error,
-    });
+    throw new LoupeError(
+      "image-invalid",
+      `${name} could not be decoded (truncated or corrupt): ${decoderReason(error)}.`,
+      { cause: error },
+    );
   }
 }
 
-/** How long fetching an image URL may take in all (connecting, headers and body) by default. */
-export const defaultFetchTimeoutMs = 30_000;
+function acceptedFormats(): string {
+  const names = Object.keys(mimeByFormat).map((format) => format.toUpperCase());
+  return `${names.slice(0, -1).join(", ")} or ${names.at(-1)}`;
+}
+
+/**
+ * The decoder's reason on one line. libvips collects every message its decoder printed, so a
+ * truncated JPEG header reads "premature end of JPEG image" several times over several lines:
+ * each distinct message is kept once, without the "VipsJpeg: " prefix.
+ */
+export function decoderReason(error: unknown): string {
+  const text = describeError(error);
+  // sharp puts its own words first ("Input buffer has corrupt header: VipsJpeg: ...").
+  const [, lead, messages = text] = /^([^:\n]+): (Vips\w+: [\s\S]*)$/.exec(text) ?? [];
+  const lines = messages
+    .split("\n")
+    .map((line) =>
+      line
+        .trim()
+        .replace(/^Vips\w+: /, "")
+        .replace(/\.$/, ""),
+    )
+    .filter((line) => line !== "");
+  const distinct = [...new Set(lines)].slice(0, 3).join("; ");
+  const reason = lead ? `${lead}: ${distinct}` : distinct;
+  return reason.length > 300 ? `${reason.slice(0, 300)}…` : reason;
+}
 
 export interface LoadImageOptions {
   /** Cancels the load (the run was cancelled). */
   signal?: AbortSignal | undefined;
-  /** Limit on fetching a URL, headers and body together: a stalled server must not hang a run. */
+  /**
+   * Limit on fetching a URL, headers and body together: a stalled server must not hang a run.
+   * images.fetchTimeoutMs (30 s) when absent.
+   */
   timeoutMs?: number | undefined;
 }
 
@@ -99,9 +133,17 @@ export async function loadInputImage(
   config: ImageConfig,
   options: LoadImageOptions = {},
 ): Promise<LoadedImage> {
-  const bytes = /^https?:\/\//i.test(source)
-    ? await fetchImageBytes(source, config, options)
-    : await readImageFile(source, config);
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(source)?.[1];
+  if (scheme !== undefined && !/^https?$/i.test(scheme)) {
+    throw new LoupeError(
+      "image-not-found",
+      `Cannot load image ${source}: ${scheme}:// URLs are not supported; give an http(s) URL or a file path.`,
+    );
+  }
+  const bytes =
+    scheme !== undefined
+      ? await fetchImageBytes(source, config, options)
+      : await readImageFile(source, config);
   const facts = await readImageFacts(bytes, config, source);
   await assertDecodes(bytes, config, source);
   return { bytes, facts, source };
@@ -111,24 +153,32 @@ function tooManyBytes(source: string, byteLength: number, config: ImageConfig, a
   return new LoupeError(
     "image-too-large",
     `${source} is ${atLeast ? "at least " : ""}${byteLength.toLocaleString("en-US")} bytes, over the limit of ` +
-      `${config.maxInputBytes.toLocaleString("en-US")} bytes.`,
-    { hint: "Raise images.maxInputBytes in the config if this image is genuine." },
+      `${config.maxInputBytes.toLocaleString("en-US")} bytes (raise images.maxInputBytes if this image is genuine).`,
   );
 }
 
 async function readImageFile(path: string, config: ImageConfig): Promise<Uint8Array> {
-  let size: number;
+  const cannotRead = (reason: string, cause?: unknown) =>
+    new LoupeError("image-not-found", `Cannot read image file ${path}: ${reason}.`, { cause });
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => error);
+  if (info instanceof Error) throw cannotRead(fileErrorReason(info), info);
+  if (info.isDirectory()) throw cannotRead("it is a folder, not a file");
+  // A FIFO or a device (/dev/zero) never ends or is not an image: only regular files are read.
+  if (!info.isFile()) throw cannotRead("it is not a regular file");
+  if (info.size > config.maxInputBytes) throw tooManyBytes(path, info.size, config);
   try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new Error("not a regular file");
-    size = info.size;
+    return new Uint8Array(await readFile(path));
   } catch (error) {
-    throw new LoupeError("image-not-found", `Cannot read image file ${path}: ${describeError(error)}.`, {
-      cause: error,
-    });
+    throw cannotRead(fileErrorReason(error as NodeJS.ErrnoException), error);
   }
-  if (size > config.maxInputBytes) throw tooManyBytes(path, size, config);
-  return new Uint8Array(await readFile(path));
+}
+
+function fileErrorReason(error: NodeJS.ErrnoException): string {
+  if (error.code === "ENOENT") return "no such file";
+  if (error.code === "EACCES" || error.code === "EPERM") return "permission denied";
+  if (error.code === "ENOTDIR") return "a folder in its path is a file";
+  if (error.code === "ELOOP") return "too many symbolic links";
+  return describeError(error);
 }
 
 async function fetchImageBytes(
@@ -136,7 +186,7 @@ async function fetchImageBytes(
   config: ImageConfig,
   options: LoadImageOptions,
 ): Promise<Uint8Array> {
-  const timeoutMs = options.timeoutMs ?? defaultFetchTimeoutMs;
+  const timeoutMs = options.timeoutMs ?? config.fetchTimeoutMs;
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   try {
@@ -148,12 +198,13 @@ async function fetchImageBytes(
     if (timeout.aborted) {
       throw new LoupeError(
         "image-not-found",
-        `Fetching image ${url} took longer than ${formatSeconds(timeoutMs)}; the server stopped answering or is too slow.`,
-        { cause: error, hint: "Download the image and pass its file path instead." },
+        `Cannot fetch image ${url}: timed out after ${formatSeconds(timeoutMs)} (images.fetchTimeoutMs); ` +
+          "the server stopped answering or is too slow.",
+        { cause: error },
       );
     }
     if (error instanceof LoupeError) throw error;
-    throw new LoupeError("image-not-found", `Cannot fetch image ${url}: ${describeError(error)}.`, {
+    throw new LoupeError("image-not-found", `Cannot fetch image ${url}: ${describeFetchFailure(error)}.`, {
       cause: error,
     });
   }
@@ -172,7 +223,8 @@ async function fetchWithinLimits(url: string, config: ImageConfig, signal: Abort
   const response = await fetch(url, { signal, redirect: "follow" });
   if (!response.ok) {
     await response.body?.cancel();
-    throw new LoupeError("image-not-found", `Cannot fetch image ${url}: HTTP ${response.status}.`);
+    const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+    throw new LoupeError("image-not-found", `Cannot fetch image ${url}: the server answered ${status}.`);
   }
   const declared = Number(response.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > config.maxInputBytes) {
