@@ -110,15 +110,16 @@ export function htmlNestingDepth(html: string, stopAbove = Number.POSITIVE_INFIN
 
 /** The index after a tag's closing `>`, skipping quoted attribute values (`title="a>b"`). */
 function tagEnd(html: string, from: number): number {
-  let quote: string | undefined;
-  let previous = "";
+  let quote = 0;
+  let previous = 0;
   for (let at = from; at < html.length; at++) {
-    const character = html[at]!;
-    if (quote) {
-      if (character === quote) quote = undefined;
-    } else if ((character === '"' || character === "'") && previous === "=") quote = character;
-    else if (character === ">") return at + 1;
-    if (!/\s/.test(character)) previous = character;
+    const code = html.charCodeAt(at);
+    if (quote !== 0) {
+      if (code === quote) quote = 0;
+    } else if ((code === 0x22 || code === 0x27) && previous === 0x3d) quote = code;
+    else if (code === 0x3e) return at + 1;
+    // Whitespace between `=` and the quote does not count: `title = "a>b"`.
+    if (code > 0x20) previous = code;
   }
   return html.length;
 }

@@ -25,11 +25,20 @@ export function manyPagePdf(pageCount: number, line: string): Uint8Array {
 /**
  * A two-page PDF: page 1 shows `line`; page 2's content stream is FlateDecode-compressed from
  * `inflatedBytes` zero bytes (zlib shrinks zeros about a thousandfold, so 200 MB of content
- * takes some 200 KB of file) — the shape of a decompression bomb.
+ * takes some 200 KB of file) — the shape of a decompression bomb. With `filterByReference` the
+ * stream names its filter through an indirect object (`/Filter 8 0 R`), which a scan of the raw
+ * file does not resolve but pdf.js does.
  */
-export async function inflatingPdf(line: string, inflatedBytes: number): Promise<Uint8Array> {
+export async function inflatingPdf(
+  line: string,
+  inflatedBytes: number,
+  options: { filterByReference?: boolean } = {},
+): Promise<Uint8Array> {
   const compressed = await deflatedZeros(inflatedBytes);
-  return pdfWithPages([textStream(line), { dictionary: "/Filter /FlateDecode", data: compressed }]);
+  // Objects 1-3, two per page, then the filter array: object 8.
+  const filter = options.filterByReference ? "/Filter 8 0 R" : "/Filter /FlateDecode";
+  const extra = options.filterByReference ? ["[/FlateDecode]"] : [];
+  return pdfWithPages([textStream(line), { dictionary: filter, data: compressed }], extra);
 }
 
 type PdfStream = { dictionary: string; data: Uint8Array };
@@ -44,8 +53,11 @@ function pageObject(contentsObject: number): string {
   return `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents ${contentsObject} 0 R /Resources << /Font << /F1 4 0 R >> >> >>`;
 }
 
-/** Objects 1-2 catalog and page tree, 3 the font, then per page its page object and content stream. */
-function pdfWithPages(streams: PdfStream[]): Uint8Array {
+/**
+ * Objects 1-2 catalog and page tree, 3 the font, then per page its page object and content
+ * stream, then the extra objects.
+ */
+function pdfWithPages(streams: PdfStream[], extra: string[] = []): Uint8Array {
   const pageNumbers = streams.map((_, index) => 4 + index * 2);
   const objects: PdfObject[] = [
     "<< /Type /Catalog /Pages 2 0 R >>",
@@ -58,7 +70,7 @@ function pdfWithPages(streams: PdfStream[]): Uint8Array {
       stream,
     );
   }
-  return assemble(objects);
+  return assemble([...objects, ...extra]);
 }
 
 /** Numbers the objects from 1, writes them with an xref table of their byte offsets and a trailer. */
