@@ -15,7 +15,7 @@ describe("searchConfigSchema", () => {
     const { webVisit } = searchConfigSchema.parse({});
     expect(webVisit).toMatchObject({
       maxDomDepth: 256,
-      maxPdfPages: 100,
+      maxPdfPages: 50,
       maxInflatedBytes: 64 * 1024 * 1024,
       maxTextChars: 2_000_000,
       parseTimeoutMs: 15_000,

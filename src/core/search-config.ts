@@ -84,7 +84,7 @@ export const webVisitSchema = z.strictObject({
    */
   maxDomDepth: z.number().int().min(16).max(4_096).default(256),
   /** PDF pages read; the rest are named in a note. */
-  maxPdfPages: z.number().int().min(1).max(100_000).default(100),
+  maxPdfPages: z.number().int().min(1).max(100_000).default(50),
   /** Bytes a PDF's compressed streams may inflate to, all together; a decompression bomb stops here. */
   maxInflatedBytes: z
     .number()

@@ -1,5 +1,9 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import type { LocalHttpServer } from "../../src/search/testing/local-http-server.js";
+import { runCli } from "../support/run-cli.js";
 import { hostileCase } from "./hostile-case.js";
 import { askToVisit, servePages, visit } from "./web-visit-support.js";
 
@@ -113,6 +117,40 @@ describe("hostile pages (web_visit)", () => {
       const [observation] = asked.trajectory.steps[0].observations;
       expect(observation.tool).toBe("web_visit");
       expect(observation.data.pages[0].content).toContain("Note: the page is nested deeper than 256 levels");
+    },
+  );
+});
+
+describe("hostile pages (local index)", () => {
+  hostileCase(
+    "loupe index add of 200,000 nested divs indexes the page as plain text, under 1 GB",
+    30_000,
+    async () => {
+      const folder = await mkdtemp(join(tmpdir(), "loupe-hostile-index-"));
+      try {
+        const corpus = join(folder, "corpus");
+        await mkdir(corpus);
+        await writeFile(join(corpus, "deep.html"), nestedDivs(200_000));
+        await writeFile(join(corpus, "harbour.html"), ordinary);
+        const index = join(folder, "index.sqlite");
+        const env = { LOUPE_HOME: join(folder, "home") };
+        const peakMemoryFile = join(folder, "peak-memory");
+        const added = await runCli(["index", "add", corpus, "--index", index, "--json"], {
+          env,
+          peakMemoryFile,
+        });
+        expect(added.code, added.stderr).toBe(0);
+        expect(JSON.parse(added.stdout)).toMatchObject({ documents: 2, failed: [] });
+        expect(Number(await readFile(peakMemoryFile, "utf8"))).toBeLessThan(1024 ** 3);
+        const found = await runCli(
+          ["index", "search", "keeper deep page retired", "--index", index, "--json"],
+          { env },
+        );
+        expect(found.code, found.stderr).toBe(0);
+        expect(found.stdout).toContain("deep.html");
+      } finally {
+        await rm(folder, { recursive: true, force: true });
+      }
     },
   );
 });

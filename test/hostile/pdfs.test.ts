@@ -78,18 +78,21 @@ describe("hostile PDFs (web_visit)", () => {
 
   hostileCase(
     "loupe ask on a 50,000-page PDF and a bomb: the run ends, under 1 GB, with notes and a trajectory",
-    40_000,
+    50_000,
     async () => {
       expect(manyPages.byteLength).toBeGreaterThan(6_000_000);
+      // Opening a 50,000-page tree is pdf.js's slowest step (about 3 s alone, 15 s on a busy
+      // two-core machine), so this case gives parsing 30 s; the page limit is what it shows.
       const asked = await askToVisit([`${server.url}/many-pages.pdf`, `${server.url}/bomb.pdf`], {
-        timeLimitSeconds: 30,
+        timeLimitSeconds: 45,
+        webVisit: { parseTimeoutMs: 30_000 },
       });
       expect(asked.result.code, asked.result.stderr).toBe(0);
       expect(asked.result.stdout.trim()).toBe("done");
       expect(asked.observation).toContain(
-        "Note: only the first 100 of 50,000 pages were read (search.webVisit.maxPdfPages).",
+        "Note: only the first 50 of 50,000 pages were read (search.webVisit.maxPdfPages).",
       );
-      expect(asked.observation).toContain("## Page 100 of 50000\n\nOne of fifty thousand pages");
+      expect(asked.observation).toContain("## Page 50 of 50000\n\nOne of fifty thousand pages");
       expect(asked.observation).toContain("Note: the PDF's content inflates past 64 MB");
       expect(asked.observation).toContain("Before the bomb");
       expect(asked.peakMemoryBytes).toBeLessThan(1024 ** 3);

@@ -6,7 +6,7 @@ export interface PdfText {
   totalPages: number;
   /** Text of each page read, in order (page 1 first); fewer than totalPages when a limit cut in. */
   pages: string[];
-  /** What a limit left out, said for the reader ("only the first 100 of 50,000 pages were read"). */
+  /** What a limit left out, said for the reader ("only the first 50 of 50,000 pages were read"). */
   notes: string[];
 }
 

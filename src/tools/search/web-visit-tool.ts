@@ -84,7 +84,7 @@ async function summarized(
 }
 
 /**
- * What a parsing limit left out of the page ("only the first 100 of 50,000 pages were read"),
+ * What a parsing limit left out of the page ("only the first 50 of 50,000 pages were read"),
  * said by Loupe before the untrusted block, so the model knows the page is incomplete.
  */
 function withParseNotes(page: ReadPage, content: string): string {
