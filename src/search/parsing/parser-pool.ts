@@ -38,7 +38,6 @@ interface PooledWorker {
 }
 
 interface Running {
-  pooled: PooledWorker;
   memoryMb: number;
   /** Resident memory when the parse began; growth past memoryMb stops it. */
   baselineRss: number;
@@ -130,7 +129,8 @@ export function createParserPool(options: ParserPoolOptions = {}): ParserPool {
   function giveBack(pooled: PooledWorker): void {
     pooled.worker.unref();
     pooled.idleTimer = setTimeout(() => {
-      idle.splice(idle.indexOf(pooled), 1);
+      const at = idle.indexOf(pooled);
+      if (at >= 0) idle.splice(at, 1);
       void pooled.worker.terminate();
     }, idleMs);
     pooled.idleTimer.unref();
@@ -157,7 +157,6 @@ export function createParserPool(options: ParserPoolOptions = {}): ParserPool {
       return await new Promise<ParseResults[Kind]>((resolve, reject) => {
         let stopped = false;
         const parseRun: Running = {
-          pooled: pooled!,
           memoryMb: limits.memoryMb,
           baselineRss: process.memoryUsage.rss(),
           fail(error) {
