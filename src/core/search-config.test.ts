@@ -11,6 +11,30 @@ describe("searchConfigSchema", () => {
     expect(config.providers.serper.requestsPerSecond).toBe(2);
   });
 
+  it("bounds parsing of pages and PDFs by default, and refuses limits out of range by name", () => {
+    const { webVisit } = searchConfigSchema.parse({});
+    expect(webVisit).toMatchObject({
+      maxDomDepth: 256,
+      maxPdfPages: 50,
+      maxInflatedBytes: 64 * 1024 * 1024,
+      maxTextChars: 2_000_000,
+      parseTimeoutMs: 15_000,
+      parseMemoryMb: 512,
+    });
+    for (const [key, value] of [
+      ["maxDomDepth", 0],
+      ["maxPdfPages", 1.5],
+      ["maxInflatedBytes", 1024],
+      ["parseTimeoutMs", 10_000_000],
+      ["parseMemoryMb", 16],
+    ] as const) {
+      const result = searchConfigSchema.safeParse({ webVisit: { [key]: value } });
+      expect(result.success, key).toBe(false);
+      if (!result.success)
+        expect(formatConfigIssues(result.error)).toMatch(new RegExp(`^webVisit\\.${key}: `));
+    }
+  });
+
   it("names the bad field", () => {
     const result = searchConfigSchema.safeParse({ backends: { text: ["google"] } });
     expect(result.success).toBe(false);

@@ -71,6 +71,27 @@ export const webVisitSchema = z.strictObject({
   maxChars: count().default(20_000),
   /** A file whose text replaces Loupe's default instructions for page summaries. */
   summaryPromptFile: z.string().min(1).optional(),
+  /**
+   * Limits on parsing untrusted pages and PDFs (web_visit and the local index's ingest); see
+   * docs/resource-limits.md. Deeper HTML is read as plain text: Readability's time grows faster
+   * than the square of the depth (0.4 s at 256 levels, 15 s at 1,000).
+   */
+  maxDomDepth: z.number().int().min(16).max(4_096).default(256),
+  /** PDF pages read; the rest are named in a note. */
+  maxPdfPages: z.number().int().min(1).max(100_000).default(50),
+  /** Bytes a PDF's compressed streams may inflate to, all together; a decompression bomb stops here. */
+  maxInflatedBytes: z
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .max(2 * 1024 * 1024 * 1024)
+    .default(64 * 1024 * 1024),
+  /** Characters of text kept from one page or PDF (before maxChars cuts what the model is shown). */
+  maxTextChars: z.number().int().min(1_000).max(100_000_000).default(2_000_000),
+  /** Time one page or PDF may take to parse; the parser is stopped past it. */
+  parseTimeoutMs: z.number().int().min(100).max(600_000).default(15_000),
+  /** Memory (MB) the parser of one page or PDF may use: its heap limit, and its share of the process's RSS. */
+  parseMemoryMb: z.number().int().min(64).max(8_192).default(512),
 });
 export type WebVisitConfig = z.infer<typeof webVisitSchema>;
 

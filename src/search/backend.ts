@@ -25,6 +25,8 @@ export interface ReadPage {
   links: { text: string; url: string }[];
   images: { alt: string; url: string }[];
   contentType: string;
+  /** What a parsing limit left out or changed ("only the first 50 of 50,000 pages were read"). */
+  notes?: string[];
 }
 
 export interface SearchBackend {

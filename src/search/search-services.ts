@@ -10,6 +10,7 @@ import { SearchCache, withCache } from "./cache.js";
 import { runFallbackChain, type SearchOutcome } from "./fallback-chain.js";
 import { createImageHost, type ImageHost } from "./image-host.js";
 import { lazyLocalBackend } from "./lazy-local-backend.js";
+import { parseLimitsFrom } from "./parsing/parse-limits.js";
 import { createBraveBackend } from "./providers/brave.js";
 import { createJinaBackend } from "./providers/jina.js";
 import { createSearxngBackend } from "./providers/searxng.js";
@@ -87,7 +88,7 @@ export function createSearchServices(
         allowPrivateAddresses: webVisit.allowPrivateAddresses,
         ...options.fetch,
       };
-      const direct = createDirectBackend(fetchOptions);
+      const direct = createDirectBackend({ ...fetchOptions, parseLimits: parseLimitsFrom(webVisit) });
       // Cached pages are shared only under the same address policy, so a page fetched from a
       // private address is not served later to a run that would refuse that address.
       made = cache ? withCache(direct, cache, { scope: addressPolicyCacheScope(fetchOptions) }) : direct;

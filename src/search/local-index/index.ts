@@ -4,6 +4,8 @@ import { pathToFileURL } from "node:url";
 import { LoupeError } from "../../core/errors.js";
 import type { ImageSearchHit, TextSearchHit } from "../../core/tool-output.js";
 import type { QueryImage, ReadPage, SearchBackend, SearchOptions } from "../backend.js";
+import { defaultParseLimits, type ParseLimits } from "../parsing/parse-limits.js";
+import { type ParserPool, sharedParserPool } from "../parsing/parser-pool.js";
 import { DocumentStore } from "./document-store.js";
 import { EmbeddingsClient, type EmbeddingsOptions } from "./embeddings-client.js";
 import { describeImage, type ImageDescriptors } from "./image-descriptors.js";
@@ -27,6 +29,10 @@ export interface IndexStats {
 
 export interface LocalIndexOptions {
   embeddings?: EmbeddingsOptions;
+  /** Limits on parsing HTML and PDF files while ingesting; search.webVisit's defaults when left out. */
+  parseLimits?: ParseLimits;
+  /** Where ingest parses HTML and PDFs; the process's shared pool when left out. */
+  parserPool?: ParserPool;
 }
 
 /** Below this cosine similarity an image found by embedding is not shown as "similar". */
@@ -42,18 +48,23 @@ export class LocalIndex implements SearchBackend {
   private readonly store: DocumentStore;
   private readonly embeddings?: EmbeddingsClient;
   private readonly vectors = new VectorCache();
+  private readonly parseLimits: ParseLimits;
+  private readonly parserPool?: ParserPool;
 
   constructor(
     readonly path: string,
     options: LocalIndexOptions = {},
   ) {
     this.store = new DocumentStore(path);
+    this.parseLimits = options.parseLimits ?? defaultParseLimits;
+    this.parserPool = options.parserPool;
     if (options.embeddings) this.embeddings = new EmbeddingsClient(options.embeddings);
   }
 
   async add(paths: string[], onProgress?: (progress: IngestProgress) => void): Promise<IngestReport> {
     try {
-      return await ingestPaths(this.store, paths, this.embeddings, onProgress);
+      const parsing = { pool: this.parserPool ?? sharedParserPool(), limits: this.parseLimits };
+      return await ingestPaths(this.store, paths, this.embeddings, parsing, onProgress);
     } finally {
       this.vectors.invalidate();
     }

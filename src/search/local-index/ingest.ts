@@ -2,10 +2,11 @@ import { readFile, stat } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import sharp from "sharp";
 import { describeError } from "../../core/errors.js";
+import type { ParseLimits } from "../parsing/parse-limits.js";
+import type { ParserPool } from "../parsing/parser-pool.js";
 import type { DocumentStore } from "./document-store.js";
 import type { EmbeddingsClient } from "./embeddings-client.js";
 import { describeImage, type ImageDescriptors } from "./image-descriptors.js";
-import { parseHtml } from "./parse-html.js";
 import { parseMarkdown, parsePdf, parsePlainText, titleFromFileName } from "./parse-text.js";
 import type { ParsedPage } from "./parsed-document.js";
 import { type FoundFile, findIndexableFiles } from "./walk-files.js";
@@ -44,10 +45,17 @@ type ParsedFile =
       embedInput: string;
     };
 
+/** Where and within what limits HTML and PDF files are parsed (they are untrusted input too). */
+export interface IngestParsing {
+  pool: ParserPool;
+  limits: ParseLimits;
+}
+
 export async function ingestPaths(
   store: DocumentStore,
   paths: string[],
   embeddings: EmbeddingsClient | undefined,
+  parsing: IngestParsing,
   onProgress?: (progress: IngestProgress) => void,
 ): Promise<IngestReport> {
   const started = performance.now();
@@ -63,7 +71,7 @@ export async function ingestPaths(
           report.skipped++;
           continue;
         }
-        parsed.push(await parseFile(file, info.mtimeMs, info.size, embeddings !== undefined));
+        parsed.push(await parseFile(file, info.mtimeMs, info.size, embeddings !== undefined, parsing));
       } catch (error) {
         report.failed.push({ path: file.path, reason: describeError(error) });
       }
@@ -81,6 +89,7 @@ async function parseFile(
   mtimeMs: number,
   size: number,
   wantsEmbedding: boolean,
+  parsing: IngestParsing,
 ): Promise<ParsedFile> {
   const fileUrl = pathToFileURL(file.path).href;
   if (file.format === "image") {
@@ -90,10 +99,14 @@ async function parseFile(
     return { kind: "image", file, mtimeMs, size, descriptors, embedInput };
   }
   let page: ParsedPage;
-  if (file.format === "pdf") page = await parsePdf(await readFile(file.path), file.path);
+  if (file.format === "pdf") page = await parsePdf(await readFile(file.path), file.path, parsing);
   else {
     const text = await readFile(file.path, "utf8");
-    if (file.format === "html") page = parseHtml(text, fileUrl);
+    if (file.format === "html")
+      page = await parsing.pool.parse(
+        { kind: "index-html", html: text, fileUrl },
+        { limits: parsing.limits, subject: `the page ${file.path}` },
+      );
     else if (file.format === "markdown") page = parseMarkdown(text, fileUrl, file.path);
     else page = parsePlainText(text, file.path);
   }

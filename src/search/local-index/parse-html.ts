@@ -1,6 +1,9 @@
 import { Readability } from "@mozilla/readability";
 import { parseHTML } from "linkedom";
 import TurndownService from "turndown";
+import { htmlNestingDepth } from "../parsing/html-nesting-depth.js";
+import { htmlPlainText } from "../parsing/html-plain-text.js";
+import type { ParseLimits } from "../parsing/parse-limits.js";
 import type { ParsedPage } from "./parsed-document.js";
 
 const turndown = new TurndownService({ headingStyle: "atx", codeBlockStyle: "fenced" });
@@ -9,9 +12,31 @@ const turndown = new TurndownService({ headingStyle: "atx", codeBlockStyle: "fen
  * Title, main text (Readability) and markdown (turndown) of an HTML page, plus its links and
  * images. Links and images are collected from the whole document before Readability runs, because
  * Readability rewrites the tree; their URLs are resolved against the file's own location so local
- * <img src="photo.jpg"> finds the indexed image file.
+ * <img src="photo.jpg"> finds the indexed image file. Pages nested deeper than
+ * limits.maxDomDepth are indexed as plain text without a DOM (Readability's time grows faster
+ * than the square of the depth); text is kept up to limits.maxTextChars. Runs inside the parser
+ * worker (parser-pool.ts).
  */
-export function parseHtml(html: string, fileUrl: string): ParsedPage {
+export function parseHtml(
+  html: string,
+  fileUrl: string,
+  limits: Pick<ParseLimits, "maxDomDepth" | "maxTextChars">,
+): ParsedPage {
+  if (htmlNestingDepth(html, limits.maxDomDepth) > limits.maxDomDepth) {
+    const plain = htmlPlainText(html, limits.maxTextChars);
+    const links = plain.links.flatMap((link) => {
+      const url = resolveUrl(link.href, fileUrl);
+      return url ? [{ text: link.text, url }] : [];
+    });
+    return {
+      title: plain.title,
+      text: plain.text,
+      markdown: plain.text,
+      links,
+      images: [],
+      contentType: "text/html",
+    };
+  }
   const { document } = parseHTML(html);
   const declaredUrl =
     attribute(document, 'link[rel="canonical"]', "href") ??
@@ -42,8 +67,14 @@ export function parseHtml(html: string, fileUrl: string): ParsedPage {
     // Readability gives up on some fragments; the whole body text is still worth indexing.
   }
   const articleText = collapse(article?.textContent ?? "");
-  const text = articleText.length >= bodyText.length / 3 ? articleText : bodyText;
-  const markdown = article?.content ? turndown.turndown(article.content) : text;
+  const text = (articleText.length >= bodyText.length / 3 ? articleText : bodyText).slice(
+    0,
+    limits.maxTextChars,
+  );
+  const markdown = (article?.content ? turndown.turndown(article.content) : text).slice(
+    0,
+    limits.maxTextChars,
+  );
   return {
     title: headTitle || article?.title?.trim() || "",
     text,

@@ -1,6 +1,6 @@
 import { basename, extname } from "node:path";
-import { extractText } from "unpdf";
-import { LoupeError } from "../../core/errors.js";
+import type { ParseLimits } from "../parsing/parse-limits.js";
+import type { ParserPool } from "../parsing/parser-pool.js";
 import type { ParsedPage } from "./parsed-document.js";
 
 /** Markdown: the first heading is the title; links and images come from the inline syntax. */
@@ -40,16 +40,23 @@ export function parsePlainText(text: string, path: string): ParsedPage {
   };
 }
 
-export async function parsePdf(bytes: Uint8Array, path: string): Promise<ParsedPage> {
-  let text: string;
-  try {
-    const result = await extractText(new Uint8Array(bytes), { mergePages: true });
-    text = result.text.trim();
-  } catch (error) {
-    throw new LoupeError("tool-failed", `cannot read PDF ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
+/** A PDF's text, read in the parser pool within the limits (pages, inflated bytes, text, time, memory). */
+export async function parsePdf(
+  bytes: Uint8Array,
+  path: string,
+  parsing: { pool: ParserPool; limits: ParseLimits },
+): Promise<ParsedPage> {
+  const { pages } = await parsing.pool.parse(
+    { kind: "pdf-text", bytes },
+    { limits: parsing.limits, subject: `the PDF ${path}` },
+  );
+  // As unpdf's mergePages: pages joined by lines, runs of spaces and blank lines folded.
+  const text = pages
+    .join("\n")
+    .replace(/[^\S\n]+/g, " ")
+    .replace(/ ?\n ?/g, "\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
   return { ...parsePlainText(text, path), title: titleFromFileName(path), contentType: "application/pdf" };
 }
 

@@ -1,14 +1,29 @@
 import { createHash } from "node:crypto";
 import type { ReadPage, SearchBackend } from "../backend.js";
+import { defaultParseLimits, type ParseLimits } from "../parsing/parse-limits.js";
+import { type ParserPool, sharedParserPool } from "../parsing/parser-pool.js";
 import { type FetchPageOptions, fetchPage } from "./fetch-page.js";
 import { toReadPage } from "./page-content.js";
 
+export interface DirectBackendOptions extends Omit<FetchPageOptions, "signal"> {
+  /** Limits on parsing what was fetched (search.webVisit); the defaults when left out. */
+  parseLimits?: ParseLimits;
+  /** Where HTML and PDFs are parsed; the process's shared pool when left out. */
+  parserPool?: ParserPool;
+}
+
 /** Reads pages by fetching them from here, under the SSRF rules of fetchPage. Name "direct". */
-export function createDirectBackend(options: Omit<FetchPageOptions, "signal">): SearchBackend {
+export function createDirectBackend(options: DirectBackendOptions): SearchBackend {
+  const { parseLimits = defaultParseLimits, parserPool, ...fetchOptions } = options;
   return {
     name: "direct",
     async readPage(url: string, call: { signal?: AbortSignal }): Promise<ReadPage> {
-      return toReadPage(await fetchPage(url, { ...options, signal: call.signal }));
+      const resource = await fetchPage(url, { ...fetchOptions, signal: call.signal });
+      return toReadPage(resource, {
+        pool: parserPool ?? sharedParserPool(),
+        limits: parseLimits,
+        signal: call.signal,
+      });
     },
   };
 }

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defaultParseLimits } from "../parsing/parse-limits.js";
+import { createParserPool } from "../parsing/parser-pool.js";
 import { type LocalHttpServer, startLocalHttpServer } from "../testing/local-http-server.js";
 import { tinyPdf } from "../testing/tiny-pdf.js";
 import { createDirectBackend } from "./direct-backend.js";
@@ -7,6 +9,9 @@ import { toReadPage } from "./page-content.js";
 import { markUntrusted } from "./untrusted.js";
 
 const limits = { maxBytes: 1_000_000, timeoutMs: 5_000 };
+const pool = createParserPool();
+const parsing = { pool, limits: defaultParseLimits };
+afterAll(() => pool.close());
 
 // windows-1252: 0x93/0x94 are curly quotes, 0xE9 is é.
 const windows1252Page = Buffer.concat([
@@ -171,7 +176,7 @@ describe("fetchPage limits and content", () => {
   });
 
   it("turns an article into markdown with absolute links and images, without scripts", async () => {
-    const page = await toReadPage(await fetchPage(`${server.url}/article`, open));
+    const page = await toReadPage(await fetchPage(`${server.url}/article`, open), parsing);
     expect(page.title).toMatch(/harbour/i);
     expect(page.markdown).toContain("two years of repairs");
     expect(page.markdown).toContain(`[Timetable](${server.url}/ferries)`);
@@ -181,13 +186,13 @@ describe("fetchPage limits and content", () => {
   });
 
   it("decodes a windows-1252 page declared in <meta charset>", async () => {
-    const page = await toReadPage(await fetchPage(`${server.url}/latin`, open));
+    const page = await toReadPage(await fetchPage(`${server.url}/latin`, open), parsing);
     expect(page.title).toBe("Café");
     expect(page.markdown).toContain("\u201cCafé crème\u201d");
   });
 
   it("reads the text of a PDF", async () => {
-    const page = await toReadPage(await fetchPage(`${server.url}/paper.pdf`, open));
+    const page = await toReadPage(await fetchPage(`${server.url}/paper.pdf`, open), parsing);
     expect(page.contentType).toBe("application/pdf");
     expect(page.markdown).toContain("Loupe reads PDF pages");
   });

@@ -2,6 +2,9 @@ import { Readability } from "@mozilla/readability";
 import { parseHTML } from "linkedom";
 import TurndownService from "turndown";
 import type { ReadPage } from "../backend.js";
+import { htmlNestingDepth } from "../parsing/html-nesting-depth.js";
+import { htmlPlainText } from "../parsing/html-plain-text.js";
+import type { ParseLimits } from "../parsing/parse-limits.js";
 
 const maxLinks = 100;
 const maxImages = 50;
@@ -9,9 +12,18 @@ const maxImages = 50;
 /**
  * The main content of an HTML page as markdown (Readability picks the article, Turndown writes
  * markdown), with the page's links and images resolved against its URL. Pages Readability finds
- * no article in (link lists, app shells) fall back to the whole body.
+ * no article in (link lists, app shells) fall back to the whole body. Pages nested deeper than
+ * limits.maxDomDepth never reach the DOM: they are read as plain text, with a note saying so.
+ * Runs inside the parser worker (parser-pool.ts).
  */
-export function htmlToReadPage(html: string, url: string, contentType: string): ReadPage {
+export function htmlToReadPage(
+  html: string,
+  url: string,
+  contentType: string,
+  limits: Pick<ParseLimits, "maxDomDepth" | "maxTextChars">,
+): ReadPage {
+  if (htmlNestingDepth(html, limits.maxDomDepth) > limits.maxDomDepth)
+    return plainReadPage(html, url, contentType, limits);
   const { document } = parseHTML(html);
   const links = collect(document, "a[href]", "href", url)
     .map(({ element, target }) => ({
@@ -51,7 +63,45 @@ export function htmlToReadPage(html: string, url: string, contentType: string): 
     .turndown(contentDocument.querySelector("body") as unknown as Parameters<TurndownService["turndown"]>[0])
     .replace(/\n{3,}/g, "\n\n")
     .trim();
-  return { url, title: (article?.title ?? "").trim() || documentTitle, markdown, links, images, contentType };
+  const title = (article?.title ?? "").trim() || documentTitle;
+  if (markdown.length <= limits.maxTextChars) return { url, title, markdown, links, images, contentType };
+  return {
+    url,
+    title,
+    markdown: markdown.slice(0, limits.maxTextChars),
+    links,
+    images,
+    contentType,
+    notes: [textCutNote(limits.maxTextChars)],
+  };
+}
+
+function plainReadPage(
+  html: string,
+  url: string,
+  contentType: string,
+  limits: Pick<ParseLimits, "maxDomDepth" | "maxTextChars">,
+): ReadPage {
+  const plain = htmlPlainText(html, limits.maxTextChars);
+  const links = plain.links
+    .flatMap((link) => {
+      try {
+        return [{ text: link.text, url: new URL(link.href, url).toString() }];
+      } catch {
+        return [];
+      }
+    })
+    .filter((link) => /^https?:/.test(link.url))
+    .slice(0, maxLinks);
+  const notes = [
+    `the page is nested deeper than ${limits.maxDomDepth} levels (search.webVisit.maxDomDepth); it was read as plain text.`,
+  ];
+  if (plain.cut) notes.push(textCutNote(limits.maxTextChars));
+  return { url, title: plain.title, markdown: plain.text, links, images: [], contentType, notes };
+}
+
+function textCutNote(maxTextChars: number): string {
+  return `the page's text passes ${maxTextChars.toLocaleString("en-US")} characters (search.webVisit.maxTextChars); the rest was not read.`;
 }
 
 interface DomElement {

@@ -1,9 +1,9 @@
-import { extractText, getDocumentProxy } from "unpdf";
 import { LoupeError } from "../../core/errors.js";
 import type { ReadPage } from "../backend.js";
+import type { ParseLimits } from "../parsing/parse-limits.js";
+import type { ParserPool } from "../parsing/parser-pool.js";
 import { decodeText } from "./decode-text.js";
 import type { FetchedResource } from "./fetch-page.js";
-import { htmlToReadPage } from "./html-to-markdown.js";
 
 const textTypes = new Set([
   "text/plain",
@@ -25,11 +25,18 @@ export function mediaTypeOf(resource: Pick<FetchedResource, "contentType" | "byt
   return declared || "application/octet-stream";
 }
 
+export interface PageParsing {
+  pool: ParserPool;
+  limits: ParseLimits;
+  signal?: AbortSignal;
+}
+
 /**
  * Turns fetched bytes into a ReadPage by content type: HTML to markdown, text-like types as they
  * are, PDFs to their text, images to a short note; anything else is refused with its type named.
+ * HTML and PDFs are untrusted structure: they are parsed in the pool's workers, within the limits.
  */
-export async function toReadPage(resource: FetchedResource): Promise<ReadPage> {
+export async function toReadPage(resource: FetchedResource, parsing: PageParsing): Promise<ReadPage> {
   const mediaType = mediaTypeOf(resource);
   const page = (title: string, markdown: string): ReadPage => ({
     url: resource.url,
@@ -39,13 +46,26 @@ export async function toReadPage(resource: FetchedResource): Promise<ReadPage> {
     images: [],
     contentType: mediaType,
   });
+  const call = { limits: parsing.limits, signal: parsing.signal, subject: `the page at ${resource.url}` };
   if (mediaType === "text/html" || mediaType === "application/xhtml+xml") {
-    return htmlToReadPage(decodeText(resource.bytes, resource.contentType, true), resource.url, mediaType);
+    const { url, contentType, bytes } = resource;
+    return parsing.pool.parse({ kind: "web-html", bytes, contentType, url, mediaType }, call);
   }
   if (textTypes.has(mediaType) || mediaType.endsWith("+json") || mediaType.endsWith("+xml")) {
-    return page(lastPathSegment(resource.url), decodeText(resource.bytes, resource.contentType, false));
+    const text = decodeText(resource.bytes, resource.contentType, false);
+    const { maxTextChars } = parsing.limits;
+    if (text.length <= maxTextChars) return page(lastPathSegment(resource.url), text);
+    return {
+      ...page(lastPathSegment(resource.url), text.slice(0, maxTextChars)),
+      notes: [
+        `the text passes ${maxTextChars.toLocaleString("en-US")} characters (search.webVisit.maxTextChars); the rest was not read.`,
+      ],
+    };
   }
-  if (mediaType === "application/pdf") return page(lastPathSegment(resource.url), await pdfText(resource));
+  if (mediaType === "application/pdf") {
+    const { markdown, notes } = await pdfMarkdown(resource, parsing);
+    return { ...page(lastPathSegment(resource.url), markdown), ...(notes.length > 0 ? { notes } : {}) };
+  }
   if (mediaType.startsWith("image/")) {
     return page(
       lastPathSegment(resource.url),
@@ -58,20 +78,18 @@ export async function toReadPage(resource: FetchedResource): Promise<ReadPage> {
   );
 }
 
-async function pdfText(resource: FetchedResource): Promise<string> {
-  try {
-    // unpdf hands the buffer to pdf.js, which detaches it: give it a copy.
-    const document = await getDocumentProxy(new Uint8Array(resource.bytes));
-    const { totalPages, text } = await extractText(document, { mergePages: false });
-    return text
-      .map((pageText, index) => `## Page ${index + 1} of ${totalPages}\n\n${pageText.trim()}`)
-      .join("\n\n");
-  } catch (error) {
-    throw new LoupeError(
-      "tool-failed",
-      `web_visit could not read the PDF at ${resource.url}: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
+async function pdfMarkdown(
+  resource: FetchedResource,
+  parsing: PageParsing,
+): Promise<{ markdown: string; notes: string[] }> {
+  const { totalPages, pages, notes } = await parsing.pool.parse(
+    { kind: "pdf-text", bytes: resource.bytes },
+    { limits: parsing.limits, signal: parsing.signal, subject: `the PDF at ${resource.url}` },
+  );
+  const markdown = pages
+    .map((pageText, index) => `## Page ${index + 1} of ${totalPages}\n\n${pageText.trim()}`)
+    .join("\n\n");
+  return { markdown, notes };
 }
 
 function lastPathSegment(url: string): string {

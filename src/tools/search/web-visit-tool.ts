@@ -42,7 +42,7 @@ export function webVisitTool(
               : {
                   url: page.url,
                   title: page.title,
-                  content: markUntrusted(page.url, pageText(page, maxChars)),
+                  content: withParseNotes(page, markUntrusted(page.url, pageText(page, maxChars))),
                   summarized: false,
                 };
             return { ok: true as const, visit, notes };
@@ -78,9 +78,18 @@ async function summarized(
   return {
     url: page.url,
     title: page.title,
-    content: markUntrusted(page.url, summary.text),
+    content: withParseNotes(page, markUntrusted(page.url, summary.text)),
     summarized: summary.summarized,
   };
+}
+
+/**
+ * What a parsing limit left out of the page ("only the first 50 of 50,000 pages were read"),
+ * said by Loupe before the untrusted block, so the model knows the page is incomplete.
+ */
+function withParseNotes(page: ReadPage, content: string): string {
+  const notes = page.notes ?? [];
+  return notes.length === 0 ? content : [...notes.map((note) => `Note: ${note}`), content].join("\n");
 }
 
 /** The page as the model reads it: title, content cut at maxChars with a note, then a few links. */
