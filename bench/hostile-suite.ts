@@ -37,5 +37,10 @@ for (const file of files.sort((a, b) => a.name.localeCompare(b.name))) {
     `${family.padEnd(15)} ${String(tried).padStart(5)} ${String(held).padStart(5)} ${String(failed).padStart(7)}  ${Math.round(slowest)}`,
   );
 }
+for (const file of files) {
+  for (const result of file.assertionResults.filter((entry) => entry.status !== "passed")) {
+    console.log(`failed: ${basename(file.name)} > ${result.title}`);
+  }
+}
 console.log(`${failedTotal === 0 ? "all held" : `${failedTotal} failed`} (vitest exit ${run.status})`);
 process.exitCode = failedTotal === 0 ? 0 : 1;
