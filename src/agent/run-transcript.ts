@@ -1,11 +1,7 @@
 import type { ModelOutput } from "../core/model-output.js";
 import { zeroUsage } from "../core/model-output.js";
 import type { StepRecord } from "../core/trajectory.js";
-import {
-  parseSkyworkTranscript,
-  type SkyworkAction,
-  type SkyworkStep,
-} from "../models/skywork-transcript.js";
+import { loupeAction, parseSkyworkTranscript, type SkyworkStep } from "../models/skywork-transcript.js";
 import { stepEvents } from "./replay-events.js";
 import { RunDeadline } from "./run-deadline.js";
 import type { RunAgentOptions, RunResult } from "./run-options.js";
@@ -119,7 +115,7 @@ function stepRecord(
   },
 ): StepRecord {
   const callId = `transcript_${index}`;
-  const action = step.action && !step.action.error ? localAction(step.action) : undefined;
+  const action = step.action && !step.action.error ? loupeAction(step.action) : undefined;
   const reasoning = [facts.reasoning, step.reasoning].filter(Boolean).join("\n");
   return {
     index,
@@ -153,26 +149,4 @@ function stepRecord(
     usage: facts.usage,
     ...(facts.answer === undefined ? {} : { answer: facts.answer }),
   };
-}
-
-/** R1V4's tool names and argument shapes, as the Loupe tools that do the same thing. */
-function localAction(action: SkyworkAction): { tool: string; arguments: unknown } {
-  const args = isRecord(action.arguments) ? action.arguments : {};
-  switch (action.name) {
-    case "code":
-      return { tool: "python", arguments: { code: args.code } };
-    case "image_search":
-      return { tool: "image_search", arguments: { images: args.image_paths ?? args.image_path } };
-    case "web_visit":
-    case "web_content":
-      return { tool: "web_visit", arguments: { urls: args.urls ?? args.url } };
-    case "text_search":
-      return { tool: "text_search", arguments: { queries: args.queries ?? args.query } };
-    default:
-      return { tool: action.name || "unknown", arguments: action.arguments };
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

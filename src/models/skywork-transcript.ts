@@ -5,8 +5,10 @@
  * (`<text_search>..</text_search>`). This parser turns that string into steps the agent can record.
  * It is tolerant, because real transcripts have unclosed tags, a stray `</think>` with no opening,
  * a `}` left after `</tool_call>`, unquoted `<image>` placeholders and typographic quotes in JSON
- * (the JSON goes through the same reader as the live dialects', core/tolerant-json.ts).
+ * (the JSON goes through the same reader as the live dialects', core/tolerant-json.ts), and code
+ * written bare, with no tag, as the paper's figures print it.
  */
+import { looksLikePython } from "../core/bare-python.js";
 import { readJsonTolerantly } from "../core/tolerant-json.js";
 
 export interface SkyworkAction {
@@ -62,6 +64,11 @@ export function parseSkyworkTranscript(content: string): SkyworkTranscript {
       // Leftover punctuation such as the `}` some transcripts leave after </tool_call>.
       if (!text || /^[\s{}[\],]*$/.test(text)) continue;
       const step = stepForReasoningOrAction();
+      // The paper's figures 5 and 7 print code steps bare between </think> and the observation.
+      if (segment.kind === "text" && !step.action && looksLikePython(text)) {
+        step.action = { name: "code", arguments: { code: text }, raw: text };
+        continue;
+      }
       step.reasoning = step.reasoning ? `${step.reasoning}\n${text}` : text;
     } else if (segment.name === "observation") {
       // Two observations in a row mean an action between them was lost: keep them apart.
@@ -168,4 +175,33 @@ function bareAction(name: string, raw: string): SkyworkAction {
 function stripFence(text: string): string {
   const fenced = /```[\w-]*\s*\n([\s\S]*?)```/.exec(text);
   return fenced ? fenced[1]! : text;
+}
+
+/**
+ * An action of the transcript as the Loupe tool that does the same thing, with that tool's
+ * argument names (R1V4's "code" is Loupe's python, its image_paths are Loupe's images). Image
+ * names stay as R1V4 wrote them (`<image>`, `<sub-image 1>`): nothing here resolves them.
+ */
+export function loupeAction(action: Pick<SkyworkAction, "name" | "arguments">): {
+  tool: string;
+  arguments: unknown;
+} {
+  const args = isRecord(action.arguments) ? action.arguments : {};
+  switch (action.name) {
+    case "code":
+      return { tool: "python", arguments: { code: args.code } };
+    case "image_search":
+      return { tool: "image_search", arguments: { images: args.image_paths ?? args.image_path } };
+    case "web_visit":
+    case "web_content":
+      return { tool: "web_visit", arguments: { urls: args.urls ?? args.url } };
+    case "text_search":
+      return { tool: "text_search", arguments: { queries: args.queries ?? args.query } };
+    default:
+      return { tool: action.name || "unknown", arguments: action.arguments };
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
