@@ -24,7 +24,36 @@ export interface SkyworkStep {
   reasoning?: string;
   action?: SkyworkAction;
   observation?: string;
+  /** Images the hosted run's code produced, written into the observation as data URLs, in order. */
+  observationImages?: TranscriptImage[];
 }
+
+/**
+ * An image carried in an observation as `data:image/...;base64,...`. `url` is the URL exactly as
+ * written (whitespace inside it included), so a recorder can replace it in the text. `bytes` are
+ * the decoded payload, not yet checked to be an image; `error` says why there are none.
+ */
+export interface TranscriptImage {
+  url: string;
+  mime: string;
+  bytes?: Uint8Array;
+  error?: string;
+}
+
+export interface TranscriptLimits {
+  /** Data URLs read from one observation; the rest are listed with an error. Default 20. */
+  maxImagesPerObservation?: number;
+  /** Decoded bytes one image may have; larger ones are not decoded. Default no limit. */
+  maxImageBytes?: number;
+}
+
+/**
+ * Upstream's viewer (r1v4/visual.py) finds images anywhere in the transcript with this pattern:
+ * the payload runs lazily up to the first `"`, `\`, `}` or `,` (the URL sits in a JSON string) or
+ * the end, whitespace inside it allowed and dropped. `<`, `)`, `'` and `]` also end it here: none
+ * is a base64 character, and they close the other places a URL is written (tags, markdown).
+ */
+const DATA_URL = /data:(image\/[\w.+-]+);base64,([A-Za-z0-9+/=\s]+?)(?=["\\},<)'\]]|$)/g;
 
 export interface SkyworkTranscript {
   /** In order; the last step usually holds the reasoning that led to the answer. */
@@ -46,7 +75,7 @@ const OBSERVATION_END = /<observation>/g;
 
 type Segment = { kind: "text"; text: string } | { kind: "tag"; name: string; body: string };
 
-export function parseSkyworkTranscript(content: string): SkyworkTranscript {
+export function parseSkyworkTranscript(content: string, limits: TranscriptLimits = {}): SkyworkTranscript {
   const steps: SkyworkStep[] = [];
   let answer: string | undefined;
   let current: SkyworkStep | undefined;
@@ -74,6 +103,8 @@ export function parseSkyworkTranscript(content: string): SkyworkTranscript {
       // Two observations in a row mean an action between them was lost: keep them apart.
       const step = !current || current.observation !== undefined ? startStep() : current;
       step.observation = segment.body.trim();
+      const images = observationImages(step.observation, limits);
+      if (images.length > 0) step.observationImages = images;
     } else if (segment.name === "answer") {
       answer = segment.body.trim();
     } else {
@@ -83,6 +114,29 @@ export function parseSkyworkTranscript(content: string): SkyworkTranscript {
     }
   }
   return { steps, ...(answer === undefined ? {} : { answer }) };
+}
+
+/** The data-URL images of one observation, decoded up to the limits. */
+export function observationImages(text: string, limits: TranscriptLimits = {}): TranscriptImage[] {
+  const maxCount = limits.maxImagesPerObservation ?? 20;
+  const maxBytes = limits.maxImageBytes ?? Number.POSITIVE_INFINITY;
+  const images: TranscriptImage[] = [];
+  for (const match of text.matchAll(DATA_URL)) {
+    const url = match[0];
+    const mime = match[1]!.toLowerCase();
+    const payload = match[2]!.replace(/\s/g, "");
+    const size = Math.floor((payload.length * 3) / 4);
+    if (images.length >= maxCount) {
+      images.push({ url, mime, error: `more than ${maxCount} images in one observation` });
+    } else if (size > maxBytes) {
+      images.push({ url, mime, error: `about ${size} bytes, over the limit of ${maxBytes} bytes` });
+    } else if (payload === "" || !/^[A-Za-z0-9+/]+={0,2}$/.test(payload) || payload.length % 4 === 1) {
+      images.push({ url, mime, error: "the base64 payload is malformed" });
+    } else {
+      images.push({ url, mime, bytes: new Uint8Array(Buffer.from(payload, "base64")) });
+    }
+  }
+  return images;
 }
 
 /** Splits the transcript into free text and tag blocks; an unclosed block ends at the next block. */
