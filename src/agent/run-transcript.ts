@@ -1,15 +1,13 @@
+import type { ImageConfig } from "../core/config.js";
 import type { ModelOutput } from "../core/model-output.js";
 import { zeroUsage } from "../core/model-output.js";
 import type { StepRecord } from "../core/trajectory.js";
-import {
-  parseSkyworkTranscript,
-  type SkyworkAction,
-  type SkyworkStep,
-} from "../models/skywork-transcript.js";
+import { loupeAction, parseSkyworkTranscript, type SkyworkStep } from "../models/skywork-transcript.js";
 import { stepEvents } from "./replay-events.js";
 import { RunDeadline } from "./run-deadline.js";
 import type { RunAgentOptions, RunResult } from "./run-options.js";
 import { failureOutcome, finishRun, prepareRun, type RunOutcome, type RunSetup } from "./run-setup.js";
+import { type HostedObservation, recordHostedImages } from "./transcript-images.js";
 import { withoutThinking } from "./turn-answer.js";
 import { WireMessages } from "./wire-messages.js";
 
@@ -59,7 +57,7 @@ export async function runTranscript(options: RunAgentOptions): Promise<RunResult
       content: output.content,
       ...(output.reasoning ? { reasoning: output.reasoning } : {}),
     });
-    outcome = recordTranscript(setup, output, timing);
+    outcome = await recordTranscript(setup, output, timing, options.config.images);
   } catch (thrown) {
     outcome = deadline.stoppedByDeadline(callSignal) ? timeUpOutcome(setup) : failureOutcome(thrown, setup);
   }
@@ -76,19 +74,24 @@ function timeUpOutcome(setup: RunSetup): RunOutcome {
 }
 
 /** Records each transcript step as a step of this run, announces it, and says how the run ended. */
-function recordTranscript(
+async function recordTranscript(
   setup: RunSetup,
   output: ModelOutput,
   timing: { startedAt: Date; modelDurationMs: number },
-): RunOutcome {
-  const transcript = parseSkyworkTranscript(output.content);
+  imageConfig: ImageConfig,
+): Promise<RunOutcome> {
+  const transcript = parseSkyworkTranscript(output.content, {
+    maxImagesPerObservation: imagesPerObservation,
+    maxImageBytes: imageConfig.maxInputBytes,
+  });
   // A reply with no tags at all (a direct answer, or a planner's plan) is still one step.
   const steps: SkyworkStep[] = transcript.steps.length > 0 ? transcript.steps : [{}];
   const answer =
     transcript.answer ?? (steps.some((step) => step.action) ? undefined : withoutThinking(output.content));
-  steps.forEach((step, position) => {
+  for (const [position, step] of steps.entries()) {
     const isFirst = position === 0;
-    const record = stepRecord(step, position + 1, {
+    const images = await observationImages(step, position + 1, setup, imageConfig);
+    const record = stepRecord({ ...step, ...(images ? { observation: images.text } : {}) }, position + 1, {
       // The one request's usage, time and separate reasoning belong to the first step.
       usage: isFirst ? output.usage : zeroUsage,
       reasoning: isFirst ? output.reasoning : undefined,
@@ -96,14 +99,44 @@ function recordTranscript(
       startedAt: timing.startedAt.toISOString(),
       finishReason: output.finishReason,
       answer: position === steps.length - 1 ? answer : undefined,
+      images: images?.images.map((image) => image.id) ?? [],
     });
     setup.recorder.addStep(record);
     setup.budget.recordStep(record.usage);
     for (const _action of record.actions) setup.budget.recordToolCall();
-    // The same events a replay of the trajectory gives, so live and replayed views agree.
-    for (const event of stepEvents(record, () => [])) setup.emit(event);
-  });
+    // The same events a replay of the trajectory gives, so live and replayed views agree; the
+    // images go with tool-call-end, which is where the CLI writes them to the run folder.
+    const known = (id: string) => {
+      const ref = setup.images.byId(id);
+      return ref ? [ref] : [];
+    };
+    for (const event of stepEvents(record, known)) setup.emit(event);
+  }
   return { stopReason: transcript.answer === undefined ? "no-action" : "answer", answer };
+}
+
+/** The step's observation images, added to the run and named in its text; undefined when it has none. */
+async function observationImages(
+  step: SkyworkStep,
+  index: number,
+  setup: RunSetup,
+  imageConfig: ImageConfig,
+): Promise<HostedObservation | undefined> {
+  if (step.observation === undefined || !step.observationImages?.length) return undefined;
+  const tool =
+    step.action && !step.action.error ? loupeAction(step.action).tool : step.action?.name || "unknown";
+  return recordHostedImages(step.observation, step.observationImages, setup.images, imageConfig, {
+    tool,
+    callId: callIdOf(index),
+    step: index,
+  });
+}
+
+/** At most this many images are taken from one observation of a hosted transcript. */
+const imagesPerObservation = 20;
+
+function callIdOf(index: number): string {
+  return `transcript_${index}`;
 }
 
 function stepRecord(
@@ -116,10 +149,11 @@ function stepRecord(
     startedAt: string;
     finishReason: string;
     answer?: string;
+    images: string[];
   },
 ): StepRecord {
-  const callId = `transcript_${index}`;
-  const action = step.action && !step.action.error ? localAction(step.action) : undefined;
+  const callId = callIdOf(index);
+  const action = step.action && !step.action.error ? loupeAction(step.action) : undefined;
   const reasoning = [facts.reasoning, step.reasoning].filter(Boolean).join("\n");
   return {
     index,
@@ -145,7 +179,7 @@ function stepRecord(
               callId,
               tool: action?.tool ?? (step.action?.name || "unknown"),
               text: step.observation,
-              images: [],
+              images: facts.images,
               isError: false,
               durationMs: 0,
             },
@@ -153,26 +187,4 @@ function stepRecord(
     usage: facts.usage,
     ...(facts.answer === undefined ? {} : { answer: facts.answer }),
   };
-}
-
-/** R1V4's tool names and argument shapes, as the Loupe tools that do the same thing. */
-function localAction(action: SkyworkAction): { tool: string; arguments: unknown } {
-  const args = isRecord(action.arguments) ? action.arguments : {};
-  switch (action.name) {
-    case "code":
-      return { tool: "python", arguments: { code: args.code } };
-    case "image_search":
-      return { tool: "image_search", arguments: { images: args.image_paths ?? args.image_path } };
-    case "web_visit":
-    case "web_content":
-      return { tool: "web_visit", arguments: { urls: args.urls ?? args.url } };
-    case "text_search":
-      return { tool: "text_search", arguments: { queries: args.queries ?? args.query } };
-    default:
-      return { tool: action.name || "unknown", arguments: action.arguments };
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,5 +1,6 @@
 import type { ModelOutput } from "../core/model-output.js";
 import type { ParsedTurn } from "../dialects/dialect.js";
+import { splitReasoning } from "../dialects/think.js";
 
 /**
  * A normal turn's answer: an explicit one, or the visible text of a turn that asked for nothing.
@@ -18,12 +19,12 @@ export function chooseAnswer(parsed: ParsedTurn, output: ModelOutput): string | 
  */
 export function finalTurnAnswer(parsed: ParsedTurn, output: ModelOutput): string | undefined {
   if (parsed.answer !== undefined) return nonEmpty(parsed.answer);
-  let text = visibleText(output);
-  for (const action of [...parsed.calls, ...parsed.errors]) {
-    // Native calls arrive beside the text, so their raw text is simply not found here.
-    if (action.raw.trim()) text = text.replace(action.raw, "");
-  }
-  text = text.trim();
+  // Native calls arrive beside the text, so their raw text is simply not found here.
+  const raws = [...parsed.calls, ...parsed.errors]
+    .map((action) => action.raw)
+    .filter((raw) => raw.trim() && output.content.includes(raw))
+    .sort((a, b) => output.content.indexOf(a) - output.content.indexOf(b));
+  const text = textAround(output.content, raws);
   return text === "" ? undefined : text;
 }
 
@@ -44,12 +45,38 @@ function nonEmpty(text: string): string | undefined {
   return text.trim() === "" ? undefined : text;
 }
 
+/**
+ * The visible text around the given action spans. Each span ends the text before it, so a
+ * `<think>` left open before an action ends where the action begins (as the dialects read it),
+ * and the text after the action is kept.
+ */
+function textAround(content: string, raws: readonly string[]): string {
+  const pieces: string[] = [];
+  let rest = content;
+  for (const raw of raws) {
+    const at = rest.indexOf(raw);
+    if (at < 0) continue;
+    pieces.push(rest.slice(0, at));
+    // A `}` left right after `</tool_call>` (R1V4's figures) belongs to the call, not the answer.
+    rest = rest.slice(at + raw.length).replace(/^[}\]]+/, "");
+  }
+  pieces.push(rest);
+  return pieces
+    .map(withoutThinking)
+    .filter((piece) => piece !== "")
+    .join("\n")
+    .trim();
+}
+
 /** The text a reader sees: the content without its reasoning blocks. */
 function visibleText(output: ModelOutput): string {
   return withoutThinking(output.content);
 }
 
-/** Text with every <think> block removed (an unclosed one runs to the end). */
+/**
+ * Text with its reasoning removed as the dialects remove it: every <think> block (an unclosed one
+ * runs to the end), the text before a `</think>` with no opening, a `</think>..</think>` pair.
+ */
 export function withoutThinking(text: string): string {
-  return text.replace(/<think>[\s\S]*?(<\/think>|$)/g, "").trim();
+  return splitReasoning(text, undefined).text.trim();
 }

@@ -151,7 +151,7 @@ export const dialectOptionsSchema = z.strictObject({
    * clamping (DeepEyes' RL tool); `none` checks nothing beyond what a crop needs (its eval scripts).
    */
   boxRules: z.enum(["none", "deepeyes-rl"]).default("none"),
-  /** Which action runs when a turn holds several of one kind: DeepEyesV2 takes the last in RL, the first in eval. */
+  /** Which action runs when a turn holds several of one kind: DeepEyes and DeepEyesV2 take the last in RL, the first in eval. */
   actionChoice: z.enum(["first", "last"]).default("last"),
   /** What image_N is in Python: the image as the model saw it (`view`) or the full-size original. */
   pythonImages: z.enum(["original", "view"]).default("original"),

@@ -117,4 +117,15 @@ describe("deepeyes dialect", () => {
     expect(dialect.systemPrompt(testContext(["crop"]))).toMatch(/image_zoom_in_tool/);
     expect(dialect.systemPrompt(testContext([]))).not.toMatch(/image_zoom_in_tool/);
   });
+
+  it("runs one zoom per turn: the last under the RL profile, the first under the eval profile", () => {
+    const twice = `${zoom('{"bbox_2d": [100, 100, 300, 300]}')}\n${zoom('{"bbox_2d": [200, 200, 400, 400]}')}`;
+    const rl = parse(twice, ["crop"], "deepeyes-rl");
+    expect(rl.calls.map((call) => (call.arguments as { box: number[] }).box)).toEqual([[200, 200, 400, 400]]);
+    const evaluation = parse(twice, ["crop"], "deepeyes");
+    expect(evaluation.calls.map((call) => (call.arguments as { box: number[] }).box)).toEqual([
+      [100, 100, 300, 300],
+    ]);
+    expect(evaluation.errors).toEqual([]);
+  });
 });

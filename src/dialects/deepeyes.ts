@@ -1,7 +1,7 @@
 import type { DialectOptions } from "../core/config.js";
 import type { CallIds } from "./call-ids.js";
 import { checkZoomBox, coordinateExtent } from "./deepeyes-box.js";
-import type { DialectContext, DialectSettings, ToolCallOutcome } from "./dialect.js";
+import type { DialectContext, DialectSettings, ParsedTurn, ToolCallOutcome } from "./dialect.js";
 import {
   composePrompt,
   hasTool,
@@ -55,8 +55,8 @@ const defaultPack: PromptPack = {
  * DeepEyes v1: one zoom tool called as `<tool_call>{"name": "image_zoom_in_tool", "arguments":
  * {"bbox_2d": [..], "label": ".."}}</tool_call>`, its box in the coordinate space the profile
  * names (pixels of the image as the model saw it, for the DeepEyes profiles), mapped onto the
- * original and checked as the profile's upstream stage checks it; the crop comes back inside
- * `<tool_response>` followed by the instruction, as upstream.
+ * original and checked as the profile's upstream stage checks it; one zoom runs per turn; the
+ * crop comes back inside `<tool_response>` followed by the instruction, as upstream.
  */
 export class DeepEyesDialect extends TagDialect {
   constructor(settings: DialectSettings = {}) {
@@ -76,6 +76,7 @@ export class DeepEyesDialect extends TagDialect {
         // eval_vstar.py's layout: "Options:" then a line per option, then a blank line.
         extraValues: (values) => ({ options_block: values.options_lines ? `${optionsBlock(values)}\n` : "" }),
         renderOutcome,
+        refineTurn: oneZoomPerTurn,
       },
       settings,
     );
@@ -127,6 +128,17 @@ function readToolCall(
     name: "crop",
     arguments: { image: original.label, box, coordinates: options.boxCoordinates, ...scale, ...label },
   };
+}
+
+/**
+ * Upstream runs one zoom per turn: its RL tool the last `<tool_call>`, its eval scripts the first
+ * (the profile's actionChoice); the others are dropped unseen, as there (a model that repeats its
+ * call is not answered twice).
+ */
+function oneZoomPerTurn(turn: ParsedTurn, options: DialectOptions): ParsedTurn {
+  if (turn.calls.length <= 1) return turn;
+  const chosen = options.actionChoice === "first" ? turn.calls[0] : turn.calls[turn.calls.length - 1];
+  return { ...turn, calls: chosen ? [chosen] : [] };
 }
 
 /** The crop itself; its text only when there is no crop to show (or the call failed). */

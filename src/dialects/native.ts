@@ -18,6 +18,7 @@ import {
   hasTool,
   imageToolNames,
   isRecord,
+  readCallTagBody,
   templateValues,
   toolJsonSchema,
   unavailableTool,
@@ -38,7 +39,8 @@ const coordinatesInWords = {
 } as const;
 
 import { readJsonTolerantly } from "../core/tolerant-json.js";
-import { splitReasoning } from "./think.js";
+import { scanTags } from "./tag-scanner.js";
+import { actionInReasoning, splitReasoning } from "./think.js";
 
 /**
  * OpenAI-compatible function calling: tools go in the request, calls come back in `tool_calls`.
@@ -54,7 +56,7 @@ export class NativeDialect implements Dialect {
   readonly defaultTools = [...imageToolNames, "python"];
   readonly #ids = new CallIds();
   /** Calls with their ids made unique, so parse() and assistantMessage() agree on them. */
-  readonly #normalized = new WeakMap<ModelOutput, NativeToolCall[]>();
+  readonly #normalized = new WeakMap<ModelOutput, ReadCalls>();
 
   constructor(settings: DialectSettings = {}) {
     this.options = settings.options ?? dialectOptionsSchema.parse({});
@@ -102,14 +104,14 @@ export class NativeDialect implements Dialect {
   }
 
   parse(output: ModelOutput, context: DialectContext): ParsedTurn {
-    const { reasoning, text } = splitReasoning(output.content, output.reasoning);
+    const { reasoning, text } = splitReasoning(output.content, output.reasoning, ["think"], [textCallTag]);
     const toolCalls = this.#calls(output);
     if (toolCalls.length === 0) return { reasoning, calls: [], errors: [], answer: text.trim() };
     const calls: ToolCallRequest[] = [];
     const errors: ActionError[] = [];
     const available = enabledToolNames(context);
     for (const call of toolCalls) {
-      const raw = `${call.name}(${call.arguments})`;
+      const raw = this.#read(output).raws.get(call.id) ?? `${call.name}(${call.arguments})`;
       if (!hasTool(context, call.name)) {
         errors.push(unavailableTool(call.id, raw, call.name, available));
         continue;
@@ -135,7 +137,8 @@ export class NativeDialect implements Dialect {
     const toolCalls = this.#calls(output);
     return {
       role: "assistant",
-      content: output.content,
+      // Calls read from the text go in toolCalls, so they are not in the content twice.
+      content: this.#content(output),
       ...(output.reasoning ? { reasoning: output.reasoning } : {}),
       ...(toolCalls.length > 0 ? { toolCalls } : {}),
     };
@@ -184,18 +187,76 @@ export class NativeDialect implements Dialect {
       : args;
   }
 
-  /** The server's calls, with a fresh id for any call whose id is missing or repeated. */
+  /**
+   * The server's calls, with a fresh id for any call whose id is missing or repeated; when the
+   * server sent none, the calls written as text (see textCalls).
+   */
   #calls(output: ModelOutput): NativeToolCall[] {
-    let calls = this.#normalized.get(output);
-    if (!calls) {
+    return this.#read(output).calls;
+  }
+
+  #content(output: ModelOutput): string {
+    return this.#read(output).content;
+  }
+
+  #read(output: ModelOutput): ReadCalls {
+    let read = this.#normalized.get(output);
+    if (!read) {
+      const written = output.toolCalls.length > 0 ? undefined : textCalls(output);
       const seen = new Set<string>();
-      calls = output.toolCalls.map((call) => {
+      const raws = new Map<string, string>();
+      const calls = (written?.calls ?? output.toolCalls).map((call, index) => {
         const id = call.id && !seen.has(call.id) ? call.id : this.#ids.next();
         seen.add(id);
+        const raw = written?.raws[index];
+        if (raw !== undefined) raws.set(id, raw);
         return { id, name: call.name, arguments: call.arguments ?? "" };
       });
-      this.#normalized.set(output, calls);
+      read = { calls, content: written?.content ?? output.content, raws };
+      this.#normalized.set(output, read);
     }
-    return calls;
+    return read;
   }
+}
+
+/** A turn's calls with unique ids, its content without calls written as text, and their markup by id. */
+interface ReadCalls {
+  calls: NativeToolCall[];
+  content: string;
+  raws: Map<string, string>;
+}
+
+/** The tag Qwen-style models write a call in (the hermes format) when no tool parser reads it. */
+const textCallTag = "tool_call";
+
+/**
+ * Calls a model wrote as text, `<tool_call>{"name", "arguments"}</tool_call>`, which a server
+ * serving it with its tool parser off returns as plain content; also inside a `<think>` left
+ * open, and in the reasoning field of a server whose reasoning parser never saw `</think>`.
+ * `content` is the text without them.
+ */
+function textCalls(output: ModelOutput): { calls: NativeToolCall[]; content: string; raws: string[] } {
+  const { text } = splitReasoning(output.content, undefined, ["think"], [textCallTag]);
+  let matches = scanTags(text, [textCallTag]);
+  let content = output.content;
+  if (matches.length === 0 && text.trim() === "") {
+    const swallowed = actionInReasoning(output.reasoning, [textCallTag]);
+    matches = swallowed === undefined ? [] : scanTags(swallowed, [textCallTag]);
+  } else {
+    for (const match of matches) content = content.replace(match.raw, "");
+    content = content.trim();
+  }
+  const calls = matches.map((match): NativeToolCall => {
+    const written = readCallTagBody(match.body);
+    if (typeof written !== "string") {
+      return { id: "", name: written.name, arguments: JSON.stringify(written.arguments) };
+    }
+    const name = /"name"\s*:\s*"([^"]+)"/.exec(match.body)?.[1] ?? textCallTag;
+    return { id: "", name, arguments: match.body.trim() };
+  });
+  return {
+    calls,
+    content: calls.length > 0 ? content : output.content,
+    raws: matches.map((match) => match.raw),
+  };
 }

@@ -126,7 +126,8 @@ export const profiles: readonly ModelProfile[] = [
       images: { modelView: qwen25View },
       budgets: { maxSteps: 11 },
       model: { temperature: 0 },
-      dialectOptions: { boxCoordinates: "view", boxRules: "none", cropZoom: "none" },
+      // eval_vstar.py reads the first <tool_call> of a turn.
+      dialectOptions: { boxCoordinates: "view", boxRules: "none", cropZoom: "none", actionChoice: "first" },
     },
   },
   {

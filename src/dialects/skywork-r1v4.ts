@@ -1,3 +1,4 @@
+import { looksLikePython } from "../core/bare-python.js";
 import type { ImageRef } from "../core/images.js";
 import { readJsonTolerantly } from "../core/tolerant-json.js";
 import type { ToolResult } from "../core/tool.js";
@@ -40,7 +41,8 @@ const defaultPack: PromptPack = {
 
 /**
  * Skywork-R1V4: `<think>` then one `<tool_call>{"name", "arguments"}</tool_call>` (or `<code>`,
- * or the older bare `<image_search>`/`<text_search>`/`<web_content>` tags), or an `<answer>`.
+ * or the older bare `<image_search>`/`<text_search>`/`<web_content>` tags, or Python written bare
+ * after the reasoning, as the paper's figures print it), or an `<answer>`.
  * Results come back in `<observation>`: search hits as the numbered lists of the paper's figures,
  * code results as JSON; produced images follow as `<sub-image N>`, numbered from 1 in the order
  * the run produced them, as the paper numbers them; `<image>` is the input.
@@ -65,6 +67,11 @@ export class SkyworkR1V4Dialect extends TagDialect {
             text_search: readBareTag("text_search", "queries"),
             web_content: readBareTag("web_visit", "urls"),
           },
+          // The paper's figures 5 and 7 print code steps bare after </think>, with no tag.
+          untagged: (text, context, ids) =>
+            looksLikePython(text)
+              ? [translate("code", { code: text.trim() }, text.trim(), context, ids)]
+              : [],
         },
         systemPrompt,
         defaultPack,

@@ -6,7 +6,7 @@ import { isActionError, type ReadAction } from "./dialect-support.js";
 import { PartsBuilder } from "./parts-builder.js";
 import { type PromptPack, renderTemplate, type TemplateValues, type Wrapper } from "./prompt-pack.js";
 import { scanTags, type TagMatch } from "./tag-scanner.js";
-import { splitReasoning } from "./think.js";
+import { actionInReasoning, splitReasoning } from "./think.js";
 
 /** Reads one action tag into calls and errors (a tag may hold several calls, or none). */
 export type TagReader = (match: TagMatch, context: DialectContext, ids: CallIds) => ReadAction[];
@@ -21,6 +21,11 @@ export interface TagGrammar {
    * the text anyway (a tool parser left on) are written back in it, so they are read like text.
    */
   callTag?: string;
+  /**
+   * What a turn with no action tag and no answer may still hold in its untagged text (R1V4's
+   * figures print code bare after `</think>`); empty when it is just text.
+   */
+  untagged?: (text: string, context: DialectContext, ids: CallIds) => ReadAction[];
 }
 
 /**
@@ -40,12 +45,29 @@ export function parseTagTurn(
     ...actionTags,
     grammar.answerTag,
   ]);
+  const turn = readTurnText(text, context, grammar, ids);
+  if (turn.answer !== undefined || turn.calls.length > 0 || turn.errors.length > 0)
+    return { reasoning, ...turn };
+  // Nothing but reasoning in the content: a server's reasoning parser may have filed the action
+  // there (a `<think>` it never saw closed).
+  const swallowed = isLeftover(text) ? actionInReasoning(output.reasoning, actionTags) : undefined;
+  if (swallowed !== undefined) return { reasoning, ...readTurnText(swallowed, context, grammar, ids) };
+  const untagged = grammar.untagged && text.trim() ? safeUntagged(grammar.untagged, text, context, ids) : [];
+  return { reasoning, calls: untagged.filter(isCall), errors: untagged.filter(isActionError) };
+}
+
+/** The actions and answer of a turn's text, reasoning removed, in reading order. */
+function readTurnText(
+  text: string,
+  context: DialectContext,
+  grammar: TagGrammar,
+  ids: CallIds,
+): Omit<ParsedTurn, "reasoning"> {
   const calls: ToolCallRequest[] = [];
   const errors: ActionError[] = [];
-  for (const match of scanTags(text, [grammar.answerTag, ...actionTags])) {
+  for (const match of scanTags(text, [grammar.answerTag, ...Object.keys(grammar.actions)])) {
     if (match.name === grammar.answerTag) {
-      if (calls.length === 0 && errors.length === 0)
-        return { reasoning, calls, errors, answer: match.body.trim() };
+      if (calls.length === 0 && errors.length === 0) return { calls, errors, answer: match.body.trim() };
       continue;
     }
     const reader = grammar.actions[match.name];
@@ -55,7 +77,29 @@ export function parseTagTurn(
       else calls.push(action);
     }
   }
-  return { reasoning, calls, errors };
+  return { calls, errors };
+}
+
+/** Text with nothing of its own: blank, stray closing tags (a restored stop string), stray brackets. */
+function isLeftover(text: string): boolean {
+  return /^[\s{}[\],]*$/.test(text.replace(/<\/[\w-]+>/g, ""));
+}
+
+function isCall(action: ReadAction): action is ToolCallRequest {
+  return !isActionError(action);
+}
+
+function safeUntagged(
+  read: NonNullable<TagGrammar["untagged"]>,
+  text: string,
+  context: DialectContext,
+  ids: CallIds,
+): ReadAction[] {
+  try {
+    return read(text, context, ids);
+  } catch {
+    return [];
+  }
 }
 
 /** A reader bug must not crash the loop: it becomes an error the model (and the log) can see. */

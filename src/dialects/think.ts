@@ -8,8 +8,9 @@ export interface SplitReasoning {
 /**
  * Separates reasoning from actions. Handles the shapes seen in practice: `<think>..</think>`
  * blocks (several, for interleaved thinking), a `</think>` with no opening tag (chat templates
- * that put `<think>` in the prompt), and an unclosed `<think>`, which ends where the first action
- * tag begins (or at the end of the text). `tags` lists the reasoning tag names (think, reasoning).
+ * that put `<think>` in the prompt), a `</think>` used as the opening tag (`</think>..</think>`),
+ * and an unclosed `<think>`, which ends where the first action tag begins (or at the end of the
+ * text). `tags` lists the reasoning tag names (think, reasoning).
  */
 export function splitReasoning(
   content: string,
@@ -32,8 +33,19 @@ function removeBlocks(content: string, tag: string, actionTags: readonly string[
   const firstClose = text.indexOf(close);
   const firstOpen = text.indexOf(open);
   if (firstClose >= 0 && (firstOpen < 0 || firstClose < firstOpen)) {
-    pushTrimmed(pieces, text.slice(0, firstClose));
-    text = text.slice(firstClose + close.length);
+    const before = text.slice(0, firstClose);
+    const after = firstClose + close.length;
+    const secondClose = text.indexOf(close, after);
+    const nextOpen = text.indexOf(open, after);
+    if (before.trim() === "" && secondClose >= 0 && (nextOpen < 0 || secondClose < nextOpen)) {
+      // `</think>` written where `<think>` was meant, closed by a second `</think>` (R1V4's
+      // figures 5-7 open the reasoning after an observation so): the block between is reasoning.
+      pushTrimmed(pieces, text.slice(after, secondClose));
+      text = text.slice(secondClose + close.length);
+    } else {
+      pushTrimmed(pieces, before);
+      text = text.slice(after);
+    }
   }
   let searchFrom = 0;
   for (;;) {
@@ -65,4 +77,18 @@ function firstActionAfter(text: string, from: number, actionTags: readonly strin
 function pushTrimmed(pieces: string[], piece: string): void {
   const trimmed = piece.trim();
   if (trimmed) pieces.push(trimmed);
+}
+
+/**
+ * The part of a server's reasoning field from the first action tag on, when there is one. A
+ * server's reasoning parser that never sees `</think>` files the whole reply as reasoning, the
+ * action included; a turn whose content holds nothing else has its action there.
+ */
+export function actionInReasoning(
+  reasoning: string | undefined,
+  actionTags: readonly string[],
+): string | undefined {
+  if (!reasoning) return undefined;
+  const start = firstActionAfter(reasoning, 0, actionTags);
+  return start < reasoning.length ? reasoning.slice(start) : undefined;
 }

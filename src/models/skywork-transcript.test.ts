@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseSkyworkTranscript } from "./skywork-transcript.js";
+import { observationImages, parseSkyworkTranscript } from "./skywork-transcript.js";
 
 describe("parseSkyworkTranscript", () => {
   it("reads a clean deep-research run into steps and an answer", () => {
@@ -138,5 +138,49 @@ Chongqing, China.
       '<tool_call>{"name": "text_search", "arguments": "{\\"queries\\": [\\"a\\"]}"}</tool_call>',
     );
     expect(parsed.steps[0]?.action?.arguments).toEqual({ queries: ["a"] });
+  });
+
+  describe("images in observations (data URLs, as upstream visual.py finds them)", () => {
+    const bytes = Uint8Array.from({ length: 40 }, (_, index) => index * 6);
+    const base64 = Buffer.from(bytes).toString("base64");
+
+    it("decodes each data URL of an observation, keeping the URL as written for the recorder", () => {
+      const wrapped = `${base64.slice(0, 20)}\n ${base64.slice(20)}`;
+      const parsed = parseSkyworkTranscript(
+        '<think>crop</think><tool_call>{"name": "code", "arguments": {"code": "show(x)"}}</tool_call>' +
+          `<observation>{"result": "data:image/png;base64,${wrapped}", "images": ["data:image/jpeg;base64,${base64}"], "type": "code"}</observation>` +
+          "<answer>a</answer>",
+      );
+      const images = parsed.steps[0]?.observationImages ?? [];
+      expect(images.map((image) => image.mime)).toEqual(["image/png", "image/jpeg"]);
+      expect(images[0]?.url).toBe(`data:image/png;base64,${wrapped}`);
+      expect(images.map((image) => [...(image.bytes ?? [])])).toEqual([[...bytes], [...bytes]]);
+      expect(parsed.steps[0]?.observation).toContain(images[0]!.url);
+    });
+
+    it("ends the payload where upstream does: a quote, a backslash, a brace, a comma, or the end", () => {
+      const texts = ['"', "\\", "}", ",", "<", ")"].map(
+        (end) => `see data:image/webp;base64,${base64}${end}tail`,
+      );
+      for (const text of [...texts, `see data:image/webp;base64,${base64}`]) {
+        const [image] = observationImages(text);
+        expect(image?.bytes && [...image.bytes]).toEqual([...bytes]);
+      }
+      expect(observationImages("no images here, data:text/plain;base64,AAAA")).toEqual([]);
+    });
+
+    it("caps the count and the size, and reports a malformed payload, without decoding them", () => {
+      const many = Array.from({ length: 3 }, () => `"data:image/png;base64,${base64}"`).join(", ");
+      const capped = observationImages(many, { maxImagesPerObservation: 2 });
+      expect(capped.map((image) => image.error)).toEqual([
+        undefined,
+        undefined,
+        "more than 2 images in one observation",
+      ]);
+      const big = observationImages(`"data:image/png;base64,${base64}"`, { maxImageBytes: 10 });
+      expect(big[0]?.error).toMatch(/over the limit of 10 bytes/);
+      expect(big[0]?.bytes).toBeUndefined();
+      expect(observationImages('"data:image/png;base64,AB=CD"')[0]?.error).toMatch(/malformed/);
+    });
   });
 });

@@ -21,6 +21,14 @@ describe("splitThinking", () => {
     expect(splitThinking("<think>ran out of tok")).toEqual({ reasoning: "ran out of tok", content: "" });
   });
 
+  it("leaves an unclosed block that holds markup whole, for the dialect that knows its action tags", () => {
+    const text = '<think>crop it\n<tool_call>{"name": "code", "arguments": {"code": "1"}}</tool_call>';
+    expect(splitThinking(text)).toEqual({ content: text });
+    expect(splitThinking("<think>a\n<code>\n```python\nprint(1)\n```")).toEqual({
+      content: "<think>a\n<code>\n```python\nprint(1)\n```",
+    });
+  });
+
   it("leaves content without think tags alone, including a later <think> mention", () => {
     expect(splitThinking("plain answer")).toEqual({ content: "plain answer" });
     expect(splitThinking("say <think> then </think>")).toEqual({ content: "say <think> then </think>" });

@@ -5,6 +5,8 @@
  */
 const OPEN = "<think>";
 const CLOSE = "</think>";
+/** An opening tag other than think's, such as `<tool_call>` or `<code>`. */
+const MARKUP = /<(?!\/|think>)[A-Za-z_][\w-]*(?:\s[^<>]*)?>/;
 
 export interface ThinkSplit {
   content: string;
@@ -16,8 +18,13 @@ export function splitThinking(text: string): ThinkSplit {
   if (text.startsWith(OPEN, leading)) {
     const start = leading + OPEN.length;
     const end = text.indexOf(CLOSE, start);
-    // An unclosed block (cut by max_tokens) is all reasoning: there is no answer yet.
-    if (end < 0) return { content: "", reasoning: text.slice(start).trim() };
+    if (end < 0) {
+      // A block that holds markup after it opens may hold an action (`<think>… <tool_call>{…}`):
+      // only the dialect knows its action tags, so the text is left whole for it to split.
+      if (MARKUP.test(text.slice(start))) return { content: text };
+      // Otherwise the block was cut (max_tokens): all reasoning, there is no answer yet.
+      return { content: "", reasoning: text.slice(start).trim() };
+    }
     return { content: text.slice(end + CLOSE.length).trimStart(), reasoning: text.slice(start, end).trim() };
   }
   const close = text.indexOf(CLOSE);

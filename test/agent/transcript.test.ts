@@ -1,3 +1,4 @@
+import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { replayEvents } from "../../src/agent/replay-events.js";
 import { trajectorySchema } from "../../src/core/trajectory.js";
@@ -145,5 +146,52 @@ describe("runAgent with a server that returns the whole run as a transcript", ()
     expect(trajectory.stopReason).toBe("error");
     expect(trajectory.error?.message).toMatch(/invalid api key/);
     expect(trajectory.steps).toEqual([]);
+  });
+
+  it("adds the images the hosted code produced (data URLs) to the run, named as sub-images", async () => {
+    const png = new Uint8Array(
+      await sharp({ create: { width: 48, height: 32, channels: 3, background: { r: 200, g: 40, b: 40 } } })
+        .png()
+        .toBuffer(),
+    );
+    const base64 = Buffer.from(png).toString("base64");
+    // Line-wrapped inside the JSON string, as long payloads sometimes are; whitespace is dropped.
+    const wrapped = `${base64.slice(0, 30)}\n${base64.slice(30)}`;
+    const hosted = [
+      "<think>Crop the sign.</think>",
+      '<tool_call>{"name": "code", "arguments": {"code": "show(image_1.crop((0, 0, 48, 32)))"}}</tool_call>',
+      `<observation>{"result": "data:image/png;base64,${wrapped}", "broken": "data:image/png;base64,AAAAAAAA", "type": "code"}</observation>`,
+      "<think>The crop is red.</think><answer>Red.</answer>",
+    ].join("\n");
+    const server = await modelServer([{ content: hosted }]);
+    const { trajectory, events, images } = await runWithServer({
+      server,
+      dialect: "skywork-r1v4",
+      model: transcriptModel,
+    });
+    const [code] = trajectory.steps;
+    const observation = code!.observations[0]!;
+    expect(observation.images).toHaveLength(1);
+    const ref = images.byId(observation.images[0]!)!;
+    expect(ref).toMatchObject({ mime: "image/png", width: 48, height: 32, label: "image_2" });
+    expect(ref.provenance).toEqual({
+      kind: "tool",
+      tool: "python",
+      operation: "hosted",
+      parameters: {},
+      callId: "transcript_1",
+      step: 1,
+    });
+    expect([...images.bytes(ref.id)]).toEqual([...png]);
+    expect(trajectory.images.map((image) => image.id)).toContain(ref.id);
+    // The recorded text names the image as R1V4 does; the undecodable one is left out with a note.
+    expect(observation.text).toMatch(
+      /^\{"result": "<sub-image 1>", "broken": "\[an image \(image\/png\) was left out: .+\]", "type": "code"\}$/,
+    );
+    expect(observation.text).not.toContain("base64");
+    const end = events.find((event) => event.type === "tool-call-end");
+    expect(end?.type === "tool-call-end" && end.images.map((image) => image.id)).toEqual([ref.id]);
+    expect(trajectory.answer).toBe("Red.");
+    expect(trajectorySchema.safeParse(JSON.parse(JSON.stringify(trajectory))).success).toBe(true);
   });
 });

@@ -71,6 +71,21 @@ export async function readImageFacts(
 }
 
 /**
+ * Checks image bytes from an untrusted source in full (byte limit, format, pixel budget, a whole
+ * decode) and returns their facts; `name` says in errors which image it was.
+ */
+export async function readCheckedImage(
+  bytes: Uint8Array,
+  config: ImageConfig,
+  name: string,
+): Promise<ImageFacts> {
+  if (bytes.byteLength > config.maxInputBytes) throw tooManyBytes(name, bytes.byteLength, config);
+  const facts = await readImageFacts(bytes, config, name);
+  await assertDecodes(bytes, config, name);
+  return facts;
+}
+
+/**
  * Decodes the whole image cheaply (shrink-on-load to a thumbnail) so that a truncated or corrupt
  * body is reported when the image is loaded, not halfway through a run.
  */
