@@ -87,7 +87,11 @@ export class DeepEyesV2Dialect extends TagDialect {
   }
 }
 
-function systemPrompt(context: DialectContext): string {
+function systemPrompt(context: DialectContext, options: DialectOptions): string {
+  const images =
+    options.pythonImages === "view"
+      ? "The input images are preloaded as PIL images in the variables image_1, image_2, ..., exactly as you see them (the full-size originals are image_1_original, ...)."
+      : "The input images are preloaded as PIL images in the variables image_1, image_2, ...";
   return composePrompt(
     "You are a visual reasoning assistant. Think step by step inside <think>...</think>, use tools when they help, and give the final answer inside <answer>...</answer>.",
     context,
@@ -96,7 +100,7 @@ function systemPrompt(context: DialectContext): string {
         "",
         "To run Python, write a fenced block inside <code>, then stop:",
         "<code>\n```python\n# your code\n```\n</code>",
-        "The input images are preloaded as PIL images in the variables image_1, image_2, ... The interpreter keeps its variables between turns. Boxes for PIL's crop are (left, top, right, bottom) in pixels of the image. Show images with plt.show(); do not write files. The result comes back as stdout, stderr and images.",
+        `${images} The interpreter keeps its variables between turns. Boxes for PIL's crop are (left, top, right, bottom) in pixels of the image. Show images with plt.show(); do not write files. The result comes back as stdout, stderr and images.`,
       ],
       hasTool(context, "text_search") && [
         "",

@@ -39,7 +39,7 @@ export interface TagDialectSpec {
   defaultTools: readonly string[];
   grammar: TagGrammar;
   /** Loupe's own system prompt for the run's tools, used unless the pack sets one. */
-  systemPrompt(context: DialectContext): string;
+  systemPrompt(context: DialectContext, options: DialectOptions): string;
   /**
    * Loupe's own wording of everything else the model reads (first turn, wrappers, final-answer
    * request); a user's prompt pack replaces it field by field.
@@ -87,7 +87,7 @@ export class TagDialect implements Dialect {
   systemPrompt(context: DialectContext): string | undefined {
     if (this.pack.system === null) return undefined;
     if (this.pack.system !== undefined) return renderTemplate(this.pack.system, this.#values(context));
-    return this.#spec.systemPrompt(context);
+    return this.#spec.systemPrompt(context, this.options);
   }
 
   requestOptions(): DialectRequestOptions {
