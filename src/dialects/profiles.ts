@@ -35,7 +35,11 @@ const qwen25View = {
 /** Qwen3-VL: 16-px patches merged 2x2, between 256x256 and 4096x4096 pixels. */
 const qwen3View = { strategy: "smart-resize", factor: 32, minPixels: 65_536, maxPixels: 16_777_216 } as const;
 
-/** Every profile; the first of each dialect is that dialect's default. */
+/**
+ * Every profile; the first of each dialect is that dialect's default. Turn limits: upstream's N
+ * generations are `maxSteps` N-1 plus Loupe's final-answer turn (which runs no tool, as
+ * upstream's last generation gets no result).
+ */
 export const profiles: readonly ModelProfile[] = [
   {
     name: "generic",
@@ -87,7 +91,7 @@ export const profiles: readonly ModelProfile[] = [
     source: "Visual-Agent/DeepEyesV2 evaluation/VLMEvalKit vlmeval/api/vllm_api.py, agent_utils.py",
     settings: {
       images: { modelView: qwen25View },
-      budgets: { maxSteps: 11 },
+      budgets: { maxSteps: 10 },
       model: { temperature: 0 },
       dialectOptions: {
         boxCoordinates: "view",
@@ -102,11 +106,11 @@ export const profiles: readonly ModelProfile[] = [
   {
     name: "deepeyes-v2-rl",
     dialect: "deepeyes-v2",
-    description: "DeepEyesV2 as its RL rollouts ran it: 9 turns, image_1 is the full-size original.",
+    description: "DeepEyesV2 as its RL rollouts ran it: 9 generations, image_1 is the full-size original.",
     source: "Visual-Agent/DeepEyesV2 reinforcement_learning/.../envs/deepeyesv2/deepeyesv2.py",
     settings: {
       images: { modelView: qwen25View },
-      budgets: { maxSteps: 9 },
+      budgets: { maxSteps: 8 },
       model: { temperature: 1 },
       dialectOptions: {
         boxCoordinates: "pixel",
@@ -124,7 +128,7 @@ export const profiles: readonly ModelProfile[] = [
     source: "Visual-Agent/DeepEyes eval/eval_vstar.py (11 generations at most, temperature 0)",
     settings: {
       images: { modelView: qwen25View },
-      budgets: { maxSteps: 11 },
+      budgets: { maxSteps: 10 },
       model: { temperature: 0 },
       // eval_vstar.py reads the first <tool_call> of a turn.
       dialectOptions: { boxCoordinates: "view", boxRules: "none", cropZoom: "none", actionChoice: "first" },
@@ -133,11 +137,12 @@ export const profiles: readonly ModelProfile[] = [
   {
     name: "deepeyes-rl",
     dialect: "deepeyes",
-    description: "DeepEyes v1 as its RL tool ran it: 5 turns, boxes with a side of 30 px or less refused.",
+    description:
+      "DeepEyes v1 as its RL tool ran it: 5 generations, boxes with a side of 30 px or less refused.",
     source: "Visual-Agent/DeepEyes verl/workers/agent/envs/visual_toolbox_v2.py",
     settings: {
       images: { modelView: qwen25View },
-      budgets: { maxSteps: 5 },
+      budgets: { maxSteps: 4 },
       model: { temperature: 1 },
       dialectOptions: { boxCoordinates: "view", boxRules: "deepeyes-rl", cropZoom: "none" },
     },
@@ -154,7 +159,7 @@ export const profiles: readonly ModelProfile[] = [
         // the sides to 28: smart-resize with those bounds lands on the same grid.
         modelView: { strategy: "smart-resize", factor: 28, minPixels: 512 * 512, maxPixels: 672 * 672 * 2 },
       },
-      budgets: { maxSteps: 3 },
+      budgets: { maxSteps: 2 },
       dialectOptions: { toolCallLimits: { image_search: 1, text_search: 2 } },
     },
   },
