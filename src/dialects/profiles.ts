@@ -4,6 +4,7 @@ import {
   dialectOptionsSchema,
   type ImageConfig,
 } from "../core/config.js";
+import { isPlainObject, layerConfig } from "../core/config-layers.js";
 import { LoupeError } from "../core/errors.js";
 
 /** The config values a profile pins; any of them can still be overridden by the user's config. */
@@ -214,24 +215,10 @@ export function withProfile(raw: Record<string, unknown>): Record<string, unknow
   }
   if (!profile) return raw;
   return {
-    ...mergeUnder(profile.settings as Record<string, unknown>, raw),
+    ...layerConfig(profile.settings as Record<string, unknown>, raw),
     dialect: profile.dialect,
     profile: profile.name,
   };
-}
-
-/** `over` merged onto `under`, objects key by key; `over` wins everywhere else. */
-function mergeUnder(under: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const result: Record<string, unknown> = { ...under };
-  for (const [key, value] of Object.entries(over)) {
-    const base = result[key];
-    result[key] = isPlainObject(base) && isPlainObject(value) ? mergeUnder(base, value) : value;
-  }
-  return result;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** A profile's settings as `key.path = value` lines, for `loupe dialects`. */

@@ -259,3 +259,22 @@ function observationJson(message: Message | undefined): unknown {
   const body = /^<observation>\n(.*)\n<\/observation>$/s.exec(text)?.[1];
   return JSON.parse(body ?? "null");
 }
+
+describe("skywork-r1v4 argument shapes", () => {
+  it("reads a list where a string is meant, and a string where a list is meant", () => {
+    const context = testContext(["python", "text_search"]);
+    const dialect = new SkyworkR1V4Dialect();
+    const code = dialect.parse(
+      modelOutput('<tool_call>{"name": "code", "arguments": {"code": ["x = 1", "print(x)"]}}</tool_call>'),
+      context,
+    );
+    expect(code.calls[0]?.arguments).toEqual({ code: "x = 1\nprint(x)" });
+    const search = dialect.parse(
+      modelOutput(
+        "<tool_call>{'name': 'text_search', 'arguments': {'queries': \u2019Eiffel tower\u2019}}</tool_call>",
+      ),
+      context,
+    );
+    expect(search.calls[0]?.arguments).toEqual({ queries: ["Eiffel tower"] });
+  });
+});

@@ -179,7 +179,8 @@ function loupeArguments(
       return urls ? { urls } : 'give "urls": ["https://..."].';
     }
     case "code": {
-      const code = typeof args.code === "string" ? args.code : undefined;
+      // A list where a string is meant: the lines of the code.
+      const code = typeof args.code === "string" ? args.code : asStringList(args.code)?.join("\n");
       return code?.trim() ? { code } : 'give "code": "...".';
     }
   }

@@ -9,6 +9,7 @@ import {
   loupeConfigSchema,
   modelConfigSchema,
 } from "../../core/config.js";
+import { isPlainObject, layerConfig } from "../../core/config-layers.js";
 import { timerSeconds } from "../../core/config-numbers.js";
 import { describeError, LoupeError } from "../../core/errors.js";
 import { loupeHome } from "../../core/paths.js";
@@ -63,7 +64,7 @@ export async function loadConfig(
   loupeHome(env);
   const fromFile = await readConfigFile(flags.config ?? env.LOUPE_CONFIG);
   const origins: Origins = new Map();
-  const merged = deepMerge(deepMerge(fromFile, fromEnv(env, origins)), fromFlags(flags, origins));
+  const merged = layerConfig(layerConfig(fromFile, fromEnv(env, origins)), fromFlags(flags, origins));
   const model = (merged.model ?? {}) as Record<string, unknown>;
   if (!model.baseUrl || !model.name) {
     const found = model.baseUrl ? undefined : await (options.discover ?? discoverLocalModel)();
@@ -246,20 +247,4 @@ function jsonFlag(name: string, value: string): unknown {
   } catch (error) {
     throw new LoupeError("config", `${name}: not valid JSON (${describeError(error)}).`);
   }
-}
-
-function deepMerge(
-  base: Record<string, unknown>,
-  override: Record<string, unknown>,
-): Record<string, unknown> {
-  const result: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    const existing = result[key];
-    result[key] = isPlainObject(existing) && isPlainObject(value) ? deepMerge(existing, value) : value;
-  }
-  return result;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
