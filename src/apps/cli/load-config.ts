@@ -9,7 +9,7 @@ import {
   loupeConfigSchema,
   modelConfigSchema,
 } from "../../core/config.js";
-import { isPlainObject, layerConfig } from "../../core/config-layers.js";
+import { layerConfig } from "../../core/config-layers.js";
 import { timerSeconds } from "../../core/config-numbers.js";
 import { describeError, LoupeError } from "../../core/errors.js";
 import { loupeHome } from "../../core/paths.js";
