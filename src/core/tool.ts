@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { DialectOptions, ImageConfig } from "./config.js";
 import type { ImageSet } from "./image-set.js";
 import type { ImageFacts, ImageRef } from "./images.js";
+import type { TokenUsage } from "./model-output.js";
 import type { ToolOutputData } from "./tool-output.js";
 
 /** What a tool hands back: text for the model, images it produced, structured data for dialects. */
@@ -41,6 +42,11 @@ export interface ToolContext {
   question: string;
   /** A per-run scratch map for tools that keep state across calls (a Python session, caches). */
   state: Map<string, unknown>;
+  /**
+   * Tells the run about model tokens this call spent outside the run's own turns (web_visit's page
+   * summaries): they count toward this run's token budget and budgetsUsed, and no other run's.
+   */
+  reportUsage(usage: TokenUsage): void;
 }
 
 /**

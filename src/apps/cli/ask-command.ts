@@ -4,7 +4,6 @@ import { join, relative } from "node:path";
 import { Command, Option } from "commander";
 import { createPageSummarizer } from "../../agent/page-summarizer.js";
 import { runAgent } from "../../agent/run-agent.js";
-import { UsageChannel } from "../../agent/usage-channel.js";
 import { describeError, LoupeError } from "../../core/errors.js";
 import { ImageSet } from "../../core/image-set.js";
 import { type PromptPack, parsePromptPack } from "../../dialects/prompt-pack.js";
@@ -78,10 +77,8 @@ async function ask(question: string, flags: AskFlags): Promise<number> {
   const dialect = getDialect(config.dialect, { options: config.dialectOptions, pack });
   const model = new ChatClient(config.model);
   // web_visit summaries (search.webVisit.summarize) come from the same model and server.
-  // Their tokens count toward the run's token budget, reported through the channel.
-  const summaryUsage = new UsageChannel();
+  // Their tokens count toward the budget of the run whose web_visit asked (ToolContext.reportUsage).
   const summarizer = createPageSummarizer(model, {
-    onUsage: summaryUsage.report,
     maxChars: config.search.webVisit.maxChars,
     promptFile: config.search.webVisit.summaryPromptFile,
   });
@@ -126,7 +123,6 @@ async function ask(question: string, flags: AskFlags): Promise<number> {
       dialect,
       tools,
       systemPrompt,
-      usageChannel: summaryUsage,
       signal: controller.signal,
       runId,
       // trajectory.json is rewritten (atomically) after every step, so a killed run keeps its steps.
