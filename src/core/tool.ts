@@ -49,6 +49,9 @@ export interface ToolContext {
   reportUsage(usage: TokenUsage): void;
 }
 
+/** What a tool works on, so a dialect can name its default tools without knowing their names. */
+export type ToolKind = "image" | "code" | "web";
+
 /**
  * A tool is a name, a zod schema for its arguments, and an execute function. Tools know nothing
  * of dialects: dialects translate their model's action syntax into these arguments.
@@ -58,6 +61,12 @@ export interface Tool<Args = unknown> {
   description: string;
   parameters: z.ZodType<Args>;
   execute(args: Args, context: ToolContext): Promise<ToolResult>;
+  kind?: ToolKind;
+  /**
+   * How a successful result is shown to a model whose dialect has no format of its own for this
+   * tool (native function calling, ARTIST's `<tool>`); `result.text` when absent.
+   */
+  render?(result: ToolResult): string;
   /** Called once when the run ends (release sessions, temporary files). */
   dispose?(state: Map<string, unknown>): Promise<void> | void;
 }

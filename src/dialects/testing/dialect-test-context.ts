@@ -38,6 +38,13 @@ export function loupeTools(): AnyTool[] {
   return realTools;
 }
 
+/** The tools a dialect can express, by name: its own list, or every real tool for "any". */
+export function expressibleTools(dialect: { supportedTools: readonly string[] | "any" }): string[] {
+  return dialect.supportedTools === "any"
+    ? loupeTools().map((tool) => tool.name)
+    : [...dialect.supportedTools];
+}
+
 /** The real tools with these names, in this order; an unknown name is a bug in the test. */
 export function testTools(...names: string[]): AnyTool[] {
   return names.map((name) => {
