@@ -1,4 +1,3 @@
-import type { ToolResult } from "../core/tool.js";
 import type { CallIds } from "./call-ids.js";
 import { extractCode } from "./code-block.js";
 import type { DialectContext, DialectSettings, ToolCallOutcome } from "./dialect.js";
