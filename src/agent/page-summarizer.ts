@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { describeError, LoupeError } from "../core/errors.js";
-import type { TokenUsage } from "../core/model-output.js";
 import type { ReadPage } from "../search/backend.js";
 import type { PageSummarizer, PageSummary } from "../tools/search/search-tool-options.js";
 import { pageText } from "../tools/search/web-visit-tool.js";
@@ -25,11 +24,6 @@ export interface PageSummarizerOptions {
   promptFile?: string;
   /** Longest page text sent to the summarizer, and shown when summarizing fails (default 20,000). */
   maxChars?: number;
-  /**
-   * Told the tokens each summary request spent, also when its summary is empty; pass a run's
-   * UsageChannel `report` so summaries count toward the run's token budget.
-   */
-  onUsage?: (usage: TokenUsage) => void;
 }
 
 const defaultMaxChars = 20_000;
@@ -38,12 +32,13 @@ const defaultMaxChars = 20_000;
  * A PageSummarizer that asks the run's own model, in one plain chat completion (no tools), for a
  * summary of the page focused on the question, as Skywork-R1V4's web_visit does. When the model
  * fails or writes nothing, the page text itself (cut to maxChars) comes back with a note, so a
- * summary problem never costs the agent the page.
+ * summary problem never costs the agent the page. The tokens of each request (also when its
+ * summary is empty) go to the calling run's `reportUsage`, so one summarizer serves concurrent runs.
  */
 export function createPageSummarizer(model: ChatModel, options: PageSummarizerOptions = {}): PageSummarizer {
   const instructions = options.promptFile ? readPromptFile(options.promptFile) : defaultSummaryPrompt;
   const maxChars = options.maxChars ?? defaultMaxChars;
-  return async (page: ReadPage, question: string, signal: AbortSignal): Promise<PageSummary> => {
+  return async (page, question, { signal, reportUsage }): Promise<PageSummary> => {
     const text = pageText(page, maxChars);
     try {
       const output = await model.complete({
@@ -53,7 +48,7 @@ export function createPageSummarizer(model: ChatModel, options: PageSummarizerOp
         ],
         signal,
       });
-      options.onUsage?.(output.usage);
+      reportUsage(output.usage);
       const summary = output.content.trim();
       if (summary) return { text: summary, summarized: true };
       return { text: withNote("the model wrote an empty summary", text), summarized: false };

@@ -39,7 +39,6 @@ export async function runAgent(options: RunAgentOptions): Promise<RunResult> {
       modelTimeoutMs: config.model.timeoutMs,
     }),
   };
-  const stopListening = options.usageChannel?.listen((usage) => setup.budget.recordUsage(usage));
   let outcome: RunOutcome;
   const checkpoint = async () => options.onCheckpoint?.(checkpointTrajectory(setup));
   try {
@@ -56,7 +55,6 @@ export async function runAgent(options: RunAgentOptions): Promise<RunResult> {
   } catch (thrown) {
     outcome = failureOutcome(thrown, setup);
   } finally {
-    stopListening?.();
     await disposeTools(tools, services.toolState);
   }
   return finishRun(setup, outcome);

@@ -6,7 +6,6 @@ import type { AnyTool } from "../core/tool.js";
 import type { Trajectory } from "../core/trajectory.js";
 import type { Dialect } from "../dialects/dialect.js";
 import type { ChatModel } from "./chat-model.js";
-import type { UsageChannel } from "./usage-channel.js";
 
 export interface AgentInputImage {
   bytes: Uint8Array;
@@ -29,11 +28,6 @@ export interface RunAgentOptions {
   signal?: AbortSignal;
   onEvent?: RunEventListener;
   runId?: string;
-  /**
-   * Where tokens spent for the run outside its turns are reported (the page summarizer's
-   * `onUsage`); they count toward the token budget and budgetsUsed.
-   */
-  usageChannel?: UsageChannel;
   /** The set the run's images go into; pass one to read produced images while the run goes on. */
   imageSet?: ImageSet;
   /**

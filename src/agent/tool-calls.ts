@@ -1,3 +1,4 @@
+import type { TokenUsage } from "../core/model-output.js";
 import type { ParsedTurn, ToolCallRequest } from "../dialects/dialect.js";
 import type { StepServices } from "./run-step.js";
 import {
@@ -34,6 +35,7 @@ export async function runToolCalls(
     question: services.context.question,
     view: services.view,
     state: services.toolState,
+    reportUsage: (usage: TokenUsage) => services.budget.recordUsage(usage),
     signal,
     userSignal: services.signal,
     emit: services.emit,

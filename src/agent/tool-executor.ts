@@ -1,7 +1,7 @@
 import { describeError, isLoupeError } from "../core/errors.js";
 import type { RunEventListener } from "../core/events.js";
 import type { ImageSet } from "../core/image-set.js";
-import type { AnyTool, RunImageView, ToolResult } from "../core/tool.js";
+import type { AnyTool, RunImageView, ToolContext, ToolResult } from "../core/tool.js";
 import { createToolContext } from "../core/tool-context.js";
 import type { ToolCallRequest } from "../dialects/dialect.js";
 
@@ -17,6 +17,8 @@ export interface ToolExecutorOptions {
   question: string;
   view: RunImageView;
   state: Map<string, unknown>;
+  /** Adds tokens a call spent on a model (page summaries) to the run's own usage. */
+  reportUsage: ToolContext["reportUsage"];
   /** Stops the call: fires when the user cancels the run or when its time budget runs out. */
   signal: AbortSignal;
   /** The user's cancellation alone, to tell it apart from the time budget. */
@@ -127,6 +129,7 @@ async function runTool(
     signal: options.signal,
     question: options.question,
     view: options.view,
+    reportUsage: options.reportUsage,
   });
   try {
     return await untilAborted(tool.execute(parsed.data, context), options.signal);

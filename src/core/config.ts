@@ -10,6 +10,7 @@ import {
 } from "./config-numbers.js";
 import { headerSecret, httpUrl } from "./config-strings.js";
 import { coordinateSystems } from "./coordinate-systems.js";
+import { dialectNameSchema } from "./dialect-names.js";
 import { searchConfigSchema } from "./search-config.js";
 
 /**
@@ -17,15 +18,8 @@ import { searchConfigSchema } from "./search-config.js";
  * (loupe.config.json), environment variables and CLI flags, merged in that order of precedence
  * (flags win); see apps/cli/load-config.ts.
  */
-export const dialectNames = [
-  "native",
-  "skywork-r1v4",
-  "deepeyes-v2",
-  "deepeyes",
-  "mmsearch-r1",
-  "artist",
-] as const;
-export type DialectName = (typeof dialectNames)[number];
+/** A registered dialect's name (core/dialect-names.ts); `loupe dialects` lists them. */
+export type DialectName = string;
 
 export const modelConfigSchema = z.strictObject({
   baseUrl: httpUrl(),
@@ -168,7 +162,8 @@ export type DialectOptions = z.infer<typeof dialectOptionsSchema>;
 
 export const loupeConfigSchema = z.strictObject({
   model: modelConfigSchema,
-  dialect: z.enum(dialectNames).default("native"),
+  /** Checked against the registered dialects when the config is parsed; a registered one is accepted. */
+  dialect: dialectNameSchema().default("native"),
   /** Tool names to enable; the dialect's defaults when absent. */
   tools: z.array(z.string()).optional(),
   budgets: budgetsSchema.default(budgetsSchema.parse({})),
@@ -178,7 +173,10 @@ export const loupeConfigSchema = z.strictObject({
   /** A named model profile (`loupe dialects` lists them): what the model was trained under. */
   profile: z.string().min(1).optional(),
   dialectOptions: dialectOptionsSchema.default(() => dialectOptionsSchema.parse({})),
-  /** A prompt pack file (YAML or JSON): the texts the model reads besides the question and results. */
+  /**
+   * A registered prompt pack's name, or a prompt pack file (YAML or JSON): the texts the model
+   * reads besides the question and results.
+   */
   promptPackFile: z.string().min(1).optional(),
   /** A file whose text replaces the dialect's default system prompt. */
   systemPromptFile: z.string().optional(),

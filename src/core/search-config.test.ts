@@ -36,9 +36,16 @@ describe("searchConfigSchema", () => {
   });
 
   it("names the bad field", () => {
-    const result = searchConfigSchema.safeParse({ backends: { text: ["google"] } });
+    const result = searchConfigSchema.safeParse({ backends: { text: [""] } });
     expect(result.success).toBe(false);
     if (!result.success) expect(formatConfigIssues(result.error)).toMatch(/^backends\.text\.0: /);
+  });
+
+  it("leaves backend names to the backend registry, so a registered backend can be named", () => {
+    // search/backend-registry.test.ts checks the names against the registry.
+    expect(searchConfigSchema.parse({ backends: { text: ["my-backend"] } }).backends.text).toEqual([
+      "my-backend",
+    ]);
   });
 });
 

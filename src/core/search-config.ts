@@ -13,9 +13,13 @@ import { defaultIndexPath, loupeHome } from "./paths.js";
 export const searchProviderNames = ["serper", "brave", "tavily", "jina", "searxng", "serpapi"] as const;
 export type SearchProviderName = (typeof searchProviderNames)[number];
 
-/** "local" is the offline index; "direct" reads pages by fetching them ourselves (page list only). */
-export const searchBackendNameSchema = z.enum(["local", "direct", ...searchProviderNames]);
-export type SearchBackendName = z.infer<typeof searchBackendNameSchema>;
+/**
+ * "local" is the offline index; "direct" reads pages by fetching them ourselves (page list only);
+ * the others are registered backends (search/backend-registry.ts: the providers above and any a
+ * library adds), checked by name when the search services are made.
+ */
+export const searchBackendNameSchema = z.string().min(1);
+export type SearchBackendName = string;
 
 export const searchProviderSettingsSchema = z.strictObject({
   apiKey: headerSecret().optional(),
@@ -103,12 +107,14 @@ export const searchConfigSchema = z.strictObject({
       page: z.array(searchBackendNameSchema).min(1).default(["local", "direct"]),
     })
     .default({ text: ["local"], image: ["local"], page: ["local", "direct"] }),
+  /** The built-in providers' settings, and those of registered backends under their names. */
   providers: z
     .strictObject(
       Object.fromEntries(
         searchProviderNames.map((name) => [name, searchProviderSettingsSchema.default(providerDefaults)]),
       ) as Record<SearchProviderName, z.ZodDefault<typeof searchProviderSettingsSchema>>,
     )
+    .catchall(searchProviderSettingsSchema)
     .default(Object.fromEntries(searchProviderNames.map((name) => [name, providerDefaults])) as never),
   cache: searchCacheSchema.default(() => searchCacheSchema.parse({})),
   imageHost: imageHostSchema.default(() => imageHostSchema.parse({})),

@@ -20,6 +20,7 @@ export function createToolContext(options: {
   signal?: AbortSignal;
   question?: string;
   view?: RunImageView;
+  reportUsage?: ToolContext["reportUsage"];
 }): ToolContext {
   const images = options.images ?? new ImageSet();
   const callId = options.callId ?? "call_1";
@@ -42,5 +43,6 @@ export function createToolContext(options: {
     step,
     question: options.question ?? "",
     state: options.state ?? new Map(),
+    reportUsage: options.reportUsage ?? (() => {}),
   };
 }

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { DialectOptions, ImageConfig } from "./config.js";
 import type { ImageSet } from "./image-set.js";
 import type { ImageFacts, ImageRef } from "./images.js";
+import type { TokenUsage } from "./model-output.js";
 import type { ToolOutputData } from "./tool-output.js";
 
 /** What a tool hands back: text for the model, images it produced, structured data for dialects. */
@@ -41,7 +42,15 @@ export interface ToolContext {
   question: string;
   /** A per-run scratch map for tools that keep state across calls (a Python session, caches). */
   state: Map<string, unknown>;
+  /**
+   * Tells the run about model tokens this call spent outside the run's own turns (web_visit's page
+   * summaries): they count toward this run's token budget and budgetsUsed, and no other run's.
+   */
+  reportUsage(usage: TokenUsage): void;
 }
+
+/** What a tool works on, so a dialect can name its default tools without knowing their names. */
+export type ToolKind = "image" | "code" | "web";
 
 /**
  * A tool is a name, a zod schema for its arguments, and an execute function. Tools know nothing
@@ -52,6 +61,12 @@ export interface Tool<Args = unknown> {
   description: string;
   parameters: z.ZodType<Args>;
   execute(args: Args, context: ToolContext): Promise<ToolResult>;
+  kind?: ToolKind;
+  /**
+   * How a successful result is shown to a model whose dialect has no format of its own for this
+   * tool (native function calling, ARTIST's `<tool>`); `result.text` when absent.
+   */
+  render?(result: ToolResult): string;
   /** Called once when the run ends (release sessions, temporary files). */
   dispose?(state: Map<string, unknown>): Promise<void> | void;
 }

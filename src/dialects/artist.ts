@@ -1,18 +1,16 @@
-import type { ToolResult } from "../core/tool.js";
 import type { CallIds } from "./call-ids.js";
 import { extractCode } from "./code-block.js";
 import type { DialectContext, DialectSettings, ToolCallOutcome } from "./dialect.js";
 import {
   codeOutputText,
   composePrompt,
+  defaultResultText,
   enabledToolNames,
   hasTool,
-  imageToolNames,
   type ReadAction,
   readCallTagBody,
   toolJsonSchema,
   unavailableTool,
-  webToolNames,
 } from "./dialect-support.js";
 import type { PartsBuilder } from "./parts-builder.js";
 import { pythonCall } from "./shared-actions.js";
@@ -29,7 +27,8 @@ export class ArtistDialect extends TagDialect {
     super(
       {
         name: "artist",
-        supportedTools: ["python", ...imageToolNames, ...webToolNames],
+        // `<tool>{"name", "arguments"}</tool>` carries any registered tool.
+        supportedTools: "any",
         defaultTools: ["python"],
         grammar: {
           reasoningTags: ["think", "reasoning"],
@@ -95,13 +94,14 @@ function readTool(match: TagMatch, context: DialectContext, ids: CallIds): ReadA
   return { id, raw: match.raw, name: written.name, arguments: written.arguments };
 }
 
-function renderOutcome(turn: PartsBuilder, outcome: ToolCallOutcome): void {
-  turn.text(outputText(outcome.result));
+function renderOutcome(turn: PartsBuilder, outcome: ToolCallOutcome, context: DialectContext): void {
+  turn.text(outputText(outcome, context));
   for (const image of outcome.result.images) turn.text(`\n${image.label}:`).image(image.id);
 }
 
-function outputText(result: ToolResult): string {
-  if (result.data?.kind !== "code") return result.text;
+function outputText(outcome: ToolCallOutcome, context: DialectContext): string {
+  const { result } = outcome;
+  if (result.data?.kind !== "code") return defaultResultText(outcome, context);
   const stderr = result.data.stderr.trim();
   const text = codeOutputText(result.data);
   return [text, stderr].filter(Boolean).join("\n");

@@ -2,14 +2,8 @@ import { z } from "zod";
 import { decodeNested, readJsonTolerantly } from "../core/tolerant-json.js";
 import type { AnyTool, ToolResult } from "../core/tool.js";
 import type { ToolOutputData } from "../core/tool-output.js";
-import type { ActionError, DialectContext, ToolCallRequest } from "./dialect.js";
+import type { ActionError, DialectContext, ToolCallOutcome, ToolCallRequest } from "./dialect.js";
 import { optionLetters, type TemplateValues } from "./prompt-pack.js";
-
-/** Loupe's tools that look at or change images, in the order the all-tool dialects list them. */
-export const imageToolNames = ["crop", "rotate", "flip", "resize", "enhance", "annotate", "ocr"] as const;
-
-/** Loupe's tools that reach the web. */
-export const webToolNames = ["text_search", "image_search", "web_visit"] as const;
 
 /** What reading one action produced: a call to run, or an error the model will read. */
 export type ReadAction = ToolCallRequest | ActionError;
@@ -20,6 +14,15 @@ export function isActionError(action: ReadAction): action is ActionError {
 
 export function hasTool(context: DialectContext, name: string): boolean {
   return context.tools.some((tool) => tool.name === name);
+}
+
+/**
+ * What the model reads for one call's result when the dialect has no format of its own for that
+ * tool: the tool's own rendering of a successful result (Tool.render), else the result's text.
+ */
+export function defaultResultText(outcome: ToolCallOutcome, context: DialectContext): string {
+  const tool = context.tools.find((candidate) => candidate.name === outcome.name);
+  return !outcome.result.isError && tool?.render ? tool.render(outcome.result) : outcome.result.text;
 }
 
 /** The Loupe names of the tools this run enables, in the run's order. */

@@ -3,7 +3,7 @@ import type { ImageSet } from "../core/image-set.js";
 import type { ImageRef } from "../core/images.js";
 import type { FunctionToolSpec, Message } from "../core/messages.js";
 import type { ModelOutput } from "../core/model-output.js";
-import type { AnyTool, ToolResult } from "../core/tool.js";
+import type { AnyTool, ToolKind, ToolResult } from "../core/tool.js";
 import type { PromptPack } from "./prompt-pack.js";
 
 /** A parsed action, already translated into a Loupe tool name and that tool's argument shape. */
@@ -68,10 +68,14 @@ export interface DialectRequestOptions {
  */
 export interface Dialect {
   readonly name: DialectName;
-  /** Loupe tool names this dialect can express, in its own prompt's order. */
-  readonly supportedTools: readonly string[];
-  /** Tools enabled when the user names none. */
-  readonly defaultTools: readonly string[];
+  /**
+   * Loupe tool names this dialect can express, in its own prompt's order; "any" for a dialect
+   * whose grammar carries any tool's name and JSON arguments (native, ARTIST's `<tool>`), which
+   * then expresses every registered tool too.
+   */
+  readonly supportedTools: readonly string[] | "any";
+  /** Tools enabled when the user names none: by name, or every available tool of these kinds. */
+  readonly defaultTools: readonly string[] | { kinds: readonly ToolKind[] };
   /** The texts the model reads besides the question and results: Loupe's wording under the user's pack. */
   readonly pack: PromptPack;
   systemPrompt(context: DialectContext): string | undefined;

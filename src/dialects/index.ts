@@ -7,5 +7,7 @@ export { DeepEyesV2Dialect } from "./deepeyes-v2.js";
 export type * from "./dialect.js";
 export { MMSearchR1Dialect } from "./mmsearch-r1.js";
 export { NativeDialect } from "./native.js";
-export { dialects, getDialect } from "./registry.js";
+export { registerProfile } from "./profiles.js";
+export { findPromptPack, registerPromptPack } from "./prompt-pack-registry.js";
+export { getDialect, listDialects, registerDialect } from "./registry.js";
 export { SkyworkR1V4Dialect } from "./skywork-r1v4.js";

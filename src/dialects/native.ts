@@ -13,16 +13,15 @@ import type {
   ToolCallRequest,
 } from "./dialect.js";
 import {
+  defaultResultText,
   describeInputImages,
   enabledToolNames,
   hasTool,
-  imageToolNames,
   isRecord,
   readCallTagBody,
   templateValues,
   toolJsonSchema,
   unavailableTool,
-  webToolNames,
 } from "./dialect-support.js";
 import { PartsBuilder } from "./parts-builder.js";
 import { type PromptPack, renderTemplate, renderUserTurn } from "./prompt-pack.js";
@@ -51,9 +50,10 @@ export class NativeDialect implements Dialect {
   readonly name = "native" as const;
   readonly options: DialectOptions;
   readonly pack: PromptPack;
-  readonly supportedTools = [...imageToolNames, "python", ...webToolNames];
-  /** Everything but the web tools, which a run enables by naming them. */
-  readonly defaultTools = [...imageToolNames, "python"];
+  /** Function calling carries any tool's name and JSON arguments: every registered tool. */
+  readonly supportedTools = "any" as const;
+  /** Every image and code tool; the web tools a run enables by naming them. */
+  readonly defaultTools = { kinds: ["image", "code"] as const };
   readonly #ids = new CallIds();
   /** Calls with their ids made unique, so parse() and assistantMessage() agree on them. */
   readonly #normalized = new WeakMap<ModelOutput, ReadCalls>();
@@ -157,7 +157,7 @@ export class NativeDialect implements Dialect {
       return {
         role: "tool",
         toolCallId: outcome.id,
-        content: `${wrap(wrapper.prefix)}${outcome.result.text || "(no output)"}${wrap(wrapper.suffix)}`,
+        content: `${wrap(wrapper.prefix)}${defaultResultText(outcome, context) || "(no output)"}${wrap(wrapper.suffix)}`,
       };
     });
     const images = new PartsBuilder();

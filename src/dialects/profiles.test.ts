@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loupeConfigSchema } from "../core/config.js";
-import { findProfile, flattenSettings, profiles, profilesOf, withProfile } from "./profiles.js";
+import { findProfile, flattenSettings, profilesOf, registeredProfiles, withProfile } from "./profiles.js";
 
 const model = { baseUrl: "http://127.0.0.1:8000/v1", name: "m" };
 
@@ -51,7 +51,7 @@ describe("model profiles", () => {
   });
 
   it("each validate as config and list their values", () => {
-    for (const profile of profiles) {
+    for (const profile of registeredProfiles()) {
       expect(() => configOf({ profile: profile.name }), profile.name).not.toThrow();
       expect(profilesOf(profile.dialect)).toContain(profile);
     }

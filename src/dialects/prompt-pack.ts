@@ -1,7 +1,8 @@
 import Mustache from "mustache";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { dialectNames, formatConfigIssues } from "../core/config.js";
+import { formatConfigIssues } from "../core/config.js";
+import { dialectNameSchema } from "../core/dialect-names.js";
 import { describeError, LoupeError } from "../core/errors.js";
 import type { ImageRef } from "../core/images.js";
 import type { Message } from "../core/messages.js";
@@ -18,7 +19,7 @@ export type Wrapper = z.infer<typeof wrapperSchema>;
  */
 export const promptPackSchema = z.strictObject({
   /** The dialect the pack was written for; a run of another dialect refuses it. */
-  dialect: z.enum(dialectNames).optional(),
+  dialect: dialectNameSchema().optional(),
   description: z.string().optional(),
   /** The system prompt; null sends none (the server's chat template may add its own). */
   system: z.string().nullable().optional(),

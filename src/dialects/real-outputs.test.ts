@@ -4,7 +4,7 @@ import { loupeAction, parseSkyworkTranscript } from "../models/skywork-transcrip
 import type { DialectContext, ParsedTurn } from "./dialect.js";
 import { getDialect } from "./registry.js";
 import { resolveImageReference } from "./skywork-r1v4.js";
-import { addProducedImage, testContext } from "./testing/dialect-test-context.js";
+import { addProducedImage, defaultToolsOf, testContext } from "./testing/dialect-test-context.js";
 import {
   type ExpectedCall,
   type ExpectedTurn,
@@ -21,7 +21,7 @@ function modelTurns(entry: RealOutput): string[] {
 /** A run's context with the images the entry names: the inputs, and every `<sub-image N>` it mentions. */
 function entryContext(entry: RealOutput): DialectContext {
   const dialect = getDialect(entry.dialect);
-  const context = testContext(entry.tools ?? dialect.defaultTools);
+  const context = testContext(entry.tools ?? defaultToolsOf(dialect));
   const numbers = [...entry.text.matchAll(/<sub-image (\d+)>/g)].map((match) => Number(match[1]));
   for (let index = 1; index <= Math.max(0, ...numbers); index++) addProducedImage(context.images, index);
   return context;

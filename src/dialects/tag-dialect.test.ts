@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { DialectName } from "../core/config.js";
 import { getDialect } from "./registry.js";
-import { addProducedImage, modelOutput, testContext } from "./testing/dialect-test-context.js";
+import {
+  addProducedImage,
+  expressibleTools,
+  modelOutput,
+  testContext,
+} from "./testing/dialect-test-context.js";
 
 /** The stop sequences each tag dialect sent before they shared TagDialect, in the same order. */
 const expectedStops: Partial<Record<DialectName, string[]>> = {
@@ -16,7 +21,7 @@ describe.each(Object.entries(expectedStops))("%s as a tag dialect", (name, stops
   const dialect = getDialect(name as DialectName);
 
   it("stops generation at the end of each of its actions", () => {
-    expect(dialect.requestOptions(testContext(dialect.supportedTools))).toEqual({ stop: stops });
+    expect(dialect.requestOptions(testContext(expressibleTools(dialect)))).toEqual({ stop: stops });
   });
 
   it("shows every input image and the question in the first user turn, images first but for MMSearch-R1", () => {
@@ -40,9 +45,9 @@ describe.each(Object.entries(expectedStops))("%s as a tag dialect", (name, stops
   });
 
   it("sends every result of a turn in one user turn, and nothing when nothing ran", () => {
-    const context = testContext(dialect.supportedTools);
+    const context = testContext(expressibleTools(dialect));
     const image = addProducedImage(context.images, 1);
-    const tool = dialect.supportedTools[0] ?? "python";
+    const tool = expressibleTools(dialect)[0] ?? "python";
     const messages = dialect.observations(
       [
         { id: "call_1", name: tool, result: { text: "first result", images: [image] } },

@@ -35,7 +35,7 @@ import {
 export interface TagDialectSpec {
   name: DialectName;
   /** Loupe tool names the dialect can express, in its own prompt's order. */
-  supportedTools: readonly string[];
+  supportedTools: Dialect["supportedTools"];
   defaultTools: readonly string[];
   grammar: TagGrammar;
   /** Loupe's own system prompt for the run's tools, used unless the pack sets one. */
@@ -67,7 +67,7 @@ export interface TagDialectSpec {
  */
 export class TagDialect implements Dialect {
   readonly name: DialectName;
-  readonly supportedTools: readonly string[];
+  readonly supportedTools: Dialect["supportedTools"];
   readonly defaultTools: readonly string[];
   readonly options: DialectOptions;
   readonly pack: PromptPack;

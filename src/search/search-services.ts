@@ -1,22 +1,18 @@
-import type {
-  SearchBackendName,
-  SearchConfig,
-  SearchProviderName,
-  SearchProviderSettings,
+import {
+  type SearchBackendName,
+  type SearchConfig,
+  searchProviderSettingsSchema,
 } from "../core/search-config.js";
 import type { ImageSearchHit, TextSearchHit } from "../core/tool-output.js";
 import type { QueryImage, ReadPage, SearchBackend } from "./backend.js";
+import { checkSearchBackendNames, findSearchBackend } from "./backend-registry.js";
 import { SearchCache, withCache } from "./cache.js";
 import { runFallbackChain, type SearchOutcome } from "./fallback-chain.js";
 import { createImageHost, type ImageHost } from "./image-host.js";
 import { lazyLocalBackend } from "./lazy-local-backend.js";
 import { parseLimitsFrom } from "./parsing/parse-limits.js";
-import { createBraveBackend } from "./providers/brave.js";
-import { createJinaBackend } from "./providers/jina.js";
-import { createSearxngBackend } from "./providers/searxng.js";
-import { createSerpapiLensBackend } from "./providers/serpapi-lens.js";
-import { createSerperBackend } from "./providers/serper.js";
-import { createTavilyBackend } from "./providers/tavily.js";
+// Loupe's own providers register themselves on import.
+import "./builtin-backends.js";
 import { RateLimiter, withRateLimit } from "./rate-limiter.js";
 import { type RetryPolicy, withRetries } from "./retrying-backend.js";
 import { addressPolicyCacheScope, createDirectBackend } from "./web/direct-backend.js";
@@ -47,14 +43,14 @@ export interface SearchServicesOptions {
   fetch?: Pick<FetchPageOptions, "trustedHosts" | "resolve">;
 }
 
-const providerFactories: Record<SearchProviderName, (settings: SearchProviderSettings) => SearchBackend> = {
-  serper: createSerperBackend,
-  brave: createBraveBackend,
-  tavily: createTavilyBackend,
-  jina: createJinaBackend,
-  searxng: createSearxngBackend,
-  serpapi: createSerpapiLensBackend,
-};
+const providerDefaults = searchProviderSettingsSchema.parse({});
+
+export {
+  registeredSearchBackendNames,
+  registerSearchBackend,
+  type SearchBackendContext,
+  type SearchBackendFactory,
+} from "./backend-registry.js";
 
 const defaultLimit = 10;
 
@@ -68,6 +64,7 @@ export function createSearchServices(
   config: SearchConfig,
   options: SearchServicesOptions = {},
 ): SearchServices {
+  checkSearchBackendNames(config);
   const cache = config.cache.enabled
     ? new SearchCache({ path: config.cache.path, ttlSeconds: config.cache.ttlSeconds })
     : undefined;
@@ -93,8 +90,9 @@ export function createSearchServices(
       // private address is not served later to a run that would refuse that address.
       made = cache ? withCache(direct, cache, { scope: addressPolicyCacheScope(fetchOptions) }) : direct;
     } else {
-      const settings = config.providers[name];
-      let provider = providerFactories[name](settings);
+      const settings = config.providers[name] ?? providerDefaults;
+      // Checked by checkSearchBackendNames: every other name is a registered backend.
+      let provider = findSearchBackend(name)!({ name, settings, config });
       provider = withRateLimit(provider, new RateLimiter(settings.requestsPerSecond));
       provider = withRetries(provider, {
         maxRetries: settings.maxRetries,

@@ -1,11 +1,21 @@
 import type { LoupeConfig } from "../core/config.js";
 import { LoupeError } from "../core/errors.js";
-import type { AnyTool } from "../core/tool.js";
+import type { AnyTool, ToolKind } from "../core/tool.js";
 import { SandboxPool } from "../sandbox/sandbox-pool.js";
+import { checkSearchBackendNames } from "../search/backend-registry.js";
 import { createSearchServices, type SearchServices } from "../search/search-services.js";
-import { imageTools } from "./image/index.js";
-import { pythonTool } from "./python/index.js";
-import { type PageSummarizer, searchTools } from "./search/index.js";
+// Loupe's own tools register themselves on import.
+import "./builtin-tools.js";
+import type { PageSummarizer } from "./search/index.js";
+import { createRegisteredTools } from "./tool-registry.js";
+
+export {
+  registeredToolNames,
+  registerTool,
+  type ToolFactory,
+  type ToolParts,
+  type ToolRegistration,
+} from "./tool-registry.js";
 
 /** The tools of a run, and what must be released when the run (or the process) is done with them. */
 export interface Toolbox {
@@ -19,7 +29,7 @@ export interface ToolboxOptions {
 }
 
 /**
- * Every tool Loupe has, configured. Search services (cache database, local index) open lazily on
+ * Every registered tool (Loupe's and those added with registerTool), configured. Search services (cache database, local index) open lazily on
  * first use, so listing tools or running image-only questions touches no database.
  */
 export function createToolbox(config: LoupeConfig, options: ToolboxOptions = {}): Toolbox {
@@ -27,11 +37,12 @@ export function createToolbox(config: LoupeConfig, options: ToolboxOptions = {})
   // One sandbox pool per toolbox: its runs share warm Python sessions and concurrency limits.
   const pool = new SandboxPool(config.sandbox);
   return {
-    tools: [
-      ...imageTools(config.images),
-      pythonTool({ pool }),
-      ...searchTools(search.services, { summarizer: options.summarizer }),
-    ],
+    tools: createRegisteredTools({
+      config,
+      sandbox: pool,
+      search: search.services,
+      summarizer: options.summarizer,
+    }),
     close: async () => {
       search.close();
       await pool.close();
@@ -46,8 +57,9 @@ export function createToolbox(config: LoupeConfig, options: ToolboxOptions = {})
 export function selectTools(
   toolbox: Toolbox,
   names: readonly string[],
-  dialect: { name: string; supportedTools: readonly string[] },
+  dialect: ToolSelectingDialect,
 ): AnyTool[] {
+  const { supportedTools } = dialect;
   const byName = new Map(toolbox.tools.map((tool) => [tool.name, tool]));
   return names.map((name) => {
     const tool = byName.get(name);
@@ -57,14 +69,33 @@ export function selectTools(
         `Unknown tool "${name}". Available tools: ${[...byName.keys()].join(", ")}.`,
       );
     }
-    if (!dialect.supportedTools.includes(name)) {
+    if (supportedTools !== "any" && !supportedTools.includes(name)) {
       throw new LoupeError(
         "config",
-        `The ${dialect.name} dialect cannot express the "${name}" tool. It supports: ${dialect.supportedTools.join(", ")}.`,
+        `The ${dialect.name} dialect cannot express the "${name}" tool. It supports: ${supportedTools.join(", ")}.`,
       );
     }
     return tool;
   });
+}
+
+/** What tool selection reads of a dialect (tools/ does not import dialects/). */
+export interface ToolSelectingDialect {
+  name: string;
+  supportedTools: readonly string[] | "any";
+  defaultTools: readonly string[] | { kinds: readonly ToolKind[] };
+}
+
+/**
+ * The tools a run of `dialect` enables when the user names none: the dialect's list, or every
+ * tool of the toolbox whose kind the dialect asks for (native: image and code tools).
+ */
+export function defaultToolNames(toolbox: Toolbox, dialect: ToolSelectingDialect): string[] {
+  const { defaultTools } = dialect;
+  if (!("kinds" in defaultTools)) return [...defaultTools];
+  return toolbox.tools
+    .filter((tool) => tool.kind !== undefined && defaultTools.kinds.includes(tool.kind))
+    .map((tool) => tool.name);
 }
 
 /**
@@ -72,6 +103,8 @@ export function selectTools(
  * listing tools or running an image-only question touches no database.
  */
 function lazySearchServices(config: LoupeConfig): { services: SearchServices; close(): void } {
+  // Names are checked now, so a misspelt backend stops the run before it starts.
+  checkSearchBackendNames(config.search);
   let opened: SearchServices | undefined;
   const open = (): SearchServices => {
     opened ??= createSearchServices(config.search);

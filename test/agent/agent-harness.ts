@@ -6,7 +6,6 @@ import {
   type RunResult,
   runAgent,
 } from "../../src/agent/run-agent.js";
-import type { UsageChannel } from "../../src/agent/usage-channel.js";
 import type { DialectName } from "../../src/core/config.js";
 import { loupeConfigSchema } from "../../src/core/config.js";
 import type { RunEvent } from "../../src/core/events.js";
@@ -70,7 +69,6 @@ export interface HarnessOptions {
   extraTools?: AnyTool[];
   signal?: AbortSignal;
   question?: string;
-  usageChannel?: UsageChannel;
   onCheckpoint?: RunAgentOptions["onCheckpoint"];
 }
 
@@ -95,7 +93,6 @@ export async function runWithServer(options: HarnessOptions): Promise<HarnessRun
     dialect,
     tools: options.tools ?? [...imageTools(config.images), ...(options.extraTools ?? [])],
     signal: options.signal,
-    usageChannel: options.usageChannel,
     onCheckpoint: options.onCheckpoint,
     onEvent: (event) => events.push(event),
   };

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createPageSummarizer } from "../../src/agent/page-summarizer.js";
-import { UsageChannel } from "../../src/agent/usage-channel.js";
 import { modelConfigSchema } from "../../src/core/config.js";
 import type { AnyTool } from "../../src/core/tool.js";
 import { trajectorySchema } from "../../src/core/trajectory.js";
@@ -19,7 +18,7 @@ const page: ReadPage = {
 };
 
 describe("page summaries and the run's token budget (real client, real server)", () => {
-  it("counts the summarizer's tokens toward the token budget and budgetsUsed", async () => {
+  it("counts the summarizer's tokens, reported through the tool context, toward the token budget and budgetsUsed", async () => {
     const server = await modelServer([
       {
         toolCalls: [{ id: "r", name: "read_page", arguments: {} }],
@@ -28,10 +27,8 @@ describe("page summaries and the run's token budget (real client, real server)",
       { content: "He retired in 1990.", usage: { prompt_tokens: 800, completion_tokens: 100 } },
       { content: "1990.", usage: { prompt_tokens: 100, completion_tokens: 10 } },
     ]);
-    const channel = new UsageChannel();
     const summarize = createPageSummarizer(
       new ChatClient(modelConfigSchema.parse({ baseUrl: server.baseUrl, name: "test-model", maxRetries: 0 })),
-      { onUsage: channel.report },
     );
     // A real Tool that reads a page through the real summarizer, as web_visit does.
     const readPage: AnyTool = {
@@ -39,7 +36,7 @@ describe("page summaries and the run's token budget (real client, real server)",
       description: "Reads the keeper's page.",
       parameters: z.object({}),
       execute: async (_args, context) => ({
-        text: (await summarize(page, context.question, context.signal)).text,
+        text: (await summarize(page, context.question, context)).text,
         images: [],
       }),
     };
@@ -48,7 +45,6 @@ describe("page summaries and the run's token budget (real client, real server)",
       question: "When did the keeper retire?",
       tools: [readPage],
       budgets: { maxTokens: 1000 },
-      usageChannel: channel,
     });
     expect(server.requests[1]!.body.messages[1].content).toContain("<page>");
     expect(trajectory.steps[0]!.observations[0]!.text).toBe("He retired in 1990.");

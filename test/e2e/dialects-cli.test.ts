@@ -4,7 +4,7 @@ import { join } from "node:path";
 import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
 import { exitCodes } from "../../src/apps/cli/exit-codes.js";
-import { profiles } from "../../src/dialects/profiles.js";
+import { registeredProfiles } from "../../src/dialects/profiles.js";
 import { lastRequestImages } from "../support/decode-image-parts.js";
 import { startModelServer } from "../support/model-server.js";
 import { runCli } from "../support/run-cli.js";
@@ -22,7 +22,7 @@ describe("loupe dialects and the profile and prompt-pack flags (real CLI, real H
   it("lists every profile with its values, and shows one dialect's default pack as YAML", async () => {
     const listing = await runCli(["dialects"]);
     expect(listing.code, listing.stderr).toBe(0);
-    for (const profile of profiles) expect(listing.stdout).toContain(profile.name);
+    for (const profile of registeredProfiles()) expect(listing.stdout).toContain(profile.name);
     expect(listing.stdout).toContain('dialectOptions.toolCallLimits = {"image_search":1,"text_search":2}');
     const one = await runCli(["dialects", "deepeyes"]);
     expect(one.stdout).toMatch(

@@ -4,15 +4,16 @@ import { join, relative } from "node:path";
 import { Command, Option } from "commander";
 import { createPageSummarizer } from "../../agent/page-summarizer.js";
 import { runAgent } from "../../agent/run-agent.js";
-import { UsageChannel } from "../../agent/usage-channel.js";
+import { registeredDialectNames } from "../../core/dialect-names.js";
 import { describeError, LoupeError } from "../../core/errors.js";
 import { ImageSet } from "../../core/image-set.js";
 import { type PromptPack, parsePromptPack } from "../../dialects/prompt-pack.js";
+import { findPromptPack } from "../../dialects/prompt-pack-registry.js";
 import { getDialect } from "../../dialects/registry.js";
 import { ChatClient } from "../../models/chat-client.js";
 import { TrajectoryFolder } from "../../store/trajectory-folder.js";
 import { loadInputImage } from "../../tools/image/load-image.js";
-import { createToolbox, selectTools } from "../../tools/registry.js";
+import { createToolbox, defaultToolNames, selectTools } from "../../tools/registry.js";
 import { createEventRenderer } from "./event-renderer.js";
 import { exitCodes } from "./exit-codes.js";
 import { type ConfigFlags, loadConfig } from "./load-config.js";
@@ -35,9 +36,12 @@ export function addRunOptions(command: Command): Command {
     )
     .option("--model <name>", "model name as the server knows it (env LOUPE_MODEL)")
     .option("--api-key <key>", "API key (env LOUPE_API_KEY or OPENAI_API_KEY)")
-    .option("--dialect <name>", "native | skywork-r1v4 | deepeyes-v2 | deepeyes | mmsearch-r1 | artist")
+    .option("--dialect <name>", registeredDialectNames().join(" | "))
     .option("--profile <name>", "the model profile: what it was trained under (see `loupe dialects`)")
-    .option("--prompt-pack <file>", "a prompt pack (YAML or JSON) with the texts the model reads")
+    .option(
+      "--prompt-pack <name-or-file>",
+      "a registered prompt pack, or a file (YAML or JSON), with the texts the model reads",
+    )
     .option("--tools <names>", "comma-separated tools to enable (default: the dialect's); see `loupe tools`")
     .option("--system-prompt-file <file>", "replace the dialect's system prompt with this file's text")
     .option("--max-steps <n>", "most model turns before a final answer is requested")
@@ -78,15 +82,13 @@ async function ask(question: string, flags: AskFlags): Promise<number> {
   const dialect = getDialect(config.dialect, { options: config.dialectOptions, pack });
   const model = new ChatClient(config.model);
   // web_visit summaries (search.webVisit.summarize) come from the same model and server.
-  // Their tokens count toward the run's token budget, reported through the channel.
-  const summaryUsage = new UsageChannel();
+  // Their tokens count toward the budget of the run whose web_visit asked (ToolContext.reportUsage).
   const summarizer = createPageSummarizer(model, {
-    onUsage: summaryUsage.report,
     maxChars: config.search.webVisit.maxChars,
     promptFile: config.search.webVisit.summaryPromptFile,
   });
   const toolbox = createToolbox(config, { summarizer });
-  const tools = selectTools(toolbox, config.tools ?? dialect.defaultTools, dialect);
+  const tools = selectTools(toolbox, config.tools ?? defaultToolNames(toolbox, dialect), dialect);
   const systemPrompt = config.systemPromptFile ? await readPromptFile(config.systemPromptFile) : undefined;
   const runId = randomUUID();
   const folder = new TrajectoryFolder(flags.out ?? join("runs", `${timestamp()}-${runId.slice(0, 8)}`));
@@ -126,7 +128,6 @@ async function ask(question: string, flags: AskFlags): Promise<number> {
       dialect,
       tools,
       systemPrompt,
-      usageChannel: summaryUsage,
       signal: controller.signal,
       runId,
       // trajectory.json is rewritten (atomically) after every step, so a killed run keeps its steps.
@@ -177,7 +178,10 @@ async function readPromptFile(path: string): Promise<string> {
   }
 }
 
+/** A registered pack by name (registerPromptPack), otherwise a file. */
 async function readPromptPack(path: string): Promise<PromptPack> {
+  const registered = findPromptPack(path);
+  if (registered) return registered;
   let text: string;
   try {
     text = await readFile(path, "utf8");

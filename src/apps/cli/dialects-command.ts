@@ -1,8 +1,9 @@
 import { Command } from "commander";
 import pc from "picocolors";
 import { stringify as toYaml } from "yaml";
-import { dialectNames } from "../../core/config.js";
+import { registeredDialectNames } from "../../core/dialect-names.js";
 import { LoupeError } from "../../core/errors.js";
+import type { Dialect } from "../../dialects/dialect.js";
 import { findProfile, flattenSettings, type ModelProfile, profilesOf } from "../../dialects/profiles.js";
 import { getDialect } from "../../dialects/registry.js";
 
@@ -19,7 +20,7 @@ export function dialectsCommand(): Command {
     .action((name: string | undefined, flags: { json?: boolean }) => {
       const write = (text: string) => process.stdout.write(text);
       if (name === undefined) {
-        const all = dialectNames.map((dialect) => ({ dialect, profiles: profilesOf(dialect) }));
+        const all = registeredDialectNames().map((dialect) => ({ dialect, profiles: profilesOf(dialect) }));
         if (flags.json) {
           write(`${JSON.stringify(all, null, 2)}\n`);
           return;
@@ -38,7 +39,7 @@ export function dialectsCommand(): Command {
         return;
       }
       const profile = findProfile(name);
-      const dialectName = profile?.dialect ?? dialectNames.find((known) => known === name);
+      const dialectName = profile?.dialect ?? registeredDialectNames().find((known) => known === name);
       if (!dialectName) {
         throw new LoupeError("config", `No dialect or profile named "${name}". See \`loupe dialects\`.`);
       }
@@ -55,7 +56,7 @@ export function dialectsCommand(): Command {
         return;
       }
       write(
-        `${pc.bold(dialectName)}  tools: ${dialect.supportedTools.join(", ")} (default: ${dialect.defaultTools.join(", ")})\n`,
+        `${pc.bold(dialectName)}  tools: ${toolsInWords(dialect.supportedTools)} (default: ${defaultsInWords(dialect.defaultTools)})\n`,
       );
       for (const entry of shown) writeProfile(write, entry, entry === profilesOf(dialectName)[0]);
       write(
@@ -69,4 +70,12 @@ function writeProfile(write: (text: string) => void, profile: ModelProfile, isDe
   write(`  ${pc.cyan(profile.name)}${isDefault ? pc.dim(" (default)") : ""}  ${profile.description}\n`);
   write(pc.dim(`    source: ${profile.source}\n`));
   for (const [key, value] of flattenSettings(profile.settings)) write(`    ${key} = ${value}\n`);
+}
+
+function toolsInWords(tools: Dialect["supportedTools"]): string {
+  return tools === "any" ? "any registered tool" : tools.join(", ");
+}
+
+function defaultsInWords(tools: Dialect["defaultTools"]): string {
+  return "kinds" in tools ? `every ${tools.kinds.join(" and ")} tool` : tools.join(", ");
 }

@@ -2,15 +2,10 @@ import { existsSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { z } from "zod";
-import {
-  budgetsSchema,
-  dialectNames,
-  type LoupeConfig,
-  loupeConfigSchema,
-  modelConfigSchema,
-} from "../../core/config.js";
+import { budgetsSchema, type LoupeConfig, loupeConfigSchema, modelConfigSchema } from "../../core/config.js";
 import { layerConfig } from "../../core/config-layers.js";
 import { timerSeconds } from "../../core/config-numbers.js";
+import { dialectNameRegistry } from "../../core/dialect-names.js";
 import { describeError, LoupeError } from "../../core/errors.js";
 import { loupeHome } from "../../core/paths.js";
 import { mergeSearchEnvironment } from "../../core/search-config.js";
@@ -203,11 +198,8 @@ function fromFlags(flags: ConfigFlags, origins: Origins): Record<string, unknown
   }
   const config: Record<string, unknown> = { model, budgets };
   if (flags.dialect) {
-    if (!(dialectNames as readonly string[]).includes(flags.dialect)) {
-      throw new LoupeError(
-        "config",
-        `--dialect: unknown dialect "${flags.dialect}". Choose one of: ${dialectNames.join(", ")}.`,
-      );
+    if (!dialectNameRegistry.has(flags.dialect)) {
+      throw new LoupeError("config", `--dialect: ${dialectNameRegistry.unknownMessage(flags.dialect)}`);
     }
     config.dialect = flags.dialect;
   }

@@ -38,6 +38,25 @@ export function loupeTools(): AnyTool[] {
   return realTools;
 }
 
+/** The tools a dialect can express, by name: its own list, or every real tool for "any". */
+export function expressibleTools(dialect: { supportedTools: readonly string[] | "any" }): string[] {
+  return dialect.supportedTools === "any"
+    ? loupeTools().map((tool) => tool.name)
+    : [...dialect.supportedTools];
+}
+
+/** The names of a dialect's default tools among Loupe's real ones (a list, or the kinds it takes). */
+export function defaultToolsOf(dialect: {
+  defaultTools: readonly string[] | { kinds: readonly string[] };
+}): string[] {
+  const defaults = dialect.defaultTools;
+  if (Array.isArray(defaults)) return [...defaults];
+  const { kinds } = defaults as { kinds: readonly string[] };
+  return loupeTools()
+    .filter((tool) => tool.kind !== undefined && kinds.includes(tool.kind))
+    .map((tool) => tool.name);
+}
+
 /** The real tools with these names, in this order; an unknown name is a bug in the test. */
 export function testTools(...names: string[]): AnyTool[] {
   return names.map((name) => {

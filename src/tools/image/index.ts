@@ -35,27 +35,41 @@ export {
   viewSizeSent,
 } from "./model-view.js";
 
+/** One image tool, made for a configuration; the tool registry registers each by name. */
+export interface ImageToolFactory {
+  name: string;
+  create(config: ImageConfig): AnyTool;
+}
+
+/**
+ * Every image tool may have filled the run's decode cache; whichever is disposed first frees it,
+ * then the tool releases what is its own (OCR's worker).
+ */
+function releasingDecodeCache(tool: AnyTool): AnyTool {
+  return {
+    ...tool,
+    kind: "image",
+    dispose: async (state) => {
+      releaseDecodedImageCache(state);
+      await tool.dispose?.(state);
+    },
+  };
+}
+
+/** The image tools, in the order listings and all-tool dialects show them. */
+export const imageToolFactories: readonly ImageToolFactory[] = (
+  [
+    ["crop", cropTool],
+    ["rotate", rotateTool],
+    ["flip", flipTool],
+    ["resize", resizeTool],
+    ["enhance", enhanceTool],
+    ["annotate", annotateTool],
+    ["ocr", ocrTool],
+  ] as const
+).map(([name, make]) => ({ name, create: (config: ImageConfig) => releasingDecodeCache(make(config)) }));
+
 /** The image tools (crop, rotate, flip, resize, enhance, annotate, ocr) for one configuration. */
 export function imageTools(config: ImageConfig): AnyTool[] {
-  const tools: AnyTool[] = [
-    cropTool(config),
-    rotateTool(config),
-    flipTool(config),
-    resizeTool(config),
-    enhanceTool(config),
-    annotateTool(config),
-  ];
-  // Every image tool may have filled the run's decode cache; whichever is disposed first frees it.
-  for (const tool of tools) tool.dispose = (state) => releaseDecodedImageCache(state);
-  const ocr = ocrTool(config);
-  return [
-    ...tools,
-    {
-      ...ocr,
-      dispose: async (state) => {
-        releaseDecodedImageCache(state);
-        await ocr.dispose?.(state);
-      },
-    },
-  ];
+  return imageToolFactories.map((factory) => factory.create(config));
 }

@@ -38,7 +38,7 @@ export function webVisitTool(
           try {
             const { value: page, notes } = await services.readPage(url, { signal: context.signal });
             const visit = summarizer
-              ? await summarized(summarizer, page, goal ?? context.question, context.signal)
+              ? await summarized(summarizer, page, goal ?? context.question, context)
               : {
                   url: page.url,
                   title: page.title,
@@ -72,9 +72,9 @@ async function summarized(
   summarizer: PageSummarizer,
   page: ReadPage,
   question: string,
-  signal: AbortSignal,
+  context: ToolContext,
 ): Promise<PageVisit> {
-  const summary = await summarizer(page, question, signal);
+  const summary = await summarizer(page, question, context);
   return {
     url: page.url,
     title: page.title,
