@@ -1,18 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { Command, Option } from "commander";
-import { createPageSummarizer } from "../../agent/page-summarizer.js";
 import { runAgent } from "../../agent/run-agent.js";
-import { UsageChannel } from "../../agent/usage-channel.js";
+import { createRunParts } from "../../api/run-parts.js";
 import { describeError, LoupeError } from "../../core/errors.js";
 import { ImageSet } from "../../core/image-set.js";
-import { type PromptPack, parsePromptPack } from "../../dialects/prompt-pack.js";
-import { getDialect } from "../../dialects/registry.js";
-import { ChatClient } from "../../models/chat-client.js";
 import { TrajectoryFolder } from "../../store/trajectory-folder.js";
 import { loadInputImage } from "../../tools/image/load-image.js";
-import { createToolbox, selectTools } from "../../tools/registry.js";
 import { createEventRenderer } from "./event-renderer.js";
 import { exitCodes } from "./exit-codes.js";
 import { type ConfigFlags, loadConfig } from "./load-config.js";
@@ -74,20 +68,7 @@ export function askCommand(): Command {
 async function ask(question: string, flags: AskFlags): Promise<number> {
   const config = await loadConfig(flags);
   const images = await Promise.all(flags.image.map((source) => loadInputImage(source, config.images)));
-  const pack = config.promptPackFile ? await readPromptPack(config.promptPackFile) : undefined;
-  const dialect = getDialect(config.dialect, { options: config.dialectOptions, pack });
-  const model = new ChatClient(config.model);
-  // web_visit summaries (search.webVisit.summarize) come from the same model and server.
-  // Their tokens count toward the run's token budget, reported through the channel.
-  const summaryUsage = new UsageChannel();
-  const summarizer = createPageSummarizer(model, {
-    onUsage: summaryUsage.report,
-    maxChars: config.search.webVisit.maxChars,
-    promptFile: config.search.webVisit.summaryPromptFile,
-  });
-  const toolbox = createToolbox(config, { summarizer });
-  const tools = selectTools(toolbox, config.tools ?? dialect.defaultTools, dialect);
-  const systemPrompt = config.systemPromptFile ? await readPromptFile(config.systemPromptFile) : undefined;
+  const { model, dialect, tools, systemPrompt, usageChannel, close } = await createRunParts(config);
   const runId = randomUUID();
   const folder = new TrajectoryFolder(flags.out ?? join("runs", `${timestamp()}-${runId.slice(0, 8)}`));
   const write = (text: string) => process.stderr.write(text);
@@ -126,7 +107,7 @@ async function ask(question: string, flags: AskFlags): Promise<number> {
       dialect,
       tools,
       systemPrompt,
-      usageChannel: summaryUsage,
+      usageChannel,
       signal: controller.signal,
       runId,
       // trajectory.json is rewritten (atomically) after every step, so a killed run keeps its steps.
@@ -165,26 +146,8 @@ async function ask(question: string, flags: AskFlags): Promise<number> {
   } finally {
     process.off("SIGINT", onStopSignal);
     process.off("SIGTERM", onStopSignal);
-    await toolbox.close();
+    await close();
   }
-}
-
-async function readPromptFile(path: string): Promise<string> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    throw new LoupeError("config", `Cannot read --system-prompt-file ${path}: ${describeError(error)}`);
-  }
-}
-
-async function readPromptPack(path: string): Promise<PromptPack> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    throw new LoupeError("config", `Cannot read --prompt-pack ${path}: ${describeError(error)}`);
-  }
-  return parsePromptPack(text, path);
 }
 
 function collect(value: string, previous: string[]): string[] {

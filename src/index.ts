@@ -1,0 +1,71 @@
+/**
+ * Loupe as a library: `import { ask } from "loupe"`. This file is the whole public surface; what
+ * it does not export is internal and may change in any release. Scripted model servers for tests
+ * are in `loupe/testing`.
+ *
+ * - `ask` / `streamAsk`: one question about images, with config resolved as `loupe ask` does.
+ * - `runAgent`: the loop itself, for your own model client (`ChatModel`) or tools (`defineTool`).
+ *
+ * @packageDocumentation
+ */
+
+export type { ChatModel, ChatModelRequest } from "./agent/chat-model.js";
+export { type AgentInputImage, type RunAgentOptions, type RunResult, runAgent } from "./agent/run-agent.js";
+export { UsageChannel } from "./agent/usage-channel.js";
+// The high-level calls.
+export {
+  type AskConfig,
+  type AskOptions,
+  type AskResult,
+  ask,
+  type BudgetsInput,
+  type ModelInput,
+} from "./api/ask.js";
+// The loop, for your own model client or tools.
+export { defineTool, type ToolDefinition, type ToolReturn } from "./api/define-tool.js";
+export { type ImageInput, type LoadImageOptions, loadImage, loadImages } from "./api/input-images.js";
+export { type LoupeConfigInput, type ResolveConfigOptions, resolveConfig } from "./api/resolve-config.js";
+export { createRunParts, type RunParts, type RunPartsOptions } from "./api/run-parts.js";
+export { toServerSentEvents } from "./api/server-sent-events.js";
+export { type AskStream, streamAsk } from "./api/stream-ask.js";
+// Configuration, dialects and profiles.
+export {
+  type Budgets,
+  type DialectName,
+  type DialectOptions,
+  dialectNames,
+  type ImageConfig,
+  type LoupeConfig,
+  loupeConfigSchema,
+  type ModelConfig,
+} from "./core/config.js";
+// What a run is made of and produces.
+export { describeError, isLoupeError, LoupeError, type LoupeErrorCode } from "./core/errors.js";
+export type { RunEvent, RunEventListener } from "./core/events.js";
+export { ImageSet } from "./core/image-set.js";
+export type { ImageFacts, ImageProvenance, ImageRef } from "./core/images.js";
+export type { FunctionToolSpec, Message, NativeToolCall } from "./core/messages.js";
+export type { FinishReason, ModelOutput, TokenUsage } from "./core/model-output.js";
+export type { AnyTool, RunImageView, Tool, ToolContext, ToolResult } from "./core/tool.js";
+export type { ToolOutputData } from "./core/tool-output.js";
+export {
+  type StepRecord,
+  type StopReason,
+  stopReasons,
+  TRAJECTORY_VERSION,
+  type Trajectory,
+  trajectorySchema,
+} from "./core/trajectory.js";
+export type {
+  Dialect,
+  DialectContext,
+  DialectSettings,
+  ParsedTurn,
+  ToolCallRequest,
+} from "./dialects/dialect.js";
+export { findProfile, type ModelProfile, type ProfileSettings, profiles } from "./dialects/profiles.js";
+export { type PromptPack, parsePromptPack, promptPackSchema } from "./dialects/prompt-pack.js";
+export { dialects, getDialect } from "./dialects/registry.js";
+export { ChatClient, type ChatClientOptions, type ChatRequest } from "./models/chat-client.js";
+export { readTrajectory, TrajectoryFolder } from "./store/trajectory-folder.js";
+export { createToolbox, selectTools, type Toolbox, type ToolboxOptions } from "./tools/registry.js";
