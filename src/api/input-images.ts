@@ -1,8 +1,9 @@
+import { fileURLToPath } from "node:url";
 import type { ImageConfig } from "../core/config.js";
 import { checkImageBytes, type LoadedImage, loadInputImage } from "../tools/image/load-image.js";
 
 /**
- * An input image as a library caller has it: a file path, an http(s) URL (string or URL), or
+ * An input image as a library caller has it: a file path, an http(s) or file: URL, or
  * bytes already in memory, optionally with a name that errors and the trajectory's provenance use.
  */
 export type ImageInput = string | URL | Uint8Array | { bytes: Uint8Array; name?: string };
@@ -42,7 +43,11 @@ function loadNamedImage(
   options: LoadImageOptions,
 ): Promise<LoadedImage> {
   if (typeof input === "string") return loadInputImage(input, config, { signal: options.signal });
-  if (input instanceof URL) return loadInputImage(input.href, config, { signal: options.signal });
+  if (input instanceof URL) {
+    // A file: URL (new URL("./photo.jpg", import.meta.url)) is a path; others are fetched.
+    const source = input.protocol === "file:" ? fileURLToPath(input) : input.href;
+    return loadInputImage(source, config, { signal: options.signal });
+  }
   if (input instanceof Uint8Array) return checkImageBytes(input, config, unnamed);
   return checkImageBytes(input.bytes, config, input.name ?? unnamed);
 }
