@@ -7,6 +7,7 @@
  * - `runAgent`: the loop itself, for your own model client (`ChatModel`) or tools (`defineTool`).
  *
  * @packageDocumentation
+ * @module loupe
  */
 
 export type { ChatModel, ChatModelRequest } from "./agent/chat-model.js";
@@ -44,10 +45,10 @@ export { describeError, isLoupeError, LoupeError, type LoupeErrorCode } from "./
 export type { RunEvent, RunEventListener } from "./core/events.js";
 export { ImageSet } from "./core/image-set.js";
 export type { ImageFacts, ImageProvenance, ImageRef } from "./core/images.js";
-export type { FunctionToolSpec, Message, NativeToolCall } from "./core/messages.js";
+export type { ContentPart, FunctionToolSpec, Message, NativeToolCall } from "./core/messages.js";
 export type { FinishReason, ModelOutput, TokenUsage } from "./core/model-output.js";
 export type { AnyTool, RunImageView, Tool, ToolContext, ToolResult } from "./core/tool.js";
-export type { ToolOutputData } from "./core/tool-output.js";
+export type { ImageSearchHit, PageVisit, TextSearchHit, ToolOutputData } from "./core/tool-output.js";
 export {
   type StepRecord,
   type StopReason,
@@ -57,15 +58,21 @@ export {
   trajectorySchema,
 } from "./core/trajectory.js";
 export type {
+  ActionError,
   Dialect,
   DialectContext,
+  DialectRequestOptions,
   DialectSettings,
   ParsedTurn,
+  ToolCallOutcome,
   ToolCallRequest,
 } from "./dialects/dialect.js";
 export { findProfile, type ModelProfile, type ProfileSettings, profiles } from "./dialects/profiles.js";
 export { type PromptPack, parsePromptPack, promptPackSchema } from "./dialects/prompt-pack.js";
 export { dialects, getDialect } from "./dialects/registry.js";
 export { ChatClient, type ChatClientOptions, type ChatRequest } from "./models/chat-client.js";
+export type { ReadPage } from "./search/backend.js";
 export { readTrajectory, TrajectoryFolder } from "./store/trajectory-folder.js";
+export type { LoadedImage } from "./tools/image/load-image.js";
 export { createToolbox, selectTools, type Toolbox, type ToolboxOptions } from "./tools/registry.js";
+export type { PageSummarizer, PageSummary } from "./tools/search/search-tool-options.js";

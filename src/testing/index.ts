@@ -4,6 +4,7 @@
  * what the test scripts.
  *
  * @packageDocumentation
+ * @module loupe/testing
  */
 export {
   type ModelScript,
