@@ -7,7 +7,10 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^loupe$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) },
-      { find: /^loupe\/testing$/, replacement: fileURLToPath(new URL("./src/testing/index.ts", import.meta.url)) },
+      {
+        find: /^loupe\/testing$/,
+        replacement: fileURLToPath(new URL("./src/testing/index.ts", import.meta.url)),
+      },
     ],
   },
   test: {
