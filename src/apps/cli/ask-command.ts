@@ -1,19 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { Command, Option } from "commander";
-import { createPageSummarizer } from "../../agent/page-summarizer.js";
 import { runAgent } from "../../agent/run-agent.js";
+import { createRunParts } from "../../api/run-parts.js";
 import { registeredDialectNames } from "../../core/dialect-names.js";
 import { describeError, LoupeError } from "../../core/errors.js";
 import { ImageSet } from "../../core/image-set.js";
-import { type PromptPack, parsePromptPack } from "../../dialects/prompt-pack.js";
-import { findPromptPack } from "../../dialects/prompt-pack-registry.js";
-import { getDialect } from "../../dialects/registry.js";
-import { ChatClient } from "../../models/chat-client.js";
 import { TrajectoryFolder } from "../../store/trajectory-folder.js";
 import { loadInputImage } from "../../tools/image/load-image.js";
-import { createToolbox, defaultToolNames, selectTools } from "../../tools/registry.js";
 import { createEventRenderer } from "./event-renderer.js";
 import { exitCodes } from "./exit-codes.js";
 import { type ConfigFlags, loadConfig } from "./load-config.js";
@@ -78,18 +72,7 @@ export function askCommand(): Command {
 async function ask(question: string, flags: AskFlags): Promise<number> {
   const config = await loadConfig(flags);
   const images = await Promise.all(flags.image.map((source) => loadInputImage(source, config.images)));
-  const pack = config.promptPackFile ? await readPromptPack(config.promptPackFile) : undefined;
-  const dialect = getDialect(config.dialect, { options: config.dialectOptions, pack });
-  const model = new ChatClient(config.model);
-  // web_visit summaries (search.webVisit.summarize) come from the same model and server.
-  // Their tokens count toward the budget of the run whose web_visit asked (ToolContext.reportUsage).
-  const summarizer = createPageSummarizer(model, {
-    maxChars: config.search.webVisit.maxChars,
-    promptFile: config.search.webVisit.summaryPromptFile,
-  });
-  const toolbox = createToolbox(config, { summarizer });
-  const tools = selectTools(toolbox, config.tools ?? defaultToolNames(toolbox, dialect), dialect);
-  const systemPrompt = config.systemPromptFile ? await readPromptFile(config.systemPromptFile) : undefined;
+  const { model, dialect, tools, systemPrompt, close } = await createRunParts(config);
   const runId = randomUUID();
   const folder = new TrajectoryFolder(flags.out ?? join("runs", `${timestamp()}-${runId.slice(0, 8)}`));
   const write = (text: string) => process.stderr.write(text);
@@ -166,29 +149,8 @@ async function ask(question: string, flags: AskFlags): Promise<number> {
   } finally {
     process.off("SIGINT", onStopSignal);
     process.off("SIGTERM", onStopSignal);
-    await toolbox.close();
+    await close();
   }
-}
-
-async function readPromptFile(path: string): Promise<string> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    throw new LoupeError("config", `Cannot read --system-prompt-file ${path}: ${describeError(error)}`);
-  }
-}
-
-/** A registered pack by name (registerPromptPack), otherwise a file. */
-async function readPromptPack(path: string): Promise<PromptPack> {
-  const registered = findPromptPack(path);
-  if (registered) return registered;
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    throw new LoupeError("config", `Cannot read --prompt-pack ${path}: ${describeError(error)}`);
-  }
-  return parsePromptPack(text, path);
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -1,17 +1,15 @@
 import { existsSync } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { z } from "zod";
-import { budgetsSchema, type LoupeConfig, loupeConfigSchema, modelConfigSchema } from "../../core/config.js";
+import { maxConfigFileBytes, regularFileProblem, resolveConfig } from "../../api/resolve-config.js";
+import { budgetsSchema, type LoupeConfig, modelConfigSchema } from "../../core/config.js";
 import { layerConfig } from "../../core/config-layers.js";
 import { timerSeconds } from "../../core/config-numbers.js";
 import { dialectNameRegistry } from "../../core/dialect-names.js";
 import { describeError, LoupeError } from "../../core/errors.js";
 import { loupeHome } from "../../core/paths.js";
-import { mergeSearchEnvironment } from "../../core/search-config.js";
-import { withProfile } from "../../dialects/profiles.js";
 import { discoverLocalModel, noModelConfiguredMessage } from "../../models/discover-local-model.js";
-import { createImageHost } from "../../search/image-host.js";
 
 /** The flags `loupe ask` (and later commands) accept that end up in the config. */
 export interface ConfigFlags {
@@ -37,9 +35,6 @@ export interface ConfigFlags {
 }
 
 export const DEFAULT_CONFIG_FILE = "loupe.config.json";
-
-/** A config file is a few kilobytes; a bigger one is not a config file (or is /dev/zero). */
-const maxConfigFileBytes = 1024 * 1024;
 
 /** Where a config value came from when not the file: a flag or an environment variable, by path. */
 type Origins = Map<string, string>;
@@ -70,57 +65,7 @@ export async function loadConfig(
     if (!model.baseUrl || !model.name) throw new LoupeError("config", noModelConfiguredMessage());
     merged.model = model;
   }
-  // The profile's values go under the user's: what the model was trained under, unless told otherwise.
-  const parsed = loupeConfigSchema.safeParse(withProfile(merged));
-  if (!parsed.success) throw invalidConfiguration(parsed.error, origins);
-  const config = { ...parsed.data, search: mergeSearchEnvironment(parsed.data.search, env) };
-  // A misconfigured image host is the user's to fix now, not a tool error the model reads later.
-  createImageHost(config.search.imageHost);
-  // So are prompt files that cannot be read: found now, not when the run reaches them.
-  await assertReadableTextFile(
-    config.systemPromptFile,
-    origins.get("systemPromptFile") ?? "systemPromptFile",
-  );
-  await assertReadableTextFile(config.search.webVisit.summaryPromptFile, "search.webVisit.summaryPromptFile");
-  return config;
-}
-
-/**
- * One line per bad field, naming it and, when it came from a flag or the environment, where
- * ("model.apiKey (LOUPE_API_KEY): ..."); a single problem stays on one line.
- */
-function invalidConfiguration(error: z.ZodError, origins: Origins): LoupeError {
-  const lines = error.issues.map((issue) => {
-    const path = issue.path.join(".") || "(root)";
-    const origin = origins.get(path);
-    return `${path}${origin ? ` (${origin})` : ""}: ${issue.message}`;
-  });
-  const message =
-    lines.length === 1
-      ? `Invalid configuration: ${lines[0]}.`
-      : `Invalid configuration:\n${lines.join("\n")}`;
-  return new LoupeError("config", message);
-}
-
-async function assertReadableTextFile(path: string | undefined, key: string): Promise<void> {
-  if (path === undefined) return;
-  const problem = await regularFileProblem(path, maxConfigFileBytes);
-  if (problem) throw new LoupeError("config", `${key}: cannot read ${path}: ${problem}.`);
-}
-
-/** Why `path` is not a regular file of at most `maxBytes`, or undefined when it is one. */
-async function regularFileProblem(path: string, maxBytes: number): Promise<string | undefined> {
-  const info = await stat(path).catch((error: NodeJS.ErrnoException) => error);
-  if (info instanceof Error) {
-    if (info.code === "ENOENT") return "no such file";
-    if (info.code === "EACCES") return "permission denied";
-    return describeError(info);
-  }
-  if (info.isDirectory()) return "it is a folder, not a file";
-  if (!info.isFile()) return "it is not a regular file";
-  if (info.size > maxBytes)
-    return `it is ${info.size.toLocaleString("en-US")} bytes, more than the ${maxBytes.toLocaleString("en-US")} a text file here may have`;
-  return undefined;
+  return resolveConfig(merged, { origins, env });
 }
 
 async function readConfigFile(path: string | undefined): Promise<Record<string, unknown>> {

@@ -159,6 +159,19 @@ export async function loadInputImage(
     scheme !== undefined
       ? await fetchImageBytes(source, config, options)
       : await readImageFile(source, config);
+  return checkImageBytes(bytes, config, source);
+}
+
+/**
+ * An input image the caller already holds in memory, checked as a file or URL would be (byte and
+ * pixel limits, format, a full decode); `source` names it in errors and in its provenance.
+ */
+export async function checkImageBytes(
+  bytes: Uint8Array,
+  config: ImageConfig,
+  source: string,
+): Promise<LoadedImage> {
+  if (bytes.byteLength > config.maxInputBytes) throw tooManyBytes(source, bytes.byteLength, config);
   const facts = await readImageFacts(bytes, config, source);
   await assertDecodes(bytes, config, source);
   return { bytes, facts, source };
