@@ -24,8 +24,16 @@ export const builtInPrices: PriceTable = {
     cachedInputPerMillionTokens: 0.075,
   },
   "gpt-4.1": { inputPerMillionTokens: 2, outputPerMillionTokens: 8, cachedInputPerMillionTokens: 0.5 },
-  "gpt-4.1-mini": { inputPerMillionTokens: 0.4, outputPerMillionTokens: 1.6, cachedInputPerMillionTokens: 0.1 },
-  "gpt-4.1-nano": { inputPerMillionTokens: 0.1, outputPerMillionTokens: 0.4, cachedInputPerMillionTokens: 0.025 },
+  "gpt-4.1-mini": {
+    inputPerMillionTokens: 0.4,
+    outputPerMillionTokens: 1.6,
+    cachedInputPerMillionTokens: 0.1,
+  },
+  "gpt-4.1-nano": {
+    inputPerMillionTokens: 0.1,
+    outputPerMillionTokens: 0.4,
+    cachedInputPerMillionTokens: 0.025,
+  },
   "o4-mini": { inputPerMillionTokens: 1.1, outputPerMillionTokens: 4.4, cachedInputPerMillionTokens: 0.275 },
 };
 

@@ -48,7 +48,10 @@ function restoreRun(checkpoint: RunCheckpoint, options: ResumeRunOptions): RunSe
       `Run ${trajectory.id} cannot be resumed: its trajectory has no resume state (it was recorded before runs could be resumed).`,
     );
   if (config.model.response === "transcript")
-    throw new LoupeError("resume-refused", "A hosted agent's transcript run (--response transcript) cannot be resumed.");
+    throw new LoupeError(
+      "resume-refused",
+      "A hosted agent's transcript run (--response transcript) cannot be resumed.",
+    );
   for (const ref of images.list()) requireBytes(images, ref);
   const inputs = trajectory.inputs.images.flatMap((id): ImageRef[] => {
     const ref = images.byId(id);
@@ -117,7 +120,7 @@ function applyDecisions(active: ActiveStep | undefined, decisions: ApprovalDecis
   if (!decisions) return;
   const waiting = active ? [...active.awaiting] : [];
   for (const [id, decision] of Object.entries(decisions)) {
-    if (!active || !active.awaiting.has(id)) {
+    if (!active?.awaiting.has(id)) {
       const list = waiting.length > 0 ? `waiting: ${waiting.join(", ")}` : "no call is waiting";
       throw new LoupeError("resume-refused", `No call ${id} waits for approval in this run (${list}).`);
     }
@@ -164,7 +167,9 @@ function goOnFrom(trajectory: Trajectory, setup: RunSetup, followUp: string | un
       `The run ended because ${describeStop(stopReason)}, and with these budgets ${still}: raise the budget (e.g. --max-steps) or ask a follow-up question.`,
     );
   setup.messages.push(
-    userMessage(textPart("Your budget has been raised: go on working on the question, using tools if they help.")),
+    userMessage(
+      textPart("Your budget has been raised: go on working on the question, using tools if they help."),
+    ),
   );
 }
 

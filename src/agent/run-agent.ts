@@ -2,7 +2,14 @@ import type { AnyTool, RecordedToolCall } from "../core/tool.js";
 import { describeStop } from "./budget-tracker.js";
 import { RunDeadline } from "./run-deadline.js";
 import type { RunAgentOptions, RunResult } from "./run-options.js";
-import { failureOutcome, finishRun, prepareRun, type RunOutcome, type RunServicesOptions, type RunSetup } from "./run-setup.js";
+import {
+  failureOutcome,
+  finishRun,
+  prepareRun,
+  type RunOutcome,
+  type RunServicesOptions,
+  type RunSetup,
+} from "./run-setup.js";
 import { continueStep, type FinalTurn, runStep, type StepServices } from "./run-step.js";
 import { runTranscript } from "./run-transcript.js";
 import { finishedInOrder, observationOf } from "./step-in-progress.js";
@@ -20,7 +27,10 @@ export type { AgentInputImage, RunAgentOptions, RunResult } from "./run-options.
  */
 export async function runAgent(options: RunAgentOptions): Promise<RunResult> {
   if (options.config.model.response === "transcript") return runTranscript(options);
-  const setup = prepareRun(options, (context) => options.systemPrompt ?? options.dialect.systemPrompt(context));
+  const setup = prepareRun(
+    options,
+    (context) => options.systemPrompt ?? options.dialect.systemPrompt(context),
+  );
   return driveRun(setup, options);
 }
 

@@ -112,7 +112,9 @@ export function prepareRun(
 }
 
 /** The stop conditions and approval rule of a run: the config's and the caller's together. */
-export function runRules(options: RunServicesOptions): Pick<RunSetup, "stopWhen" | "needsApproval" | "modelName"> {
+export function runRules(
+  options: RunServicesOptions,
+): Pick<RunSetup, "stopWhen" | "needsApproval" | "modelName"> {
   const { config } = options;
   const needsApproval = eitherApproval(configuredApproval(config.approval), options.needsApproval);
   return {

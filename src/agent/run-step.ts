@@ -102,7 +102,14 @@ export async function runStep(services: StepServices, final?: FinalTurn): Promis
   const outcomes = outcomesOf(executed, parsed.errors);
   if (outcomes.length > 0) messages.push(...dialect.observations(outcomes, context));
   services.recorder.addStep({
-    ...stepRecord(recordedOutput(output, parsed), parsed.calls, parsed.errors, executed, output.usage, answer),
+    ...stepRecord(
+      recordedOutput(output, parsed),
+      parsed.calls,
+      parsed.errors,
+      executed,
+      output.usage,
+      answer,
+    ),
     index,
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
@@ -114,7 +121,8 @@ export async function runStep(services: StepServices, final?: FinalTurn): Promis
     return endWithoutAnswer(services, final, "the final-answer turn held only actions, no answer");
   }
   // Asking again would send the same conversation: the run ends, saying why there is no answer.
-  if (answer === undefined) return endWithoutAnswer(services, { stopReason: "no-action" }, emptyReplyReason(output));
+  if (answer === undefined)
+    return endWithoutAnswer(services, { stopReason: "no-action" }, emptyReplyReason(output));
   return { done: true, stopReason: parsed.answer === undefined ? "no-action" : "answer", answer };
 }
 
@@ -137,7 +145,8 @@ export async function continueStep(services: StepServices): Promise<StepOutcome>
   await runToolCalls(services, step, services.deadline.callSignal());
   const executed = finishedInOrder(step);
   const outcomes = outcomesOf(executed, step.errors);
-  if (outcomes.length > 0) services.messages.push(...services.dialect.observations(outcomes, services.context));
+  if (outcomes.length > 0)
+    services.messages.push(...services.dialect.observations(outcomes, services.context));
   services.recorder.addStep({
     ...stepRecord(step.output, step.calls, step.errors, executed, step.usage, undefined),
     index: step.index,
@@ -152,7 +161,11 @@ export async function continueStep(services: StepServices): Promise<StepOutcome>
 function outcomesOf(executed: readonly ExecutedCall[], errors: readonly ActionError[]): ToolCallOutcome[] {
   return [
     ...executed.map(({ call, result }) => ({ id: call.id, name: call.name, result })),
-    ...errors.map((error) => ({ id: error.id, name: error.name ?? "action", result: errorResult(error.message) })),
+    ...errors.map((error) => ({
+      id: error.id,
+      name: error.name ?? "action",
+      result: errorResult(error.message),
+    })),
   ];
 }
 
@@ -216,7 +229,12 @@ function stepRecord(
 ): Omit<StepRecord, "index" | "startedAt" | "durationMs" | "modelDurationMs"> {
   return {
     output,
-    actions: calls.map((call) => ({ id: call.id, tool: call.name, arguments: call.arguments, raw: call.raw })),
+    actions: calls.map((call) => ({
+      id: call.id,
+      tool: call.name,
+      arguments: call.arguments,
+      raw: call.raw,
+    })),
     actionErrors: errors.map((error) => ({ id: error.id, message: error.message, raw: error.raw })),
     observations: executed.map(observationOf),
     usage,

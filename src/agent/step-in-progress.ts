@@ -34,7 +34,11 @@ export function finishedInOrder(step: ActiveStep): ExecutedCall[] {
   });
 }
 
-export function observationOf({ call, result, durationMs }: ExecutedCall): StepRecord["observations"][number] {
+export function observationOf({
+  call,
+  result,
+  durationMs,
+}: ExecutedCall): StepRecord["observations"][number] {
   return {
     callId: call.id,
     tool: call.name,
@@ -53,7 +57,12 @@ export function stepInProgressRecord(step: ActiveStep): StepInProgress {
     startedAt: step.startedAt.toISOString(),
     modelDurationMs: step.modelDurationMs,
     output: step.output,
-    actions: step.calls.map((call) => ({ id: call.id, tool: call.name, arguments: call.arguments, raw: call.raw })),
+    actions: step.calls.map((call) => ({
+      id: call.id,
+      tool: call.name,
+      arguments: call.arguments,
+      raw: call.raw,
+    })),
     actionErrors: step.errors.map((error) => ({
       id: error.id,
       message: error.message,

@@ -31,7 +31,11 @@ export function planToolCalls(services: StepServices, step: ActiveStep): void {
  * dialect allows parallel calls; results keep the model's order either way. `signal` stops them
  * when the user cancels or the run's time budget runs out.
  */
-export async function runToolCalls(services: StepServices, step: ActiveStep, signal: AbortSignal): Promise<void> {
+export async function runToolCalls(
+  services: StepServices,
+  step: ActiveStep,
+  signal: AbortSignal,
+): Promise<void> {
   const executorOptions = {
     tools: services.context.tools,
     images: services.context.images,
@@ -45,7 +49,8 @@ export async function runToolCalls(services: StepServices, step: ActiveStep, sig
   const run = async (call: ToolCallRequest): Promise<void> => {
     const refusal = step.refusals.get(call.id);
     let executed: ExecutedCall;
-    if (refusal !== undefined) executed = reportSkippedCall(call, step.index, errorResult(refusal), services.emit);
+    if (refusal !== undefined)
+      executed = reportSkippedCall(call, step.index, errorResult(refusal), services.emit);
     // A call not yet started when the run is cancelled or out of time never starts.
     else if (signal.aborted) executed = { call, result: interruptedResult(services.signal), durationMs: 0 };
     else executed = await executeToolCall(call, step.index, executorOptions);

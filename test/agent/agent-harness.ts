@@ -1,12 +1,12 @@
 import sharp from "sharp";
 import { afterEach } from "vitest";
+import { type ResumeRunOptions, resumeRun } from "../../src/agent/resume-run.js";
 import {
   type AgentInputImage,
   type RunAgentOptions,
   type RunResult,
   runAgent,
 } from "../../src/agent/run-agent.js";
-import { type ResumeRunOptions, resumeRun } from "../../src/agent/resume-run.js";
 import type { RunServicesOptions } from "../../src/agent/run-setup.js";
 import type { UsageChannel } from "../../src/agent/usage-channel.js";
 import type { DialectName } from "../../src/core/config.js";

@@ -83,7 +83,9 @@ describe("runAgent on model replies that end a run", () => {
     expect(trajectory.stopReason).toBe("answer");
     // Start; then per tool step: the reply with its plan, the finished crop, the whole step.
     expect(checkpoints.map((checkpoint) => checkpoint.steps.length)).toEqual([0, 0, 0, 1, 1, 1, 2]);
-    const inProgress = checkpoints.map((checkpoint) => checkpoint.resume?.stepInProgress?.observations.length);
+    const inProgress = checkpoints.map(
+      (checkpoint) => checkpoint.resume?.stepInProgress?.observations.length,
+    );
     expect(inProgress).toEqual([undefined, 0, 1, undefined, 0, 1, undefined]);
     for (const checkpoint of checkpoints) {
       expect(trajectorySchema.safeParse(checkpoint).success).toBe(true);

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { imageConfigSchema } from "../../src/core/config.js";
 import { LoupeError } from "../../src/core/errors.js";
 import type { RunEvent } from "../../src/core/events.js";
 import { trajectorySchema } from "../../src/core/trajectory.js";
@@ -6,7 +7,6 @@ import { SandboxPool } from "../../src/sandbox/sandbox-pool.js";
 import { hasSandbox, sandboxPythonPath } from "../../src/sandbox/sandbox-test-support.js";
 import { imageTools } from "../../src/tools/image/index.js";
 import { pythonTool } from "../../src/tools/python/index.js";
-import { imageConfigSchema } from "../../src/core/config.js";
 import { cropCall, modelServer, resumeWithServer, runWithServer, SnapshotStore } from "./agent-harness.js";
 
 const startedCalls = (events: RunEvent[]) =>
@@ -91,7 +91,9 @@ describe("resumeRun (real client, real server, real tools)", () => {
     const second = await modelServer([{ content: "Red." }]);
     const approved = await resumeWithServer(paused, { server: second, decisions: { b: { approve: true } } });
     expect(startedCalls(approved.events)).toEqual(["a", "b"]);
-    expect(approved.trajectory.steps[0]!.observations.every((observation) => !observation.isError)).toBe(true);
+    expect(approved.trajectory.steps[0]!.observations.every((observation) => !observation.isError)).toBe(
+      true,
+    );
 
     const third = await modelServer([{ content: "Red." }]);
     const rejected = await resumeWithServer(paused, {

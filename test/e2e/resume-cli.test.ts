@@ -111,7 +111,9 @@ describe("loupe resume after a SIGKILL", () => {
     ]);
     expect(result.code, result.stderr).toBe(0);
     expect(server.requests).toHaveLength(2);
-    const toolMessage = server.requests[1]!.body.messages.find((message: { role: string }) => message.role === "tool");
+    const toolMessage = server.requests[1]!.body.messages.find(
+      (message: { role: string }) => message.role === "tool",
+    );
     expect(toolMessage.content).toMatch(/did not approve this crop call\. The user said: no crops today/);
     const trajectory = JSON.parse(await readFile(join(out, "trajectory.json"), "utf8"));
     expect(trajectory.steps[0].observations[0]).toMatchObject({ callId: "call_a", isError: true });
@@ -129,7 +131,17 @@ describe("loupe resume after a SIGKILL", () => {
     const { dir, imagePath } = await inputImage();
     const out = join(dir, "run");
     const common = ["--base-url", server.baseUrl, "--model", "test-model"];
-    const first = await runCli(["ask", ...common, "-i", imagePath, "--out", out, "--max-steps", "1", "Colour?"]);
+    const first = await runCli([
+      "ask",
+      ...common,
+      "-i",
+      imagePath,
+      "--out",
+      out,
+      "--max-steps",
+      "1",
+      "Colour?",
+    ]);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout.trim()).toBe("Red.");
 
@@ -137,7 +149,14 @@ describe("loupe resume after a SIGKILL", () => {
     expect(same.code).toBe(2);
     expect(same.stderr).toMatch(/step budget is used up, and with these budgets/);
 
-    const followUp = await runCli(["resume", out, "--follow-up", "And the top-right one?", "--max-steps", "5"]);
+    const followUp = await runCli([
+      "resume",
+      out,
+      "--follow-up",
+      "And the top-right one?",
+      "--max-steps",
+      "5",
+    ]);
     expect(followUp.code, followUp.stderr).toBe(0);
     expect(followUp.stdout.trim()).toBe("Green.");
     expect(JSON.stringify(server.requests[2]!.body.messages.at(-1))).toContain("And the top-right one?");

@@ -26,8 +26,18 @@ export function resumeCommand(): Command {
       "go on with a run from its folder: after a crash, Ctrl-C or kill, a pause for approval, or with a follow-up question",
     )
     .argument("<dir>", "the run folder (or its trajectory.json)")
-    .option("--approve <call-id>", "run a call that waits for approval (repeat; `all` for every one)", collect, [])
-    .option("--reject <call-id>", "refuse a call that waits for approval (repeat; `all` for every one)", collect, [])
+    .option(
+      "--approve <call-id>",
+      "run a call that waits for approval (repeat; `all` for every one)",
+      collect,
+      [],
+    )
+    .option(
+      "--reject <call-id>",
+      "refuse a call that waits for approval (repeat; `all` for every one)",
+      collect,
+      [],
+    )
     .option("--reason <text>", "why the calls were rejected; the model reads it")
     .option("--follow-up <question>", "ask more after a finished run")
     .option("--json", "print the trajectory as JSON on stdout")
@@ -41,7 +51,11 @@ export function resumeCommand(): Command {
 async function resume(dir: string, flags: ResumeFlags): Promise<number> {
   const checkpoint = await loadCheckpoint(dir);
   const { trajectory } = checkpoint;
-  const config = withRecordedBudgets(await loadConfig(withRecordedModel(flags, trajectory)), trajectory, flags);
+  const config = withRecordedBudgets(
+    await loadConfig(withRecordedModel(flags, trajectory)),
+    trajectory,
+    flags,
+  );
   const decisions = decisionsOf(trajectory, flags);
   const folder = new TrajectoryFolder(dir.endsWith(".json") ? dirname(dir) : dir);
   return runInFolder({
