@@ -41,6 +41,7 @@ async function askKilledAt(killAtRequest: number, args: string[]): Promise<{ std
   return { stderr };
 }
 
+// Each case runs the real CLI two to four times.
 describe("loupe resume after a SIGKILL", () => {
   it("finishes the run without asking the completed turns again or re-running finished calls", async () => {
     // Turns 1 and 2 crop; the third request hangs, and the CLI is killed while it waits.
@@ -76,7 +77,7 @@ describe("loupe resume after a SIGKILL", () => {
     expect(callIds).toEqual(["call_a", "call_b"]);
     expect(trajectory.budgetsUsed).toMatchObject({ steps: 3, toolCalls: 2 });
     expect(trajectory.id).toBe(killed.id);
-  });
+  }, 120_000);
 
   it("pauses for approval, then goes on with the user's rejection as the call's observation", async () => {
     server = await startModelServer([
@@ -118,7 +119,7 @@ describe("loupe resume after a SIGKILL", () => {
     const trajectory = JSON.parse(await readFile(join(out, "trajectory.json"), "utf8"));
     expect(trajectory.steps[0].observations[0]).toMatchObject({ callId: "call_a", isError: true });
     expect(trajectory.answer).toMatch(/red/);
-  });
+  }, 120_000);
 
   it("asks a follow-up after a finished run, and continues a run stopped by its step budget", async () => {
     server = await startModelServer([
@@ -171,5 +172,5 @@ describe("loupe resume after a SIGKILL", () => {
     ]);
     expect(trajectory.steps).toHaveLength(5);
     expect(trajectory.config.budgets.maxSteps).toBe(5);
-  });
+  }, 120_000);
 });
