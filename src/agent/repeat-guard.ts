@@ -8,8 +8,18 @@ export class RepeatGuard {
   /** How many calls this guard refused; the loop ends the run after the second refusal. */
   refusals = 0;
 
-  constructor(maxRepeats: number) {
+  /** `restored`: the counts and refusals of a checkpointed run, so a resumed run remembers its actions. */
+  constructor(maxRepeats: number, restored?: { repeats: readonly [string, number][]; refusals: number }) {
     this.#maxRepeats = maxRepeats;
+    if (restored) {
+      for (const [key, count] of restored.repeats) this.#counts.set(key, count);
+      this.refusals = restored.refusals;
+    }
+  }
+
+  /** Every action seen with its count, for a checkpoint. */
+  entries(): [string, number][] {
+    return [...this.#counts];
   }
 
   /** Registers the call and says whether it may run. */

@@ -1,11 +1,19 @@
-import type { AnyTool } from "../core/tool.js";
-import type { StopReason } from "../core/trajectory.js";
-import { RepeatGuard } from "./repeat-guard.js";
+import type { AnyTool, RecordedToolCall } from "../core/tool.js";
+import { describeStop } from "./budget-tracker.js";
 import { RunDeadline } from "./run-deadline.js";
 import type { RunAgentOptions, RunResult } from "./run-options.js";
-import { checkpointTrajectory, failureOutcome, finishRun, prepareRun, type RunOutcome } from "./run-setup.js";
-import { runStep, type StepServices } from "./run-step.js";
+import {
+  failureOutcome,
+  finishRun,
+  prepareRun,
+  type RunOutcome,
+  type RunServicesOptions,
+  type RunSetup,
+} from "./run-setup.js";
+import { continueStep, type FinalTurn, runStep, type StepServices } from "./run-step.js";
 import { runTranscript } from "./run-transcript.js";
+import { finishedInOrder, observationOf } from "./step-in-progress.js";
+import { readVerdict, repeatedActionsAre, type StopCondition } from "./stop-conditions.js";
 import { WireMessages } from "./wire-messages.js";
 
 export type { AgentInputImage, RunAgentOptions, RunResult } from "./run-options.js";
@@ -19,15 +27,26 @@ export type { AgentInputImage, RunAgentOptions, RunResult } from "./run-options.
  */
 export async function runAgent(options: RunAgentOptions): Promise<RunResult> {
   if (options.config.model.response === "transcript") return runTranscript(options);
+  const setup = prepareRun(
+    options,
+    (context) => options.systemPrompt ?? options.dialect.systemPrompt(context),
+  );
+  return driveRun(setup, options);
+}
+
+/**
+ * The loop of a fresh or resumed run: a step in progress (a resumed one) is finished first, then
+ * steps follow until one ends the run. Before every step the stop conditions are checked; the
+ * first verdict makes that step the final-answer turn. Checkpoints are saved at the start, after
+ * every step and after every finished tool call.
+ */
+export async function driveRun(setup: RunSetup, options: RunServicesOptions): Promise<RunResult> {
   const { config, dialect, tools } = options;
-  const setup = prepareRun(options, (context) => options.systemPrompt ?? dialect.systemPrompt(context));
-  const services: StepServices = {
-    ...setup,
+  const services: StepServices = Object.assign(setup, {
     model: options.model,
     dialect,
     wire: new WireMessages(setup.images, config.images.modelView, config.model.imageTransport),
-    guard: new RepeatGuard(config.budgets.maxRepeats),
-    toolState: new Map(),
+    toolState: new Map<string, unknown>(),
     view: {
       modelView: config.images.modelView,
       pythonImages: config.dialectOptions.pythonImages,
@@ -38,20 +57,24 @@ export async function runAgent(options: RunAgentOptions): Promise<RunResult> {
       budget: setup.budget,
       modelTimeoutMs: config.model.timeoutMs,
     }),
-  };
+  });
+  // Budgets first, in the order they were always reported, then the repeat guard and the caller's.
+  const stopWhen = [
+    ...setup.budget.conditions,
+    deadlinePassed(services.deadline),
+    repeatedActionsAre(2),
+    ...setup.stopWhen,
+  ];
   let outcome: RunOutcome;
-  const checkpoint = async () => options.onCheckpoint?.(checkpointTrajectory(setup));
   try {
-    await checkpoint();
-    for (;;) {
+    restoreTools(services, tools);
+    let step = services.active ? await continueStep(services) : { done: false as const };
+    while (!step.done) {
+      if (services.active === undefined) await setup.checkpoints.save(setup);
       setup.signal.throwIfAborted();
-      const step = await runStep(services, exhaustedBudget(services));
-      if (step.done) {
-        outcome = { stopReason: step.stopReason, answer: step.answer, error: step.error };
-        break;
-      }
-      await checkpoint();
+      step = await runStep(services, finalTurnReason(services, stopWhen));
     }
+    outcome = step;
   } catch (thrown) {
     outcome = failureOutcome(thrown, setup);
   } finally {
@@ -60,13 +83,51 @@ export async function runAgent(options: RunAgentOptions): Promise<RunResult> {
   return finishRun(setup, outcome);
 }
 
-/** The budget that has run out, if any: the next step is then the final-answer turn. */
-function exhaustedBudget(services: StepServices): StopReason | undefined {
-  return (
-    services.budget.exhausted() ??
-    (services.deadline.expired ? "budget-time" : undefined) ??
-    (services.guard.refusals >= 2 ? "repeated-action" : undefined)
-  );
+/** The first stop condition that holds, if any: the next step is then the final-answer turn. */
+function finalTurnReason(services: StepServices, stopWhen: readonly StopCondition[]): FinalTurn | undefined {
+  const progress = services.budget.progress({
+    model: services.modelName,
+    repeatRefusals: services.guard.refusals,
+    lastStep: services.recorder.steps.at(-1),
+  });
+  for (const condition of stopWhen) {
+    const verdict = condition(progress);
+    if (verdict) return readVerdict(verdict, describeStop);
+  }
+  return undefined;
+}
+
+/** The time budget as the deadline's timer sees it: it may fire a millisecond before the clock says so. */
+function deadlinePassed(deadline: RunDeadline): StopCondition {
+  return () => (deadline.expired ? "budget-time" : undefined);
+}
+
+/**
+ * Hands each stateful tool its calls that finished before a resumed run stopped, so it can
+ * rebuild its state (the Python tool re-runs its cells before its next call).
+ */
+function restoreTools(services: StepServices, tools: readonly AnyTool[]): void {
+  const observations = [
+    ...services.recorder.steps.flatMap((step) => step.observations),
+    ...(services.active ? finishedInOrder(services.active).map(observationOf) : []),
+  ];
+  if (observations.length === 0) return;
+  const actions = [
+    ...services.recorder.steps.flatMap((step) => step.actions),
+    ...(services.active?.calls.map((call) => ({ id: call.id, arguments: call.arguments })) ?? []),
+  ];
+  const argumentsOf = new Map(actions.map((action) => [action.id, action.arguments]));
+  for (const tool of tools) {
+    const calls: RecordedToolCall[] = observations
+      .filter((observation) => observation.tool === tool.name)
+      .map((observation) => ({
+        arguments: argumentsOf.get(observation.callId),
+        text: observation.text,
+        data: observation.data,
+        isError: observation.isError,
+      }));
+    if (tool.restore && calls.length > 0) tool.restore(calls, services.toolState);
+  }
 }
 
 async function disposeTools(tools: readonly AnyTool[], state: Map<string, unknown>): Promise<void> {

@@ -2,10 +2,13 @@ import type { LoupeConfig } from "../core/config.js";
 import type { RunEventListener } from "../core/events.js";
 import type { ImageSet } from "../core/image-set.js";
 import type { ImageFacts } from "../core/images.js";
+import type { RunCheckpointStore } from "../core/run-checkpoint.js";
 import type { AnyTool } from "../core/tool.js";
 import type { Trajectory } from "../core/trajectory.js";
 import type { Dialect } from "../dialects/dialect.js";
 import type { ChatModel } from "./chat-model.js";
+import type { StopCondition } from "./stop-conditions.js";
+import type { NeedsApproval } from "./tool-approval.js";
 
 export interface AgentInputImage {
   bytes: Uint8Array;
@@ -37,6 +40,23 @@ export interface RunAgentOptions {
    * one written, the run never finished.
    */
   onCheckpoint?: (trajectory: Trajectory) => void | Promise<void>;
+  /**
+   * Where checkpoints are saved besides `onCheckpoint`: after every step and every finished tool
+   * call, with the run's images, ready for `resumeRun` (store/checkpoint-folder.ts keeps them in
+   * the trajectory folder).
+   */
+  checkpointStore?: RunCheckpointStore;
+  /**
+   * Stop conditions added to the config's budgets (stop-conditions.ts: stepCountIs, costIs,
+   * toolCalled, anyOf, or your own), checked before every step: the first verdict ends the run
+   * with the final-answer turn.
+   */
+  stopWhen?: StopCondition | readonly StopCondition[];
+  /**
+   * Calls that wait for the user, besides the config's `approval` rules: the run then pauses
+   * (stop reason "paused") before running the step's calls; `resumeRun` with decisions goes on.
+   */
+  needsApproval?: NeedsApproval;
 }
 
 export interface RunResult {

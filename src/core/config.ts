@@ -63,6 +63,8 @@ export const budgetsSchema = z.strictObject({
   maxWallMs: milliseconds().default(600_000),
   /** How many times the same action (tool + arguments) may run before the guard stops it. */
   maxRepeats: count().default(2),
+  /** US dollars the run's tokens may cost, at the model's price (modelPrices, or Loupe's approximate list). */
+  maxCostUsd: numberBetween({ min: 0, minExclusive: true, max: 1_000_000 }).optional(),
 });
 export type Budgets = z.infer<typeof budgetsSchema>;
 
@@ -160,6 +162,25 @@ export const dialectOptionsSchema = z.strictObject({
 });
 export type DialectOptions = z.infer<typeof dialectOptionsSchema>;
 
+/** A model's price in US dollars per million tokens (agent/model-prices.ts), for budgets.maxCostUsd. */
+export const modelPriceSchema = z.strictObject({
+  inputPerMillionTokens: numberBetween({ min: 0, max: 1_000_000 }),
+  outputPerMillionTokens: numberBetween({ min: 0, max: 1_000_000 }),
+  cachedInputPerMillionTokens: numberBetween({ min: 0, max: 1_000_000 }).optional(),
+});
+
+/**
+ * Calls that wait for the user before they run: the run pauses (stop reason "paused") and
+ * `loupe resume DIR --approve ID` or `--reject ID` goes on.
+ */
+export const approvalConfigSchema = z.strictObject({
+  /** Every call of these tools needs approval. */
+  tools: z.array(z.string().min(1)).default([]),
+  /** A web_visit of a host no earlier call of the run visited needs approval. */
+  webVisitNewDomains: z.boolean().default(false),
+});
+export type ApprovalConfig = z.infer<typeof approvalConfigSchema>;
+
 export const loupeConfigSchema = z.strictObject({
   model: modelConfigSchema,
   /** Checked against the registered dialects when the config is parsed; a registered one is accepted. */
@@ -180,6 +201,9 @@ export const loupeConfigSchema = z.strictObject({
   promptPackFile: z.string().min(1).optional(),
   /** A file whose text replaces the dialect's default system prompt. */
   systemPromptFile: z.string().optional(),
+  /** Prices by model name, replacing Loupe's approximate ones by name (budgets.maxCostUsd). */
+  modelPrices: z.record(z.string(), modelPriceSchema).default({}),
+  approval: approvalConfigSchema.default({ tools: [], webVisitNewDomains: false }),
 });
 export type LoupeConfig = z.infer<typeof loupeConfigSchema>;
 

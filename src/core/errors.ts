@@ -15,7 +15,9 @@ export type LoupeErrorCode =
   | "tool-failed"
   | "tool-unknown"
   | "cancelled"
-  | "trajectory-invalid";
+  | "trajectory-invalid"
+  /** A run cannot be resumed as asked (no resume state, a decision for no waiting call, ...). */
+  | "resume-refused";
 
 export class LoupeError extends Error {
   readonly code: LoupeErrorCode;

@@ -69,6 +69,19 @@ export interface Tool<Args = unknown> {
   render?(result: ToolResult): string;
   /** Called once when the run ends (release sessions, temporary files). */
   dispose?(state: Map<string, unknown>): Promise<void> | void;
+  /**
+   * Called once when a resumed run starts, with this tool's calls that finished before it was
+   * interrupted, in order, so a stateful tool can rebuild its state (Python re-runs its cells).
+   */
+  restore?(calls: readonly RecordedToolCall[], state: Map<string, unknown>): void;
+}
+
+/** A finished call of a tool as its trajectory records it. */
+export interface RecordedToolCall {
+  arguments: unknown;
+  text: string;
+  data?: unknown;
+  isError: boolean;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds tools of every argument type.

@@ -15,6 +15,12 @@ export const stopReasons = [
   "budget-tokens",
   "budget-time",
   "repeated-action",
+  /** budgets.maxCostUsd: the tokens' price (agent/model-prices.ts) reached it. */
+  "budget-cost",
+  /** A stop condition the caller wrote (RunAgentOptions.stopWhen); stopDescription says which. */
+  "stop-condition",
+  /** Calls wait for the user's approval; resume the run with a decision for each (resume.awaitingApproval). */
+  "paused",
   "cancelled",
   "error",
 ] as const;
@@ -111,11 +117,54 @@ export const stepSchema = z.object({
 });
 export type StepRecord = z.infer<typeof stepSchema>;
 
+/**
+ * A step whose model turn is over but whose tool calls are not all done: kept in a checkpoint so a
+ * resumed run neither asks the model again nor re-runs the calls that finished. Not in `steps`
+ * until it is whole.
+ */
+export const stepInProgressSchema = stepSchema.omit({ durationMs: true, actionErrors: true }).extend({
+  /** With the name of the tool the model seemed to call, which the observation needs. */
+  actionErrors: z.array(
+    z.object({ id: z.string(), message: z.string(), raw: z.string(), name: z.string().optional() }),
+  ),
+  /** Calls refused before any ran (a budget, the repeat guard, the user), with their observation text. */
+  refusals: z.record(z.string(), z.string()),
+});
+export type StepInProgress = z.infer<typeof stepInProgressSchema>;
+
+/**
+ * What a resumed run needs besides the record itself: counters the steps do not spell out, and
+ * the step in progress (in checkpoints and paused runs). See agent/resume-run.ts.
+ */
+export const resumeStateSchema = z.object({
+  /** How many of `steps` and `messages` are settled: a run cancelled mid-step recorded more. */
+  stepCount: z.number(),
+  messageCount: z.number(),
+  /** What the settled part spent: a resumed run's budgets go on from here. */
+  spent: z.object({
+    steps: z.number(),
+    toolCalls: z.number(),
+    usage: usageSchema,
+    wallMs: z.number(),
+    /** Tool calls that ran, by tool (per-tool limits). */
+    callsByTool: z.record(z.string(), z.number()),
+  }),
+  /** The repeat guard's count of each action (tool + arguments) that ran or was refused. */
+  repeats: z.array(z.tuple([z.string(), z.number()])),
+  repeatRefusals: z.number(),
+  stepInProgress: stepInProgressSchema.optional(),
+  /** Ids of the step in progress' calls that wait for the user's approval (stop reason "paused"). */
+  awaitingApproval: z.array(z.string()).optional(),
+});
+export type ResumeState = z.infer<typeof resumeStateSchema>;
+
 export const trajectorySchema = z.object({
   version: z.literal(TRAJECTORY_VERSION),
   id: z.string(),
   createdAt: z.string(),
   question: z.string(),
+  /** Multiple-choice options of the question, lettered A, B, ... */
+  choices: z.array(z.string()).optional(),
   inputs: z.object({ images: z.array(z.string()) }),
   config: z.object({
     model: z.string(),
@@ -131,6 +180,10 @@ export const trajectorySchema = z.object({
   steps: z.array(stepSchema),
   answer: z.string().optional(),
   stopReason: z.enum(stopReasons),
+  /** What the model was told when a stop condition ended the run ("web_search was called"). */
+  stopDescription: z.string().optional(),
+  /** Questions asked after an answer (`loupe resume --follow-up`), each after the step it follows. */
+  followUps: z.array(z.object({ afterStep: z.number(), question: z.string() })).optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   budgetsUsed: z.object({
     steps: z.number(),
@@ -138,5 +191,7 @@ export const trajectorySchema = z.object({
     usage: usageSchema,
     wallMs: z.number(),
   }),
+  /** What `loupe resume` needs to go on from here (absent in trajectories from before resuming). */
+  resume: resumeStateSchema.optional(),
 });
 export type Trajectory = z.infer<typeof trajectorySchema>;

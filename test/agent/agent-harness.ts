@@ -1,14 +1,18 @@
 import sharp from "sharp";
 import { afterEach } from "vitest";
+import { type ResumeRunOptions, resumeRun } from "../../src/agent/resume-run.js";
 import {
   type AgentInputImage,
   type RunAgentOptions,
   type RunResult,
   runAgent,
 } from "../../src/agent/run-agent.js";
+import type { RunServicesOptions } from "../../src/agent/run-setup.js";
 import type { DialectName } from "../../src/core/config.js";
 import { loupeConfigSchema } from "../../src/core/config.js";
 import type { RunEvent } from "../../src/core/events.js";
+import { ImageSet } from "../../src/core/image-set.js";
+import type { RunCheckpoint, RunCheckpointStore } from "../../src/core/run-checkpoint.js";
 import type { AnyTool } from "../../src/core/tool.js";
 import { getDialect } from "../../src/dialects/registry.js";
 import { ChatClient } from "../../src/models/chat-client.js";
@@ -70,6 +74,11 @@ export interface HarnessOptions {
   signal?: AbortSignal;
   question?: string;
   onCheckpoint?: RunAgentOptions["onCheckpoint"];
+  checkpointStore?: RunAgentOptions["checkpointStore"];
+  stopWhen?: RunAgentOptions["stopWhen"];
+  needsApproval?: RunAgentOptions["needsApproval"];
+  /** Other config fields (approval, modelPrices, ...). */
+  config?: Record<string, unknown>;
 }
 
 export interface HarnessRun extends RunResult {
@@ -77,27 +86,71 @@ export interface HarnessRun extends RunResult {
 }
 
 export async function runWithServer(options: HarnessOptions): Promise<HarnessRun> {
+  const { runOptions, events } = harnessRunOptions(options);
+  const result = await runAgent({
+    ...runOptions,
+    question: options.question ?? "What colour is the top-left quadrant?",
+    images: [await testImage()],
+  });
+  return { ...result, events };
+}
+
+/** Resumes a run against the scripted server, with the same parts runWithServer uses. */
+export async function resumeWithServer(
+  checkpoint: RunCheckpoint,
+  options: HarnessOptions & Pick<ResumeRunOptions, "decisions" | "followUp">,
+): Promise<HarnessRun> {
+  const { runOptions, events } = harnessRunOptions(options);
+  const result = await resumeRun(checkpoint, {
+    ...runOptions,
+    ...(options.decisions ? { decisions: options.decisions } : {}),
+    ...(options.followUp === undefined ? {} : { followUp: options.followUp }),
+  });
+  return { ...result, events };
+}
+
+function harnessRunOptions(options: HarnessOptions): { runOptions: RunServicesOptions; events: RunEvent[] } {
   const config = loupeConfigSchema.parse({
+    ...options.config,
     model: { baseUrl: options.server.baseUrl, name: "test-model", maxRetries: 1, ...options.model },
     dialect: options.dialect ?? "native",
     budgets: options.budgets ?? {},
   });
-  const dialect = getDialect(config.dialect);
   const events: RunEvent[] = [];
-  const runOptions: RunAgentOptions = {
-    question: options.question ?? "What colour is the top-left quadrant?",
-    images: [await testImage()],
+  const runOptions: RunServicesOptions = {
     config,
     // Tiny backoff: retries are real, only the waiting is shortened.
     model: new ChatClient(config.model, { retryBaseDelayMs: 1, retryMaxDelayMs: 5 }),
-    dialect,
+    dialect: getDialect(config.dialect),
     tools: options.tools ?? [...imageTools(config.images), ...(options.extraTools ?? [])],
     signal: options.signal,
     onCheckpoint: options.onCheckpoint,
+    checkpointStore: options.checkpointStore,
+    stopWhen: options.stopWhen,
+    needsApproval: options.needsApproval,
     onEvent: (event) => events.push(event),
   };
-  const result = await runAgent(runOptions);
-  return { ...result, events };
+  return { runOptions, events };
+}
+
+/**
+ * Checkpoints kept in memory, each a copy (trajectory and images as they were then), so a test
+ * can resume from any moment of a run as if it had been killed there.
+ */
+export class SnapshotStore implements RunCheckpointStore {
+  readonly snapshots: RunCheckpoint[] = [];
+
+  async save({ trajectory, images }: RunCheckpoint): Promise<void> {
+    const copy = new ImageSet();
+    for (const ref of images.list()) copy.restore({ ...ref }, images.bytes(ref.id));
+    this.snapshots.push({ trajectory: structuredClone(trajectory), images: copy });
+  }
+
+  async load(runId: string): Promise<RunCheckpoint> {
+    const found = this.snapshots.findLast((snapshot) => snapshot.trajectory.id === runId);
+    if (!found) throw new Error(`no checkpoint of ${runId}`);
+    return found;
+  }
 }
 
 /** A crop call of the native dialect, as the server would send it. */

@@ -69,7 +69,7 @@ describe("runAgent on model replies that end a run", () => {
     expect(events.some((event) => event.type === "model-wait")).toBe(true);
   });
 
-  it("hands a checkpoint of the trajectory to onCheckpoint at the start and after every step", async () => {
+  it("hands a checkpoint of the trajectory to onCheckpoint at the start, after every step and every finished call", async () => {
     const server = await modelServer([
       { toolCalls: [cropCall([0, 0, 320, 240])] },
       { toolCalls: [cropCall([320, 0, 640, 240])] },
@@ -81,11 +81,16 @@ describe("runAgent on model replies that end a run", () => {
     };
     const { trajectory } = await runWithServer({ server, onCheckpoint });
     expect(trajectory.stopReason).toBe("answer");
-    expect(checkpoints.map((checkpoint) => checkpoint.steps.length)).toEqual([0, 1, 2]);
+    // Start; then per tool step: the reply with its plan, the finished crop, the whole step.
+    expect(checkpoints.map((checkpoint) => checkpoint.steps.length)).toEqual([0, 0, 0, 1, 1, 1, 2]);
+    const inProgress = checkpoints.map(
+      (checkpoint) => checkpoint.resume?.stepInProgress?.observations.length,
+    );
+    expect(inProgress).toEqual([undefined, 0, 1, undefined, 0, 1, undefined]);
     for (const checkpoint of checkpoints) {
       expect(trajectorySchema.safeParse(checkpoint).success).toBe(true);
       expect(checkpoint.error?.code).toBe("incomplete");
     }
-    expect(checkpoints[2]!.steps[1]!.observations[0]).toMatchObject({ tool: "crop", isError: false });
+    expect(checkpoints[6]!.steps[1]!.observations[0]).toMatchObject({ tool: "crop", isError: false });
   });
 });

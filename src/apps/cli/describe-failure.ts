@@ -15,6 +15,7 @@ const exitCodeByErrorCode: Partial<Record<LoupeErrorCode, ExitCode>> = {
   "image-too-large": exitCodes.config,
   "image-not-found": exitCodes.config,
   "trajectory-invalid": exitCodes.config,
+  "resume-refused": exitCodes.config,
   // At the top level only a command's own input is left to be wrong (`loupe index add` of a
   // missing path): inside a run the agent turns tool errors into observations.
   "tool-input": exitCodes.config,

@@ -7,6 +7,7 @@ import { dialectsCommand } from "./dialects-command.js";
 import { exitCodes } from "./exit-codes.js";
 import { indexCommand } from "./index-command.js";
 import { replayCommand } from "./replay-command.js";
+import { resumeCommand } from "./resume-command.js";
 import { toolsCommand } from "./tools-command.js";
 
 export function createProgram(): Command {
@@ -19,6 +20,7 @@ export function createProgram(): Command {
     .addCommand(dialectsCommand())
     .addCommand(indexCommand())
     .addCommand(replayCommand())
+    .addCommand(resumeCommand())
     .addCommand(toolsCommand());
 }
 

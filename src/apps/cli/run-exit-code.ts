@@ -12,18 +12,28 @@ export type StopSignal = "SIGINT" | "SIGTERM";
  * why on stderr, so a script can tell an answer from a run that gave none.
  */
 export function runExitCode(
-  trajectory: Pick<Trajectory, "stopReason" | "answer" | "error">,
+  trajectory: Pick<Trajectory, "stopReason" | "answer" | "error" | "stopDescription">,
   stoppedBy?: StopSignal,
+  /** The run folder, for the `loupe resume` line of a paused run. */
+  folder = "DIR",
 ): { code: ExitCode; reason?: string } {
-  const { code, reason } = exitFor(trajectory, stoppedBy);
+  const { code, reason } = exitFor(trajectory, stoppedBy, folder);
   return reason === undefined ? { code } : { code, reason: reason.replace(/\s*\n\s*/g, " ") };
 }
 
 function exitFor(
-  trajectory: Pick<Trajectory, "stopReason" | "answer" | "error">,
-  stoppedBy?: StopSignal,
+  trajectory: Pick<Trajectory, "stopReason" | "answer" | "error" | "stopDescription">,
+  stoppedBy: StopSignal | undefined,
+  folder: string,
 ): { code: ExitCode; reason?: string } {
   const { stopReason, error } = trajectory;
+  if (stopReason === "paused") {
+    const waiting = trajectory.stopDescription ?? "calls wait for approval";
+    return {
+      code: exitCodes.noAnswer,
+      reason: `paused, ${waiting}: go on with \`loupe resume ${folder} --approve ID\` or \`--reject ID --reason TEXT\``,
+    };
+  }
   if (stopReason === "cancelled") {
     return stoppedBy === "SIGTERM"
       ? { code: exitCodes.terminated, reason: "terminated (SIGTERM); the partial trajectory was written" }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { describeError, isLoupeError } from "../../core/errors.js";
-import type { AnyTool, ToolResult } from "../../core/tool.js";
+import type { AnyTool, RecordedToolCall, ToolResult } from "../../core/tool.js";
 import type { ToolOutputData } from "../../core/tool-output.js";
 import type { SandboxLimits } from "../../sandbox/sandbox-limits.js";
 import { SandboxPool } from "../../sandbox/sandbox-pool.js";
@@ -19,6 +19,8 @@ export interface PythonToolOptions {
 }
 
 const kernelKey = "python-kernel";
+/** Cells of earlier steps a resumed run re-runs, silently, before its first call (see restore). */
+const replayKey = "python-replay";
 
 const description = [
   "Runs Python 3 in a sandboxed, stateful session (like a notebook: variables and imports persist across calls).",
@@ -52,7 +54,7 @@ export function pythonTool(options: PythonToolOptions = {}): AnyTool {
       if (missing) return { text: `Error: ${missing}`, images: [], isError: true };
       let kernel = context.state.get(kernelKey) as PythonKernel | undefined;
       if (!kernel) {
-        kernel = new PythonKernel(sandbox);
+        kernel = new PythonKernel(sandbox, { replay: context.state.get(replayKey) as string[] | undefined });
         context.state.set(kernelKey, kernel);
       }
       let outcome: Awaited<ReturnType<PythonKernel["run"]>>;
@@ -81,10 +83,30 @@ export function pythonTool(options: PythonToolOptions = {}): AnyTool {
         isError: outcome.restarted,
       };
     },
+    restore(calls, state) {
+      state.set(replayKey, cellsToReplay(calls));
+    },
     dispose(state) {
       const kernel = state.get(kernelKey) as PythonKernel | undefined;
       kernel?.dispose();
       state.delete(kernelKey);
     },
   };
+}
+
+/**
+ * The cells whose effects the session held when the run stopped: every call that ran (an error
+ * raised midway still ran what came before it), from just after the last one that restarted the
+ * session (its variables were lost then). Refused calls never ran and have no code result.
+ */
+function cellsToReplay(calls: readonly RecordedToolCall[]): string[] {
+  let cells: string[] = [];
+  for (const call of calls) {
+    const data = call.data as ToolOutputData | undefined;
+    const code = (call.arguments as { code?: unknown } | undefined)?.code;
+    if (data?.kind !== "code" || typeof code !== "string") continue;
+    if (data.restarted) cells = [];
+    else cells.push(code);
+  }
+  return cells;
 }

@@ -37,9 +37,12 @@ export class PythonKernel {
   /** The last call made: the next one starts when it has ended, however it ended. */
   #queue: Promise<unknown> = Promise.resolve();
   #disposed = false;
+  /** Cells of a resumed run's earlier steps, re-run before the first call; emptied once run. */
+  #replay: string[];
 
-  constructor(pool: SandboxPool) {
+  constructor(pool: SandboxPool, options: { replay?: readonly string[] } = {}) {
     this.#pool = pool;
+    this.#replay = [...(options.replay ?? [])];
   }
 
   run(code: string, context: ToolContext): Promise<KernelCallResult> {
@@ -54,6 +57,7 @@ export class PythonKernel {
     const endedBetweenCalls = this.#session && !this.#session.alive ? this.#session.exitReason : undefined;
     if (endedBetweenCalls !== undefined) this.#endSession();
     if (!this.#session) this.#session = await this.#acquire(context.signal);
+    const replayNote = await this.#replayEarlierCells(context);
     const session = this.#session;
     const newImages = context.images.list().filter((ref) => !this.#loaded.has(ref.id));
     const sessionImages = await imagesForSession(newImages, context);
@@ -73,6 +77,7 @@ export class PythonKernel {
     }
     for (const ref of newImages) this.#loaded.add(ref.id);
     const notes = [...outcome.response.notes];
+    if (replayNote) notes.unshift(replayNote);
     if (endedBetweenCalls !== undefined)
       notes.unshift(
         `the Python session ended after the previous call (${endedBetweenCalls}) and was restarted: earlier variables and imports are gone`,
@@ -83,6 +88,31 @@ export class PythonKernel {
       notes,
     });
     return { ...textOf(outcome.response, rawOutput), restarted: false, images, notes };
+  }
+
+  /**
+   * Re-creates a resumed run's variables: its earlier cells run again in this fresh session, their
+   * output and images dropped (the model saw them the first time). A cell that fails now ends the
+   * replay, and the model is told which variables may be missing; that is all it hears of it.
+   */
+  async #replayEarlierCells(context: ToolContext): Promise<string | undefined> {
+    const cells = this.#replay.splice(0);
+    for (const [index, cell] of cells.entries()) {
+      const session = this.#session;
+      if (!session) break;
+      const newImages = context.images.list().filter((ref) => !this.#loaded.has(ref.id));
+      const images = await imagesForSession(newImages, context);
+      const outcome = await this.#pool.execute(session, cell, images, context.signal);
+      // A Python exception is no failure here: a cell that raised the first time raises again.
+      if (outcome.status === "ok") {
+        for (const ref of newImages) this.#loaded.add(ref.id);
+        continue;
+      }
+      this.#endSession();
+      this.#session = await this.#acquire(context.signal);
+      return `the run was resumed and its Python session re-created by re-running the earlier code; cell ${index + 1} of ${cells.length} failed this time (${outcome.status}), so the variables it and later cells set are missing`;
+    }
+    return undefined;
   }
 
   /** Ends the session; calls made or still waiting after this fail instead of starting another. */
