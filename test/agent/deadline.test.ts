@@ -44,9 +44,11 @@ describe("runAgent wall-time deadline (real client, real server)", () => {
         { content: "Let me take a slow look.", toolCalls: [slowCall] },
         { content: "Red." },
       ]);
+      // Long enough that the first reply comes well inside it on a loaded machine, so the call
+      // starts and the deadline stops it mid-way (a call not yet started is refused instead).
       const { trajectory, events } = await runWithServer({
         server,
-        budgets: { maxWallMs: 500 },
+        budgets: { maxWallMs: 3_000 },
         extraTools: [slowTool(honoursSignal)],
       });
       expect(trajectory.stopReason).toBe("budget-time");
