@@ -2,10 +2,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { LoupeError } from "../core/errors.js";
+import { Semaphore } from "../core/semaphore.js";
 import { installHint, sandboxMissingReason } from "./sandbox-availability.js";
 import { resolveSandboxLimits, type SandboxLimits } from "./sandbox-limits.js";
 import { type ExecuteOutcome, SandboxSession, type SessionImage } from "./sandbox-session.js";
-import { Semaphore } from "./semaphore.js";
 
 export interface SandboxPoolOptions {
   /** Debian's python3 with PIL, numpy and matplotlib; not a pyenv or venv shim. */
