@@ -189,6 +189,13 @@ describe.each([true, false])("ChatClient (stream: %s)", (stream) => {
     expect(empty?.body.messages).toEqual([]);
   });
 
+  it("names a redirect instead of following it", async () => {
+    const { client } = await clientFor([{ status: 307 }, { status: 307 }, { status: 307 }], { stream });
+    const error = await failureOf(client.complete({ messages: ask }));
+    expect(error.code).toBe("model-output");
+    expect(error.message).toMatch(/answered with a redirect.*model\.baseUrl/);
+  });
+
   it("retries a 500 and then succeeds", async () => {
     const retries: number[] = [];
     const { client, server } = await clientFor(
