@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { defaultMaxSessions, SandboxPool } from "./sandbox-pool.js";
 import type { SandboxSession } from "./sandbox-session.js";
@@ -36,11 +37,14 @@ describe("defaultMaxSessions", () => {
 });
 
 describe.skipIf(sandboxMissing !== undefined)("SandboxPool", () => {
-  it("kills a spare still starting when it closes, without waiting for its start", async () => {
+  it("starts a spare per run starting (up to one per core), killed still starting on close", async () => {
     const pool = new SandboxPool({ pythonPath: sandboxPythonPath, warmSessions: 1 });
     expect(liveChildren()).toEqual([]);
     pool.prewarm();
     expect(liveChildren().length).toBe(1);
+    pool.prewarm();
+    pool.prewarm();
+    expect(liveChildren().length).toBe(Math.max(1, Math.min(3, availableParallelism())));
     // close() aborts the start (imports of numpy, PIL and matplotlib) instead of awaiting it.
     await pool.close();
     expect(await childrenAfterSettling()).toEqual([]);

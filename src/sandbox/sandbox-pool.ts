@@ -31,6 +31,8 @@ export class SandboxPool {
   readonly limits: SandboxLimits;
   readonly #driverSource: Buffer;
   readonly #warmTarget: number;
+  /** Most spares prewarm() keeps at once: their starts are CPU-bound, so about one per core. */
+  readonly #maxSpares: number;
   readonly #sessions: Semaphore;
   readonly #calls: Semaphore;
   /** Spares, started or starting; `stop` kills one still starting when the pool closes. */
@@ -45,6 +47,7 @@ export class SandboxPool {
     this.limits = resolveSandboxLimits(options.limits);
     this.#driverSource = readFileSync(locateDriver());
     this.#warmTarget = options.warmSessions ?? 1;
+    this.#maxSpares = Math.max(this.#warmTarget, availableParallelism());
     this.#sessions = new Semaphore(options.maxSessions ?? defaultMaxSessions());
     this.#calls = new Semaphore(options.maxConcurrentCalls ?? availableParallelism());
   }
@@ -55,13 +58,15 @@ export class SandboxPool {
   }
 
   /**
-   * Starts the warm sessions now, in the background, instead of on first use: a run that has
-   * Python calls this when it starts, so its first call finds a session ready. Nothing here keeps
+   * Starts a warm session now, in the background, instead of on first use: a run that has Python
+   * calls this when it starts, so its first call finds a session ready. Each call adds a spare
+   * (beyond `warmSessions`, up to one per core), so runs starting together each get one. Nothing here keeps
    * the host alive, and close() kills a spare still starting, so a run that never calls Python
    * neither waits for it nor leaves it behind. Does nothing where the sandbox cannot run.
    */
   prewarm(): void {
-    if (this.unavailableReason() === undefined) this.#refill();
+    if (this.unavailableReason() !== undefined) return;
+    this.#refill(Math.min(this.#maxSpares, Math.max(this.#warmTarget, this.#warm.length + 1)));
   }
 
   /** A ready session for one run. Give it back with release(). */
@@ -134,8 +139,8 @@ export class SandboxPool {
     });
   }
 
-  #refill(): void {
-    while (!this.#closed && this.#warm.length < this.#warmTarget) {
+  #refill(target = this.#warmTarget): void {
+    while (!this.#closed && this.#warm.length < target) {
       // A warm start that fails is dropped; the next acquire starts cold and reports the error.
       // Spares hold no handle that keeps the host alive: a finished CLI run exits at once.
       const stop = new AbortController();
