@@ -25,12 +25,6 @@ export class SerializedMessages {
   get parts(): readonly Uint8Array[] {
     return this.#parts;
   }
-
-  /** The messages as JSON objects again (for what reads the body, not for sending it). */
-  parse(): ChatCompletionMessageParam[] {
-    const decoder = new TextDecoder();
-    return this.#parts.map((part) => JSON.parse(decoder.decode(part)) as ChatCompletionMessageParam);
-  }
 }
 
 export function serializeMessage(message: ChatCompletionMessageParam): Uint8Array {
