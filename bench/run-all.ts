@@ -6,6 +6,10 @@ import { spawnSync } from "node:child_process";
 
 const benches = [
   { name: "agent-overhead", file: "bench/agent-overhead.ts", args: [] as string[] },
+  // Runs the built CLI: `npm run build` first.
+  { name: "cli-startup", file: "bench/cli-startup.ts", args: [] },
+  { name: "concurrent-python", file: "bench/concurrent-python.ts", args: [] },
+  { name: "concurrent-python-model-2s", file: "bench/concurrent-python.ts", args: ["--model-ms", "2000"] },
   { name: "crop-encode", file: "bench/crop-encode.ts", args: [] },
   { name: "python-sandbox", file: "bench/python-sandbox.ts", args: [] },
   // About 6 minutes at the 100k documents and images the issue asks for; for a quicker look run

@@ -8,6 +8,7 @@ import {
   getDialect,
   loadImages,
   type ModelOutput,
+  plainMessages,
   resolveConfig,
   runAgent,
   selectTools,
@@ -17,7 +18,8 @@ const usage = { promptTokens: 0, completionTokens: 0 };
 const ruleModel: ChatModel = {
   model: "zoom-then-answer",
   async complete(request): Promise<ModelOutput> {
-    const images = request.messages.filter((message) => message.role === "tool").length;
+    // The agent sends messages already serialized; plainMessages reads them as objects.
+    const images = plainMessages(request.messages).filter((message) => message.role === "tool").length;
     if (images === 0) {
       const args = JSON.stringify({ image: "image_1", box: [0.5, 0, 1, 0.5], coordinates: "fraction" });
       return {

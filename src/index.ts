@@ -78,6 +78,7 @@ export { type PromptPack, parsePromptPack, promptPackSchema } from "./dialects/p
 export { findPromptPack, registerPromptPack } from "./dialects/prompt-pack-registry.js";
 export { getDialect, listDialects, registerDialect } from "./dialects/registry.js";
 export { ChatClient, type ChatClientOptions, type ChatRequest } from "./models/chat-client.js";
+export { plainMessages, SerializedMessages } from "./models/serialized-messages.js";
 export type { ReadPage, SearchBackend } from "./search/backend.js";
 export {
   registeredSearchBackendNames,

@@ -9,9 +9,12 @@ import type { AddressInfo } from "node:net";
 export interface InstantReply {
   content?: string;
   toolCall?: { name: string; arguments: object };
+  /** Wait this long before answering (a model that takes time to write its turn). */
+  delayMs?: number;
 }
 
-export async function startInstantModelServer(script: (index: number) => InstantReply) {
+/** `script` gets the request's number since the last takeServerMs() and its parsed body. */
+export async function startInstantModelServer(script: (index: number, body: unknown) => InstantReply) {
   let index = 0;
   let serverMs = 0;
   const server = createServer((request, response) => {
@@ -19,8 +22,8 @@ export async function startInstantModelServer(script: (index: number) => Instant
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
-      JSON.parse(Buffer.concat(chunks).toString("utf8"));
-      const reply = script(index++);
+      const requestBody: unknown = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      const reply = script(index++, requestBody);
       const message = reply.toolCall
         ? {
             role: "assistant",
@@ -42,10 +45,14 @@ export async function startInstantModelServer(script: (index: number) => Instant
         choices: [{ index: 0, message, finish_reason: reply.toolCall ? "tool_calls" : "stop" }],
         usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
       });
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end(body, () => {
-        serverMs += performance.now() - startedAt;
-      });
+      const send = () => {
+        response.writeHead(200, { "content-type": "application/json" });
+        response.end(body, () => {
+          serverMs += performance.now() - startedAt;
+        });
+      };
+      if (reply.delayMs) setTimeout(send, reply.delayMs);
+      else send();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

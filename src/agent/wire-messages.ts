@@ -5,20 +5,22 @@ import type {
 import type { ImageConfig, ModelConfig } from "../core/config.js";
 import type { ImageSet } from "../core/image-set.js";
 import type { Message } from "../core/messages.js";
+import { SerializedMessages, serializeMessage } from "../models/serialized-messages.js";
 import { bytesSentToModel, encodeForModel } from "../tools/image/model-view.js";
 
 /**
  * Turns Loupe's conversation into OpenAI chat messages. The conversation is append-only, so this
- * converts each message once and keeps the result: step N costs only its new messages, and the
- * prefix sent to the server is byte-identical every step (its prefix cache stays valid). Each
- * image is sized for the model and encoded once per run, however often it is sent.
+ * converts and serializes each message once and keeps its JSON: step N costs only its new
+ * messages, the request body is the kept JSON joined (models/serialized-messages.ts), and the
+ * prefix sent to the server is byte-identical every step (its prefix cache stays valid). The
+ * images of a message are sized for the model and encoded in parallel, through the process's
+ * view cache (tools/image/view-cache.ts), so an image is encoded once however often it is sent.
  */
 export class WireMessages {
   readonly #images: ImageSet;
   readonly #view: ImageConfig["modelView"];
   readonly #transport: ModelConfig["imageTransport"];
-  readonly #converted: ChatCompletionMessageParam[] = [];
-  readonly #imageUrls = new Map<string, Promise<string>>();
+  readonly #serialized: Uint8Array[] = [];
 
   constructor(images: ImageSet, view: ImageConfig["modelView"], transport: ModelConfig["imageTransport"]) {
     this.#images = images;
@@ -26,12 +28,12 @@ export class WireMessages {
     this.#transport = transport;
   }
 
-  async render(messages: readonly Message[]): Promise<ChatCompletionMessageParam[]> {
-    for (let index = this.#converted.length; index < messages.length; index++) {
+  async render(messages: readonly Message[]): Promise<SerializedMessages> {
+    for (let index = this.#serialized.length; index < messages.length; index++) {
       const message = messages[index];
-      if (message) this.#converted.push(await this.#convert(message));
+      if (message) this.#serialized.push(serializeMessage(await this.#convert(message)));
     }
-    return this.#converted.slice(0, messages.length);
+    return new SerializedMessages(this.#serialized.slice(0, messages.length));
   }
 
   async #convert(message: Message): Promise<ChatCompletionMessageParam> {
@@ -54,27 +56,22 @@ export class WireMessages {
         }
         return { role: "assistant", content: message.content };
       case "user": {
-        const parts: ChatCompletionContentPart[] = [];
-        for (const part of message.content) {
-          if (part.type === "text") parts.push({ type: "text", text: part.text });
-          else parts.push({ type: "image_url", image_url: { url: await this.imageUrl(part.imageId) } });
-        }
+        // Every image of the message at once: the view cache bounds how many encode together.
+        const parts: ChatCompletionContentPart[] = await Promise.all(
+          message.content.map(
+            async (part): Promise<ChatCompletionContentPart> =>
+              part.type === "text"
+                ? { type: "text", text: part.text }
+                : { type: "image_url", image_url: { url: await this.#imageUrl(part.imageId) } },
+          ),
+        );
         return { role: "user", content: parts };
       }
     }
   }
 
   /** The URL the model gets for an image: a data URL of its model view, or its source URL. */
-  imageUrl(imageId: string): Promise<string> {
-    let url = this.#imageUrls.get(imageId);
-    if (!url) {
-      url = this.#encode(imageId);
-      this.#imageUrls.set(imageId, url);
-    }
-    return url;
-  }
-
-  async #encode(imageId: string): Promise<string> {
+  async #imageUrl(imageId: string): Promise<string> {
     const ref = this.#images.byId(imageId);
     if (
       this.#transport === "url" &&
@@ -84,9 +81,6 @@ export class WireMessages {
       return ref.provenance.source;
     }
     const bytes = this.#images.bytes(imageId);
-    // Tool outputs are upright and plain (no EXIF rotation); when one already fits the pixel budget
-    // it goes as it is: re-encoding would only cost time and quality, and the server's processor
-    // rounds sizes to its patch grid itself.
     if (!ref) return dataUrl("image/jpeg", (await encodeForModel(bytes, this.#view)).bytes);
     const sent = await bytesSentToModel(ref, bytes, this.#view);
     return dataUrl(sent.mime, sent.bytes);
@@ -94,5 +88,5 @@ export class WireMessages {
 }
 
 function dataUrl(mime: string, bytes: Uint8Array): string {
-  return `data:${mime};base64,${Buffer.from(bytes).toString("base64")}`;
+  return `data:${mime};base64,${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64")}`;
 }

@@ -1,3 +1,4 @@
+import { MalformedReplyError } from "./malformed-reply.js";
 import { formatCount, OversizedBodyError } from "./reply-limit.js";
 
 /** Longest gap between two "still waiting" notices. */
@@ -59,9 +60,23 @@ export class AttemptWatch {
     }
   }
 
-  /** A fetch for the SDK: marks every byte, and fails a body whose event passes the limit. */
+  /**
+   * A fetch for the SDK: marks every byte, and fails a body whose event passes the limit.
+   * Redirects are not followed: undici copies the whole request body into a second stream on
+   * every request it might have to redirect (tens of MB per step for a question with many
+   * images), and a model server that redirects is better named than followed.
+   */
   readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const response = await fetch(input, init);
+    let response: Response;
+    try {
+      response = await fetch(input, { ...init, redirect: "error", window: null });
+    } catch (error) {
+      if (error instanceof TypeError && (error.cause as Error | undefined)?.message === "unexpected redirect")
+        throw new MalformedReplyError(
+          "answered with a redirect, which Loupe does not follow for model requests: set model.baseUrl to the address it redirects to",
+        );
+      throw error;
+    }
     this.#headersIn = true;
     this.#touch();
     if (!response.body) return response;

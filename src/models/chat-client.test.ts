@@ -9,6 +9,7 @@ import { modelConfigSchema } from "../core/config.js";
 import { LoupeError } from "../core/errors.js";
 import { ChatClient } from "./chat-client.js";
 import type { ReplyTooLongError } from "./reply-limit.js";
+import { SerializedMessages } from "./serialized-messages.js";
 
 let server: ModelServer | undefined;
 afterEach(async () => {
@@ -157,6 +158,42 @@ describe.each([true, false])("ChatClient (stream: %s)", (stream) => {
       chat_template_kwargs: { enable_thinking: false },
       enable_search: true,
     });
+  });
+
+  it("sends messages serialized once each as they are, with the same body and headers", async () => {
+    const { client, server } = await clientFor(
+      [{ content: "one" }, { content: "two" }, { content: "three" }],
+      {
+        stream,
+        extraBody: { top_k: 20, messages: [{ role: "user", content: "not ours" }] },
+      },
+    );
+    const conversation = [
+      { role: "system" as const, content: "Look closely." },
+      {
+        role: "user" as const,
+        content: [
+          { type: "text" as const, text: 'Ünïcode \u2028 and "quotes"' },
+          { type: "image_url" as const, image_url: { url: "data:image/png;base64,iVBORw0KGgo=" } },
+        ],
+      },
+    ];
+    await client.complete({ messages: conversation });
+    await client.complete({ messages: SerializedMessages.of(conversation) });
+    await client.complete({ messages: SerializedMessages.of([]) });
+    const [asObjects, asSerialized, empty] = server.requests;
+    expect(asSerialized?.body).toEqual(asObjects?.body);
+    expect(asSerialized?.body.messages).toEqual(conversation);
+    expect(asSerialized?.body).toMatchObject({ top_k: 20, model: "test-model", stream });
+    expect(asSerialized?.headers["content-type"]).toBe("application/json");
+    expect(empty?.body.messages).toEqual([]);
+  });
+
+  it("names a redirect instead of following it", async () => {
+    const { client } = await clientFor([{ status: 307 }, { status: 307 }, { status: 307 }], { stream });
+    const error = await failureOf(client.complete({ messages: ask }));
+    expect(error.code).toBe("model-output");
+    expect(error.message).toMatch(/answered with a redirect.*model\.baseUrl/);
   });
 
   it("retries a 500 and then succeeds", async () => {

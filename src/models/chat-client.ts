@@ -1,9 +1,5 @@
 import OpenAI from "openai";
-import type {
-  ChatCompletionChunk,
-  ChatCompletionCreateParams,
-  ChatCompletionMessageParam,
-} from "openai/resources/chat/completions";
+import type { ChatCompletionChunk, ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { Stream } from "openai/streaming";
 import type { ModelConfig } from "../core/config.js";
 import { maxTimerMs } from "../core/config-numbers.js";
@@ -31,11 +27,13 @@ import {
   retryDelayMs,
   sleepUnlessAborted,
 } from "./retry-policy.js";
+import { SerializedMessages } from "./serialized-messages.js";
 import { StreamAccumulator } from "./stream-accumulator.js";
 import { ThinkStreamRouter } from "./think-split.js";
 
 export interface ChatRequest {
-  messages: ChatCompletionMessageParam[];
+  /** The conversation: messages, or messages already serialized once each (the agent's). */
+  messages: ChatCompletionMessageParam[] | SerializedMessages;
   stop?: string[];
   tools?: FunctionToolSpec[];
   parallelToolCalls?: boolean;
@@ -143,9 +141,13 @@ export class ChatClient {
     }
   }
 
-  private requestBody(request: ChatRequest): Record<string, unknown> {
+  /**
+   * The request body as UTF-8 JSON, built once per request (retries send the same bytes): the
+   * settings serialized, then the messages' JSON joined in, each message serialized only once.
+   */
+  private requestBody(request: ChatRequest): Uint8Array {
     const { config } = this;
-    const body: Record<string, unknown> = {
+    const fields: Record<string, unknown> = {
       ...(config.temperature === undefined ? {} : { temperature: config.temperature }),
       ...(config.topP === undefined ? {} : { top_p: config.topP }),
       ...(config.maxTokens === undefined ? {} : { max_tokens: config.maxTokens }),
@@ -157,17 +159,29 @@ export class ChatClient {
       // Server-specific fields (top_k, chat_template_kwargs, enable_search, ...) pass through.
       ...config.extraBody,
       model: config.name,
-      messages: request.messages,
       stream: config.stream,
     };
+    // The messages are ours, whatever extraBody says.
+    delete fields.messages;
     if (config.stream) {
       const extraOptions = config.extraBody.stream_options;
-      body.stream_options = {
+      fields.stream_options = {
         ...(typeof extraOptions === "object" ? extraOptions : {}),
         include_usage: true,
       };
     }
-    return body;
+    const messages =
+      request.messages instanceof SerializedMessages
+        ? request.messages
+        : SerializedMessages.of(request.messages);
+    const head = JSON.stringify(fields);
+    const pieces: Uint8Array[] = [Buffer.from(`${head.slice(0, -1)},"messages":[`)];
+    messages.parts.forEach((part, index) => {
+      if (index > 0) pieces.push(comma);
+      pieces.push(part);
+    });
+    pieces.push(closing);
+    return Buffer.concat(pieces);
   }
 
   /**
@@ -175,11 +189,7 @@ export class ChatClient {
    * JSON is a whole completion (also when a stream was asked for and the server ignored that),
    * and an HTML page is named as such.
    */
-  private async attemptOnce(
-    body: Record<string, unknown>,
-    watch: AttemptWatch,
-    request: ChatRequest,
-  ): Promise<RawTurn> {
+  private async attemptOnce(body: Uint8Array, watch: AttemptWatch, request: ChatRequest): Promise<RawTurn> {
     const unparsed: { data?: unknown } = {};
     const client = this.client.withOptions({
       fetch: watch.fetch,
@@ -194,8 +204,15 @@ export class ChatClient {
         debug: () => {},
       },
     });
-    const response = await client.chat.completions
-      .create(body as unknown as ChatCompletionCreateParams, { signal: watch.signal })
+    // The SDK's chat.completions.create would serialize a body object again; posting the bytes
+    // keeps everything else it does (headers, status errors, the fetch above).
+    const response = await client
+      .post("/chat/completions", {
+        body,
+        headers: { "content-type": "application/json" },
+        stream: this.config.stream,
+        signal: watch.signal,
+      })
       .asResponse();
     const mediaType = response.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
     if (
@@ -318,6 +335,9 @@ function contentPrefix(json: string): string {
   }
   return "";
 }
+
+const comma = Buffer.from(",");
+const closing = Buffer.from("]}");
 
 function isJsonType(mediaType: string | undefined): boolean {
   return mediaType !== undefined && (mediaType.includes("application/json") || mediaType.endsWith("+json"));

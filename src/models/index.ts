@@ -15,6 +15,7 @@ export {
 } from "./model-failure.js";
 export { type RawTurn, rawTurnFromCompletion } from "./raw-turn.js";
 export { defaultRetryPolicy, parseRetryAfter, type RetryPolicy, retryDelayMs } from "./retry-policy.js";
+export { SerializedMessages, serializeMessage } from "./serialized-messages.js";
 export {
   parseSkyworkTranscript,
   type SkyworkAction,

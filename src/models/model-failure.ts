@@ -98,10 +98,12 @@ export function classifyModelFailure(error: unknown, context: FailureContext): M
       }),
     };
   }
-  if (error instanceof MalformedReplyError) {
+  // One raised inside the SDK's fetch (a redirect) comes wrapped in its connection error.
+  const malformed = causes(error).find((link) => link instanceof MalformedReplyError);
+  if (malformed instanceof MalformedReplyError) {
     return {
       retryable: true,
-      error: new LoupeError("model-output", `Model server at ${context.url} ${error.message}${tries}.`, {
+      error: new LoupeError("model-output", `Model server at ${context.url} ${malformed.message}${tries}.`, {
         cause: error,
         hint:
           "Something answered that is not an OpenAI-compatible chat completions server (a proxy, a sign-in " +

@@ -1,3 +1,4 @@
+export * from "../core/semaphore.js";
 export * from "./bwrap-command.js";
 export * from "./driver-frames.js";
 export * from "./driver-response.js";
@@ -6,5 +7,4 @@ export * from "./sandbox-limits.js";
 export * from "./sandbox-pool.js";
 export * from "./sandbox-session.js";
 export * from "./seccomp-filter.js";
-export * from "./semaphore.js";
 export * from "./session-memory-watch.js";

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { availableParallelism, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { LoupeError } from "../core/errors.js";
+import { Semaphore } from "../core/semaphore.js";
 import { installHint, sandboxMissingReason } from "./sandbox-availability.js";
 import { resolveSandboxLimits, type SandboxLimits } from "./sandbox-limits.js";
 import { type ExecuteOutcome, SandboxSession, type SessionImage } from "./sandbox-session.js";
-import { Semaphore } from "./semaphore.js";
 
 export interface SandboxPoolOptions {
   /** Debian's python3 with PIL, numpy and matplotlib; not a pyenv or venv shim. */
@@ -14,7 +14,7 @@ export interface SandboxPoolOptions {
   limits?: Partial<SandboxLimits>;
   /** Sessions started ahead of need, with their libraries already imported. */
   warmSessions?: number;
-  /** Sessions alive at once across all runs; a run asking for one more waits. */
+  /** Sessions alive at once across all runs; a run asking for one more waits (defaultMaxSessions). */
   maxSessions?: number;
   /** Calls executing at once across all sessions (CPU-bound work shares the cores). */
   maxConcurrentCalls?: number;
@@ -31,9 +31,12 @@ export class SandboxPool {
   readonly limits: SandboxLimits;
   readonly #driverSource: Buffer;
   readonly #warmTarget: number;
+  /** Most spares prewarm() keeps at once: their starts are CPU-bound, so about one per core. */
+  readonly #maxSpares: number;
   readonly #sessions: Semaphore;
   readonly #calls: Semaphore;
-  readonly #warm: Promise<SandboxSession | undefined>[] = [];
+  /** Spares, started or starting; `stop` kills one still starting when the pool closes. */
+  readonly #warm: { session: Promise<SandboxSession | undefined>; stop: AbortController }[] = [];
   /** Sessions handed out by acquire() and not yet released. */
   #inUse = 0;
   #closed = false;
@@ -44,7 +47,8 @@ export class SandboxPool {
     this.limits = resolveSandboxLimits(options.limits);
     this.#driverSource = readFileSync(locateDriver());
     this.#warmTarget = options.warmSessions ?? 1;
-    this.#sessions = new Semaphore(options.maxSessions ?? Math.max(4, availableParallelism() * 2));
+    this.#maxSpares = Math.max(this.#warmTarget, availableParallelism());
+    this.#sessions = new Semaphore(options.maxSessions ?? defaultMaxSessions());
     this.#calls = new Semaphore(options.maxConcurrentCalls ?? availableParallelism());
   }
 
@@ -53,9 +57,16 @@ export class SandboxPool {
     return sandboxMissingReason(this);
   }
 
-  /** Starts the warm sessions now instead of on first use. */
+  /**
+   * Starts a warm session now, in the background, instead of on first use: a run that has Python
+   * calls this when it starts, so its first call finds a session ready. Each call adds a spare
+   * (beyond `warmSessions`, up to one per core), so runs starting together each get one. Nothing here keeps
+   * the host alive, and close() kills a spare still starting, so a run that never calls Python
+   * neither waits for it nor leaves it behind. Does nothing where the sandbox cannot run.
+   */
   prewarm(): void {
-    this.#refill();
+    if (this.unavailableReason() !== undefined) return;
+    this.#refill(Math.min(this.#maxSpares, Math.max(this.#warmTarget, this.#warm.length + 1)));
   }
 
   /** A ready session for one run. Give it back with release(). */
@@ -66,7 +77,7 @@ export class SandboxPool {
     await this.#sessions.acquire(signal);
     try {
       while (this.#warm.length > 0) {
-        const warm = await holdingProcess(this.#warm.shift());
+        const warm = await holdingProcess(this.#warm.shift()?.session);
         if (warm?.alive) {
           this.#refill();
           this.#inUse++;
@@ -105,30 +116,49 @@ export class SandboxPool {
     return this.#calls.run(() => session.execute(code, images, signal), signal);
   }
 
-  /** Kills the warm sessions; sessions held by runs end when their runs release them. */
+  /**
+   * Kills the warm sessions, those still starting included (a run that never used Python does
+   * not wait for its spare to finish importing); sessions held by runs end when their runs
+   * release them.
+   */
   async close(): Promise<void> {
     this.#closed = true;
-    const warm = await Promise.all(this.#warm.splice(0));
-    for (const session of warm) session?.dispose();
+    const spares = this.#warm.splice(0);
+    for (const spare of spares) spare.stop.abort();
+    for (const session of await Promise.all(spares.map((spare) => spare.session))) session?.dispose();
   }
 
-  #start(holdsProcess = true): Promise<SandboxSession> {
+  #start(holdsProcess = true, signal?: AbortSignal): Promise<SandboxSession> {
     return SandboxSession.start({
       bwrapPath: this.bwrapPath,
       pythonPath: this.pythonPath,
       driverSource: this.#driverSource,
       limits: this.limits,
       holdsProcess,
+      signal,
     });
   }
 
-  #refill(): void {
-    while (!this.#closed && this.#warm.length < this.#warmTarget) {
+  #refill(target = this.#warmTarget): void {
+    while (!this.#closed && this.#warm.length < target) {
       // A warm start that fails is dropped; the next acquire starts cold and reports the error.
       // Spares hold no handle that keeps the host alive: a finished CLI run exits at once.
-      this.#warm.push(this.#start(false).catch(() => undefined));
+      const stop = new AbortController();
+      this.#warm.push({ session: this.#start(false, stop.signal).catch(() => undefined), stop });
     }
   }
+}
+
+/**
+ * Sessions a pool lets live at once by default. A session is held by its run from the run's first
+ * Python call to its end, so this bounds concurrent runs that use Python, not CPU (calls are
+ * bounded by maxConcurrentCalls): an idle session holds about 60 MB (Python with numpy, PIL and
+ * matplotlib imported). At least 16 and 4 per core, and at most one per 256 MiB of the host's
+ * memory.
+ */
+export function defaultMaxSessions(cores = availableParallelism(), memoryBytes = totalmem()): number {
+  const byMemory = Math.max(4, Math.floor(memoryBytes / (256 * 1024 ** 2)));
+  return Math.min(byMemory, Math.max(16, cores * 4));
 }
 
 /**

@@ -24,6 +24,8 @@ export interface SandboxSessionOptions {
    * nobody waits for yet pass false, so a CLI run ends at once instead of after their start.
    */
   holdsProcess?: boolean;
+  /** Kills the session if it is still starting (a spare of a pool that closes). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -132,7 +134,11 @@ export class SandboxSession {
     });
     const session = new SandboxSession(child, options.limits);
     trackSession(session);
+    const stop = () => session.dispose();
+    options.signal?.addEventListener("abort", stop, { once: true });
+    if (options.signal?.aborted) stop();
     const ready = await session.#nextMessage(options.startTimeoutMs ?? 30_000, options.holdsProcess ?? true);
+    options.signal?.removeEventListener("abort", stop);
     if (ready.frame === undefined) {
       const output = session.#processOutput.trim().slice(-2000);
       session.dispose();

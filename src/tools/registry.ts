@@ -20,6 +20,8 @@ export {
 /** The tools of a run, and what must be released when the run (or the process) is done with them. */
 export interface Toolbox {
   tools: AnyTool[];
+  /** Starts in the background what the given tools need before their first call (a Python session). */
+  warmUp?(names: readonly string[]): void;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,9 @@ export function createToolbox(config: LoupeConfig, options: ToolboxOptions = {})
       search: search.services,
       summarizer: options.summarizer,
     }),
+    warmUp: (names) => {
+      if (names.includes("python")) pool.prewarm();
+    },
     close: async () => {
       search.close();
       await pool.close();
@@ -51,8 +56,9 @@ export function createToolbox(config: LoupeConfig, options: ToolboxOptions = {})
 }
 
 /**
- * Narrows a toolbox to the tools a run enables, by name. Unknown names, and names the dialect
- * cannot express, are configuration errors that list what is possible.
+ * Narrows a toolbox to the tools a run enables, by name, and warms up what they need (a run with
+ * Python gets a sandbox session starting in the background, ready by its first call). Unknown
+ * names, and names the dialect cannot express, are configuration errors that list what is possible.
  */
 export function selectTools(
   toolbox: Toolbox,
@@ -61,7 +67,7 @@ export function selectTools(
 ): AnyTool[] {
   const { supportedTools } = dialect;
   const byName = new Map(toolbox.tools.map((tool) => [tool.name, tool]));
-  return names.map((name) => {
+  const selected = names.map((name) => {
     const tool = byName.get(name);
     if (!tool) {
       throw new LoupeError(
@@ -77,6 +83,8 @@ export function selectTools(
     }
     return tool;
   });
+  toolbox.warmUp?.(names);
+  return selected;
 }
 
 /** What tool selection reads of a dialect (tools/ does not import dialects/). */

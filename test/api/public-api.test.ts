@@ -47,6 +47,8 @@ describe("the public surface", () => {
         "loadImages",
         "loupeConfigSchema",
         "parsePromptPack",
+        "plainMessages",
+        "SerializedMessages",
         "profilesOf",
         "promptPackSchema",
         "readTrajectory",

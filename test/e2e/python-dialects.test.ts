@@ -161,6 +161,17 @@ async function expectPythonRecorded(out: string, expectedMime: string) {
 describe.skipIf(!hasFixtures || sandboxMissing !== undefined)(
   "loupe ask with Python (end to end, real sandbox)",
   () => {
+    it("a run with Python that answers without it ends at once, its warm sandbox killed", async () => {
+      const model = await server([
+        { content: "<think>The sign is clear enough.</think>\n<answer>SIGNICADE</answer>" },
+      ]);
+      const out = await mkdtemp(join(tmpdir(), "loupe-e2e-python-"));
+      // The run starts a Python session in the background; askWithPython checks that the CLI
+      // still ends by itself and leaves nothing behind.
+      const result = await askWithPython("deepeyes-v2", model.baseUrl, out);
+      expect(result.stdout.trim()).toBe("SIGNICADE");
+    });
+
     it("DeepEyesV2: <code> crops and enhances, plt.show() returns it, the observation is a code execution result", async () => {
       const code = [
         cropAndEnhance,

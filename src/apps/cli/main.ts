@@ -1,27 +1,34 @@
 #!/usr/bin/env node
-import { Command } from "commander";
+import { Command, Help } from "commander";
 import pc from "picocolors";
-import { askCommand } from "./ask-command.js";
+import { commandList, commandNamed } from "./command-list.js";
 import { describeFailure } from "./describe-failure.js";
-import { dialectsCommand } from "./dialects-command.js";
 import { exitCodes } from "./exit-codes.js";
-import { indexCommand } from "./index-command.js";
-import { replayCommand } from "./replay-command.js";
-import { resumeCommand } from "./resume-command.js";
-import { toolsCommand } from "./tools-command.js";
 
-export function createProgram(): Command {
-  return new Command("loupe")
+/**
+ * The `loupe` program for an argument list: the command it runs is loaded in full; the others
+ * are entries with their name and description only, enough for `loupe --help`.
+ */
+export async function createProgram(args: readonly string[] = process.argv.slice(2)): Promise<Command> {
+  const wanted = commandNamed(args);
+  const program = new Command("loupe")
     .description(
       "Vision-language models that think with images: crop, zoom, enhance, run code, search, answer.",
     )
-    .version("0.1.0")
-    .addCommand(askCommand())
-    .addCommand(dialectsCommand())
-    .addCommand(indexCommand())
-    .addCommand(replayCommand())
-    .addCommand(resumeCommand())
-    .addCommand(toolsCommand());
+    .version("0.1.0");
+  const terms = new Map<Command, string>();
+  for (const entry of commandList) {
+    if (entry.name === wanted) {
+      program.addCommand(await entry.load());
+      continue;
+    }
+    const listed = new Command(entry.name).description(entry.description);
+    terms.set(listed, entry.term);
+    program.addCommand(listed);
+  }
+  const help = new Help();
+  program.configureHelp({ subcommandTerm: (command) => terms.get(command) ?? help.subcommandTerm(command) });
+  return program;
 }
 
 // `loupe replay run | head` closes stdout early; that is the reader's choice, not an error.
@@ -31,7 +38,7 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 });
 
 try {
-  await createProgram().parseAsync(process.argv);
+  await (await createProgram()).parseAsync(process.argv);
 } catch (error) {
   const { message, hint, exitCode } = describeFailure(error);
   process.stderr.write(`${pc.red(`loupe: ${message}`)}\n`);

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { fixturePath, hasFixtures } from "../../../test/support/fixtures.js";
 import { imageConfigSchema } from "../../core/config.js";
 import type { ImageProvenance } from "../../core/images.js";
-import { encodeForModel, modelViewSize, smartResize, viewSizeSent } from "./model-view.js";
+import { bytesSentToModel, encodeForModel, modelViewSize, smartResize, viewSizeSent } from "./model-view.js";
+import { ViewCache } from "./view-cache.js";
 
 const qwenDefaults = { factor: 28, minPixels: 4 * 28 * 28, maxPixels: 16384 * 28 * 28 };
 const view = imageConfigSchema.parse({}).modelView;
@@ -72,16 +73,36 @@ describe("viewSizeSent", () => {
     provenance,
   });
 
-  it("sizes inputs by the view's strategy, always re-encoded", () => {
+  it("sizes inputs by the view's strategy, re-encoded unless plain and already that size", () => {
     expect(viewSizeSent(image(4240, 2700, input), view)).toEqual({
       width: 1232,
       height: 784,
       unchanged: false,
     });
-    // Even an input that fits is re-encoded (it may carry EXIF rotation), at its smart-resize size.
-    expect(viewSizeSent(image(1000, 800, input), view)).toEqual({
+    // An input off the factor grid is re-encoded at its smart-resize size, plain or not.
+    expect(viewSizeSent({ ...image(1000, 800, input), plain: true }, view)).toEqual({
       width: 1008,
       height: 812,
+      unchanged: false,
+    });
+    // On the grid and within [minPixels, maxPixels]: unchanged when plain, at the same size either way.
+    expect(viewSizeSent({ ...image(1008, 812, input), plain: true }, view)).toEqual({
+      width: 1008,
+      height: 812,
+      unchanged: true,
+    });
+    expect(viewSizeSent(image(1008, 812, input), view)).toEqual({
+      width: 1008,
+      height: 812,
+      unchanged: false,
+    });
+    expect(viewSizeSent({ ...image(1008, 812, input, "image/gif"), plain: true }, view).unchanged).toBe(
+      false,
+    );
+    // On the grid but under minPixels: scaled up.
+    expect(viewSizeSent({ ...image(28, 28, input), plain: true }, view)).toEqual({
+      width: 56,
+      height: 56,
       unchanged: false,
     });
   });
@@ -124,6 +145,13 @@ describe("viewSizeSent", () => {
       unchanged: false,
     });
     expect(viewSizeSent(image(4240, 2700, produced), original).unchanged).toBe(true);
+    expect(viewSizeSent({ ...image(4240, 2700, input), plain: true }, original).unchanged).toBe(true);
+    expect(viewSizeSent({ ...image(1000, 1000, input), plain: true }, maxPixels).unchanged).toBe(true);
+    expect(viewSizeSent({ ...image(4000, 3000, input), plain: true }, maxPixels)).toEqual({
+      width: 1264,
+      height: 948,
+      unchanged: false,
+    });
   });
 
   it("agrees with the size encodeForModel gives", async () => {
@@ -177,5 +205,58 @@ describe("encodeForModel", () => {
     expect([encoded.width, encoded.height]).toEqual([1232, 784]);
     const metadata = await sharp(encoded.bytes).metadata();
     expect([metadata.format, metadata.width, metadata.height]).toEqual(["jpeg", 1232, 784]);
+  });
+});
+
+describe("bytesSentToModel", () => {
+  const input: ImageProvenance = { kind: "input", source: "photo.jpg" };
+  const noiseJpeg = async (width: number, height: number, orientation?: number) => {
+    const pixels = Buffer.alloc(width * height * 3);
+    for (let offset = 0; offset < pixels.length; offset++)
+      pixels[offset] = (offset * 7 + (offset >> 8)) & 255;
+    let pipeline = sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 70 });
+    if (orientation !== undefined) pipeline = pipeline.withMetadata({ orientation });
+    return new Uint8Array(await pipeline.toBuffer());
+  };
+  const refOf = (bytes: Uint8Array, width: number, height: number) => ({
+    id: `${bytes.byteLength}-${width}x${height}`,
+    width,
+    height,
+    mime: "image/jpeg",
+    provenance: input,
+  });
+
+  it("sends a plain input already at its view size as it is, not re-encoded bigger", async () => {
+    const bytes = await noiseJpeg(1008, 812);
+    const sent = await bytesSentToModel(refOf(bytes, 1008, 812), bytes, view, new ViewCache());
+    expect(sent).toEqual({ bytes, mime: "image/jpeg" });
+  });
+
+  it("re-encodes an input stored sideways, or off the grid, at the size viewSizeSent names", async () => {
+    const sideways = await noiseJpeg(812, 1008, 6);
+    const upright = await bytesSentToModel(refOf(sideways, 1008, 812), sideways, view, new ViewCache());
+    expect(upright.bytes).not.toBe(sideways);
+    const turned = await sharp(upright.bytes).metadata();
+    expect([turned.width, turned.height, turned.orientation]).toEqual([1008, 812, undefined]);
+    const offGrid = await noiseJpeg(1000, 800);
+    const resized = await sharp(
+      (await bytesSentToModel(refOf(offGrid, 1000, 800), offGrid, view)).bytes,
+    ).metadata();
+    expect([resized.width, resized.height]).toEqual([1008, 812]);
+  });
+
+  it("encodes an image once per view, however many runs ask for it", async () => {
+    const cache = new ViewCache();
+    const bytes = await noiseJpeg(1000, 800);
+    const ref = refOf(bytes, 1000, 800);
+    const [first, second] = await Promise.all([
+      bytesSentToModel(ref, bytes, view, cache),
+      bytesSentToModel(ref, bytes, view, cache),
+    ]);
+    expect(second.bytes).toBe(first.bytes);
+    expect(cache.totalBytes).toBe(first.bytes.byteLength);
+    const asPng = await bytesSentToModel(ref, bytes, { ...view, format: "png" }, cache);
+    expect(asPng.mime).toBe("image/png");
+    expect(cache.totalBytes).toBe(first.bytes.byteLength + asPng.bytes.byteLength);
   });
 });

@@ -2,6 +2,7 @@ import sharp from "sharp";
 import type { ImageConfig } from "../../core/config.js";
 import { describeError, LoupeError } from "../../core/errors.js";
 import type { ImageRef } from "../../core/images.js";
+import { type SentBytes, sharedViewCache, type ViewCache } from "./view-cache.js";
 
 export type ModelView = ImageConfig["modelView"];
 
@@ -86,21 +87,37 @@ export interface ViewSent {
   unchanged: boolean;
 }
 
+/** What viewSizeSent reads of an image: its reference, and what its stored bytes say, where known. */
+export type ViewSubject = Pick<ImageRef, "width" | "height" | "mime" | "provenance"> & {
+  /**
+   * The stored bytes are one frame with no EXIF rotation (orientation 1 or none). Only a decoder
+   * can tell, so bytesSentToModel reads it from the bytes; where unknown, an input is re-encoded.
+   */
+  plain?: boolean;
+};
+
 /**
  * The one rule for what the model is sent for an image, which the agent follows when it sends
- * images and the tools follow when they read `view` coordinates back. Tool outputs are upright
- * and plain (no EXIF rotation), so one in a format every server takes whose size already fits
- * the view's pixel budget goes as it is: re-encoding would only cost time and quality. Anything
- * else (every input, every oversized output) goes through encodeForModel, sized by
- * modelViewSize. Image sizes in an ImageRef are already upright, as encodeForModel's are.
+ * images and the tools follow when they read `view` coordinates back. Anything in a format every
+ * server takes may go as it is, when re-encoding would only cost time and quality (and make a
+ * small JPEG bigger):
+ * - a tool output (upright and plain by construction) whose size fits the view's pixel budget
+ *   (the server's processor rounds sizes to its patch grid itself);
+ * - an input that is plain (`plain`) and whose size the view would not change: on the factor
+ *   grid within [minPixels, maxPixels] for smart-resize, within the budget for max-pixels, any
+ *   size for original.
+ * Anything else goes through encodeForModel, sized by modelViewSize. Image sizes in an ImageRef
+ * are already upright, as encodeForModel's are, so an input's size here never depends on
+ * `plain`: the tools, which do not know it, read the same view size as the wire sends.
  */
-export function viewSizeSent(
-  ref: Pick<ImageRef, "width" | "height" | "mime" | "provenance">,
-  view: ModelView,
-): ViewSent {
+export function viewSizeSent(ref: ViewSubject, view: ModelView): ViewSent {
   const { width, height } = ref;
-  if (ref.provenance.kind === "tool" && passThroughMimes.has(ref.mime) && fitsBudget(width, height, view)) {
-    return { width, height, unchanged: true };
+  if (passThroughMimes.has(ref.mime)) {
+    if (ref.provenance.kind === "tool" && fitsBudget(width, height, view))
+      return { width, height, unchanged: true };
+    const size = modelViewSize(width, height, view);
+    const unchanged = ref.plain === true && size.width === width && size.height === height;
+    return { ...size, unchanged };
   }
   return { ...modelViewSize(width, height, view), unchanged: false };
 }
@@ -152,15 +169,38 @@ export async function encodeForModel(bytes: Uint8Array, view: ModelView): Promis
 
 /**
  * The bytes the model is sent for an image, by the rule of viewSizeSent: the stored bytes when
- * they go unchanged, else the encoded view. Python gets the same bytes as `image_N` where the
- * profile gives code the image the model saw.
+ * they go unchanged, else the encoded view, from the process's view cache (keyed by the image's
+ * hash and the view's settings). Python gets the same bytes as `image_N` where the profile gives
+ * code the image the model saw.
  */
 export async function bytesSentToModel(
-  ref: Pick<ImageRef, "width" | "height" | "mime" | "provenance">,
+  ref: Pick<ImageRef, "id" | "width" | "height" | "mime" | "provenance">,
   bytes: Uint8Array,
   view: ModelView,
-): Promise<{ bytes: Uint8Array; mime: string }> {
-  if (viewSizeSent(ref, view).unchanged) return { bytes, mime: ref.mime };
-  const encoded = await encodeForModel(bytes, view);
-  return { bytes: encoded.bytes, mime: encoded.mime };
+  cache: ViewCache = sharedViewCache,
+): Promise<SentBytes> {
+  const subject: ViewSubject = { ...ref };
+  // Only an input that could go unchanged needs its header read (a fraction of a millisecond).
+  if (ref.provenance.kind === "input" && viewSizeSent({ ...ref, plain: true }, view).unchanged)
+    subject.plain = await isPlain(bytes);
+  if (viewSizeSent(subject, view).unchanged) return { bytes, mime: ref.mime };
+  return cache.get(viewCacheKey(ref.id, view), async () => {
+    const encoded = await encodeForModel(bytes, view);
+    return { bytes: encoded.bytes, mime: encoded.mime };
+  });
+}
+
+/** One frame, no EXIF rotation: the bytes look to a server as they look to Loupe's tools. */
+async function isPlain(bytes: Uint8Array): Promise<boolean> {
+  try {
+    const metadata = await sharp(bytes).metadata();
+    return (metadata.orientation ?? 1) === 1 && (metadata.pages ?? 1) === 1;
+  } catch {
+    return false;
+  }
+}
+
+function viewCacheKey(imageId: string, view: ModelView): string {
+  const { strategy, factor, minPixels, maxPixels, format, quality } = view;
+  return `${imageId}:${strategy}:${factor}:${minPixels}:${maxPixels}:${format}:${quality}`;
 }
