@@ -25,10 +25,10 @@ import { ImageSet } from "../src/core/image-set.js";
 import { sha256Hex } from "../src/core/images.js";
 import { createToolContext } from "../src/core/tool-context.js";
 import { getDialect } from "../src/dialects/registry.js";
+import { bytesSentToModel } from "../src/images/model-view.js";
+import { ViewCache } from "../src/images/view-cache.js";
 import { ChatClient } from "../src/models/chat-client.js";
 import { cropArguments, cropTool } from "../src/tools/image/crop.js";
-import { bytesSentToModel } from "../src/tools/image/model-view.js";
-import { ViewCache } from "../src/tools/image/view-cache.js";
 import { startInstantModelServer } from "./support/instant-model-server.js";
 
 /** On the default view's 28-pixel grid, within its pixel budget: no resize either side. */

@@ -77,6 +77,7 @@ export {
 export { type PromptPack, parsePromptPack, promptPackSchema } from "./dialects/prompt-pack.js";
 export { findPromptPack, registerPromptPack } from "./dialects/prompt-pack-registry.js";
 export { getDialect, listDialects, registerDialect } from "./dialects/registry.js";
+export type { LoadedImage } from "./images/load-image.js";
 export { ChatClient, type ChatClientOptions, type ChatRequest } from "./models/chat-client.js";
 export { plainMessages, SerializedMessages } from "./models/serialized-messages.js";
 export type { ReadPage, SearchBackend } from "./search/backend.js";
@@ -87,7 +88,6 @@ export {
   type SearchBackendFactory,
 } from "./search/backend-registry.js";
 export { readTrajectory, TrajectoryFolder } from "./store/trajectory-folder.js";
-export type { LoadedImage } from "./tools/image/load-image.js";
 export { createToolbox, selectTools, type Toolbox, type ToolboxOptions } from "./tools/registry.js";
 export type { PageSummarizer, PageSummary } from "./tools/search/search-tool-options.js";
 export {

@@ -5,7 +5,7 @@ import { textPart, userMessage } from "../core/messages.js";
 import type { RunCheckpoint } from "../core/run-checkpoint.js";
 import type { StopReason, Trajectory } from "../core/trajectory.js";
 import type { DialectContext } from "../dialects/dialect.js";
-import { viewSizeSent } from "../tools/image/model-view.js";
+import { viewSizeSent } from "../images/model-view.js";
 import { BudgetTracker, describeStop } from "./budget-tracker.js";
 import { RepeatGuard } from "./repeat-guard.js";
 import { driveRun } from "./run-agent.js";

@@ -7,7 +7,7 @@ import type { ImageRef } from "../core/images.js";
 import type { Message } from "../core/messages.js";
 import type { StopReason } from "../core/trajectory.js";
 import type { DialectContext } from "../dialects/dialect.js";
-import { viewSizeSent } from "../tools/image/model-view.js";
+import { viewSizeSent } from "../images/model-view.js";
 import { BudgetTracker } from "./budget-tracker.js";
 import { builtInPrices, type PriceTable, priceOf } from "./model-prices.js";
 import { RepeatGuard } from "./repeat-guard.js";

@@ -2,8 +2,8 @@ import type { ImageConfig } from "../core/config.js";
 import { describeError } from "../core/errors.js";
 import type { ImageSet } from "../core/image-set.js";
 import type { ImageRef } from "../core/images.js";
+import { readCheckedImage } from "../images/load-image.js";
 import type { TranscriptImage } from "../models/skywork-transcript.js";
-import { readCheckedImage } from "../tools/image/load-image.js";
 
 /** Where a hosted step's images came from, for their provenance. */
 export interface HostedImageOrigin {

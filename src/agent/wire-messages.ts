@@ -5,8 +5,8 @@ import type {
 import type { ImageConfig, ModelConfig } from "../core/config.js";
 import type { ImageSet } from "../core/image-set.js";
 import type { Message } from "../core/messages.js";
+import { bytesSentToModel, encodeForModel } from "../images/model-view.js";
 import { SerializedMessages, serializeMessage } from "../models/serialized-messages.js";
-import { bytesSentToModel, encodeForModel } from "../tools/image/model-view.js";
 
 /**
  * Turns Loupe's conversation into OpenAI chat messages. The conversation is append-only, so this

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import type { ImageConfig } from "../core/config.js";
-import { checkImageBytes, type LoadedImage, loadInputImage } from "../tools/image/load-image.js";
+import { checkImageBytes, type LoadedImage, loadInputImage } from "../images/load-image.js";
 
 /**
  * An input image as a library caller has it: a file path, an http(s) or file: URL, or

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { addProducedImage, modelOutput, testContext } from "../../test/support/dialect-test-context.js";
 import { ArtistDialect } from "./artist.js";
-import { addProducedImage, modelOutput, testContext } from "./testing/dialect-test-context.js";
 
 function parse(content: string, tools = ["python", "crop"]) {
   return new ArtistDialect().parse(modelOutput(content), testContext(tools));

@@ -1,4 +1,4 @@
-import { reindentPython } from "../core/python-reindent.js";
+import { reindentPython } from "./python-reindent.js";
 
 /**
  * The code inside a code action: the last fenced block when there is one (models often explain,

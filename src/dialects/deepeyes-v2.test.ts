@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { addProducedImage, modelOutput, testContext } from "../../test/support/dialect-test-context.js";
+import { runSearchTool } from "../../test/support/search-tool-runs.js";
 import { dialectOptionsSchema } from "../core/config.js";
 import type { ContentPart } from "../core/messages.js";
 import { DeepEyesV2Dialect } from "./deepeyes-v2.js";
-import { addProducedImage, modelOutput, testContext } from "./testing/dialect-test-context.js";
-import { runSearchTool } from "./testing/search-tool-runs.js";
 
 const tools = ["python", "text_search", "image_search"];
 

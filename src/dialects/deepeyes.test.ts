@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { addProducedImage, modelOutput, testContext } from "../../test/support/dialect-test-context.js";
 import { DeepEyesDialect } from "./deepeyes.js";
 import { checkZoomBox } from "./deepeyes-box.js";
 import { profileDialectOptions } from "./profiles.js";
-import { addProducedImage, modelOutput, testContext } from "./testing/dialect-test-context.js";
 
 /** Parses under a profile's options: `deepeyes-rl` checks boxes as the RL tool did. */
 function parse(content: string, tools = ["crop"], profile = "deepeyes-rl") {

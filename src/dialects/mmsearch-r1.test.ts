@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { addProducedImage, modelOutput, testContext } from "../../test/support/dialect-test-context.js";
+import { runSearchTool } from "../../test/support/search-tool-runs.js";
 import type { ContentPart } from "../core/messages.js";
 import { MMSearchR1Dialect } from "./mmsearch-r1.js";
-import { addProducedImage, modelOutput, testContext } from "./testing/dialect-test-context.js";
-import { runSearchTool } from "./testing/search-tool-runs.js";
 
 const tools = ["image_search", "text_search"];
 

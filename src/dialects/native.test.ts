@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { addProducedImage, modelOutput, testContext } from "../../test/support/dialect-test-context.js";
 import { NativeDialect } from "./native.js";
-import { addProducedImage, modelOutput, testContext } from "./testing/dialect-test-context.js";
 
 function call(id: string, name: string, args: string) {
   return { id, name, arguments: args };

@@ -1,17 +1,17 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import {
+  addProducedImage,
+  expressibleTools,
+  modelOutput,
+  testContext,
+} from "../../test/support/dialect-test-context.js";
 import type { DialectName } from "../core/config.js";
 import type { ModelOutput } from "../core/model-output.js";
 import type { ToolResult } from "../core/tool.js";
 import type { Dialect, DialectContext, ParsedTurn } from "./dialect.js";
 import { isRecord } from "./dialect-support.js";
 import { getDialect, listDialects } from "./registry.js";
-import {
-  addProducedImage,
-  expressibleTools,
-  modelOutput,
-  testContext,
-} from "./testing/dialect-test-context.js";
 
 /** Realistic turns of every dialect, the starting points for mutation. */
 const seeds = [

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { addProducedImage, defaultToolsOf, testContext } from "../../test/support/dialect-test-context.js";
 import { finalizeOutput } from "../models/finalize-output.js";
 import { loupeAction, parseSkyworkTranscript } from "../models/skywork-transcript.js";
 import type { DialectContext, ParsedTurn } from "./dialect.js";
 import { getDialect } from "./registry.js";
 import { resolveImageReference } from "./skywork-r1v4.js";
-import { addProducedImage, defaultToolsOf, testContext } from "./testing/dialect-test-context.js";
 import {
   type ExpectedCall,
   type ExpectedTurn,

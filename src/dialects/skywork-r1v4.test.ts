@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { addProducedImage, modelOutput, testContext } from "../../test/support/dialect-test-context.js";
+import { runSearchTool } from "../../test/support/search-tool-runs.js";
 import type { Message } from "../core/messages.js";
 import { SkyworkR1V4Dialect } from "./skywork-r1v4.js";
-import { addProducedImage, modelOutput, testContext } from "./testing/dialect-test-context.js";
-import { runSearchTool } from "./testing/search-tool-runs.js";
 
 const allTools = ["python", "image_search", "text_search", "web_visit"];
 

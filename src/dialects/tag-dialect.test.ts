@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { DialectName } from "../core/config.js";
-import { getDialect } from "./registry.js";
 import {
   addProducedImage,
   expressibleTools,
   modelOutput,
   testContext,
-} from "./testing/dialect-test-context.js";
+} from "../../test/support/dialect-test-context.js";
+import type { DialectName } from "../core/config.js";
+import { getDialect } from "./registry.js";
 
 /** The stop sequences each tag dialect sent before they shared TagDialect, in the same order. */
 const expectedStops: Partial<Record<DialectName, string[]>> = {

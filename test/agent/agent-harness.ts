@@ -15,9 +15,9 @@ import { ImageSet } from "../../src/core/image-set.js";
 import type { RunCheckpoint, RunCheckpointStore } from "../../src/core/run-checkpoint.js";
 import type { AnyTool } from "../../src/core/tool.js";
 import { getDialect } from "../../src/dialects/registry.js";
+import { readImageFacts } from "../../src/images/load-image.js";
 import { ChatClient } from "../../src/models/chat-client.js";
 import { imageTools } from "../../src/tools/image/index.js";
-import { readImageFacts } from "../../src/tools/image/load-image.js";
 import { type ModelServer, startModelServer } from "../support/model-server.js";
 
 /**

@@ -5,8 +5,8 @@ import { loupeConfigSchema } from "../../src/core/config.js";
 import { withProfile } from "../../src/dialects/profiles.js";
 import { parsePromptPack } from "../../src/dialects/prompt-pack.js";
 import { getDialect } from "../../src/dialects/registry.js";
-import { testTools } from "../../src/dialects/testing/dialect-test-context.js";
 import { ChatClient } from "../../src/models/chat-client.js";
+import { testTools } from "../support/dialect-test-context.js";
 import type { ScriptedReply } from "../support/model-server.js";
 import { modelServer, requestMessages, testImage } from "./agent-harness.js";
 

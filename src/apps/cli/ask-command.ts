@@ -4,8 +4,8 @@ import { Command, Option } from "commander";
 import { runAgent } from "../../agent/run-agent.js";
 import { registeredDialectNames } from "../../core/dialect-names.js";
 import { ImageSet } from "../../core/image-set.js";
+import { loadInputImage } from "../../images/load-image.js";
 import { TrajectoryFolder } from "../../store/trajectory-folder.js";
-import { loadInputImage } from "../../tools/image/load-image.js";
 import { type ConfigFlags, loadConfig } from "./load-config.js";
 import { runInFolder } from "./run-session.js";
 

@@ -4,11 +4,11 @@ import { fixturePath, hasFixtures } from "../../../test/support/fixtures.js";
 import { imageConfigSchema } from "../../core/config.js";
 import type { ImageRef } from "../../core/images.js";
 import type { ToolContext } from "../../core/tool.js";
+import { loadInputImage } from "../../images/load-image.js";
+import { encodeForModel } from "../../images/model-view.js";
 import { boxInRoot } from "./box-in-root.js";
 import { automaticZoom, cropArguments, cropTool } from "./crop.js";
 import { decodedImageCache } from "./decoded-image-cache.js";
-import { loadInputImage } from "./load-image.js";
-import { encodeForModel } from "./model-view.js";
 import { addInputImage, imageToolContext } from "./test-context.js";
 
 const config = imageConfigSchema.parse({});

@@ -9,6 +9,21 @@ import { ocrTool } from "./ocr.js";
 import { resizeTool } from "./resize.js";
 import { rotateTool } from "./rotate.js";
 
+export {
+  assertPixelLimit,
+  type LoadedImage,
+  type LoadImageOptions,
+  loadInputImage,
+  readImageFacts,
+} from "../../images/load-image.js";
+export {
+  encodeForModel,
+  type ModelView,
+  modelViewSize,
+  smartResize,
+  type ViewSent,
+  viewSizeSent,
+} from "../../images/model-view.js";
 export { type BoxInRoot, boxInRoot, imageOperations } from "./box-in-root.js";
 export {
   type CoordinateSystem,
@@ -19,21 +34,6 @@ export {
   type ViewSize,
 } from "./coordinates.js";
 export { DecodedImageCache, decodedImageCache } from "./decoded-image-cache.js";
-export {
-  assertPixelLimit,
-  type LoadedImage,
-  type LoadImageOptions,
-  loadInputImage,
-  readImageFacts,
-} from "./load-image.js";
-export {
-  encodeForModel,
-  type ModelView,
-  modelViewSize,
-  smartResize,
-  type ViewSent,
-  viewSizeSent,
-} from "./model-view.js";
 
 /** One image tool, made for a configuration; the tool registry registers each by name. */
 export interface ImageToolFactory {

@@ -2,8 +2,8 @@ import type { Sharp } from "sharp";
 import type { ImageConfig } from "../../core/config.js";
 import type { ImageRef } from "../../core/images.js";
 import type { ToolContext } from "../../core/tool.js";
+import { assertPixelLimit } from "../../images/load-image.js";
 import { type DecodedImage, decodedImageCache, pipelineFrom } from "./decoded-image-cache.js";
-import { assertPixelLimit } from "./load-image.js";
 
 /** JPEG quality of produced images: high enough that zoomed text keeps crisp edges. */
 export const producedJpegQuality = 92;

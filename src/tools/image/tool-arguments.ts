@@ -1,13 +1,13 @@
 import { z } from "zod";
 import type { ImageRef } from "../../core/images.js";
 import type { ToolContext } from "../../core/tool.js";
+import { viewSizeSent } from "../../images/model-view.js";
 import {
   type CoordinateSystem,
   coordinateSystems,
   coordinateSystemsDescription,
   type ViewSize,
 } from "./coordinates.js";
-import { viewSizeSent } from "./model-view.js";
 
 /** Which image to work on: its label ("image_2"), number, or id prefix. Default: the first image. */
 export const imageReference = z

@@ -2,11 +2,11 @@ import { LoupeError } from "../../core/errors.js";
 import type { ImageRef } from "../../core/images.js";
 import { extensionForMime } from "../../core/images.js";
 import type { ToolContext } from "../../core/tool.js";
+import { bytesSentToModel } from "../../images/model-view.js";
 import type { DriverResponse } from "../../sandbox/driver-response.js";
 import type { SandboxLimits } from "../../sandbox/sandbox-limits.js";
 import type { SandboxPool } from "../../sandbox/sandbox-pool.js";
 import type { ExecuteOutcome, SandboxSession, SessionImage } from "../../sandbox/sandbox-session.js";
-import { bytesSentToModel } from "../image/model-view.js";
 import { encodeReturnedImage, formatForReturnedImage } from "./encode-returned-image.js";
 import { isNearlyWhite } from "./nearly-white.js";
 

@@ -1,7 +1,7 @@
 import sharp from "sharp";
-import type { ImageConfig } from "../../core/config.js";
-import { describeError, LoupeError } from "../../core/errors.js";
-import type { ImageRef } from "../../core/images.js";
+import type { ImageConfig } from "../core/config.js";
+import { describeError, LoupeError } from "../core/errors.js";
+import type { ImageRef } from "../core/images.js";
 import { type SentBytes, sharedViewCache, type ViewCache } from "./view-cache.js";
 
 export type ModelView = ImageConfig["modelView"];

@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { Semaphore } from "../../core/semaphore.js";
+import { Semaphore } from "../core/semaphore.js";
 
 /** What the model is sent for one image under one view: bytes and their MIME type. */
 export interface SentBytes {

@@ -1,8 +1,8 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { fixturePath, hasFixtures } from "../../../test/support/fixtures.js";
-import { imageConfigSchema } from "../../core/config.js";
-import type { ImageProvenance } from "../../core/images.js";
+import { fixturePath, hasFixtures } from "../../test/support/fixtures.js";
+import { imageConfigSchema } from "../core/config.js";
+import type { ImageProvenance } from "../core/images.js";
 import { bytesSentToModel, encodeForModel, modelViewSize, smartResize, viewSizeSent } from "./model-view.js";
 import { ViewCache } from "./view-cache.js";
 

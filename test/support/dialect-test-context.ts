@@ -1,17 +1,17 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { imageConfigSchema } from "../../core/config.js";
-import { ImageSet } from "../../core/image-set.js";
-import type { ImageRef } from "../../core/images.js";
-import type { ModelOutput } from "../../core/model-output.js";
-import { searchConfigSchema } from "../../core/search-config.js";
-import type { AnyTool } from "../../core/tool.js";
-import { createSearchServices } from "../../search/search-services.js";
-import { imageTools } from "../../tools/image/index.js";
-import { pythonTool } from "../../tools/python/index.js";
-import { searchTools } from "../../tools/search/index.js";
-import type { DialectContext } from "../dialect.js";
+import { imageConfigSchema } from "../../src/core/config.js";
+import { ImageSet } from "../../src/core/image-set.js";
+import type { ImageRef } from "../../src/core/images.js";
+import type { ModelOutput } from "../../src/core/model-output.js";
+import { searchConfigSchema } from "../../src/core/search-config.js";
+import type { AnyTool } from "../../src/core/tool.js";
+import type { DialectContext } from "../../src/dialects/dialect.js";
+import { createSearchServices } from "../../src/search/search-services.js";
+import { imageTools } from "../../src/tools/image/index.js";
+import { pythonTool } from "../../src/tools/python/index.js";
+import { searchTools } from "../../src/tools/search/index.js";
 
 /**
  * Test support for dialect tests, never imported by production code (so, like a test file, it may

@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { crc32, deflateSync } from "node:zlib";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fixturePath, hasFixtures } from "../../../test/support/fixtures.js";
-import { imageConfigSchema } from "../../core/config.js";
+import { fixturePath, hasFixtures } from "../../test/support/fixtures.js";
+import { imageConfigSchema } from "../core/config.js";
 import { decoderReason, loadInputImage, readImageFacts } from "./load-image.js";
 
 const config = imageConfigSchema.parse({});

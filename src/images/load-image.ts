@@ -1,9 +1,9 @@
 import { readFile, stat } from "node:fs/promises";
 import sharp, { type Metadata } from "sharp";
-import type { ImageConfig } from "../../core/config.js";
-import { describeError, LoupeError } from "../../core/errors.js";
-import { describeFetchFailure } from "../../core/fetch-failure.js";
-import type { ImageFacts } from "../../core/images.js";
+import type { ImageConfig } from "../core/config.js";
+import { describeError, LoupeError } from "../core/errors.js";
+import { describeFetchFailure } from "../core/fetch-failure.js";
+import type { ImageFacts } from "../core/images.js";
 
 /** Formats Loupe accepts, by sharp's decoder name, with the MIME type they are stored under. */
 const mimeByFormat: Record<string, string> = {

@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ImageSet } from "../../core/image-set.js";
-import { type SearchConfigInput, searchConfigSchema } from "../../core/search-config.js";
-import type { ToolResult } from "../../core/tool.js";
-import { createToolContext } from "../../core/tool-context.js";
-import { createSearchServices } from "../../search/search-services.js";
-import { searchTools } from "../../tools/search/index.js";
+import type { ImageSet } from "../../src/core/image-set.js";
+import { type SearchConfigInput, searchConfigSchema } from "../../src/core/search-config.js";
+import type { ToolResult } from "../../src/core/tool.js";
+import { createToolContext } from "../../src/core/tool-context.js";
+import { createSearchServices } from "../../src/search/search-services.js";
+import { searchTools } from "../../src/tools/search/index.js";
 
 /**
  * Test support for dialect tests: runs one of Loupe's real search tools, offline, so a dialect's
