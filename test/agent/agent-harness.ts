@@ -1,5 +1,6 @@
 import sharp from "sharp";
 import { afterEach } from "vitest";
+import { z } from "zod";
 import { type ResumeRunOptions, resumeRun } from "../../src/agent/resume-run.js";
 import {
   type AgentInputImage,
@@ -184,4 +185,19 @@ export function requestText(server: ModelServer, index: number): string {
 export function imagePartCount(message: { content?: unknown }): number {
   if (!Array.isArray(message.content)) return 0;
   return message.content.filter((part: { type: string }) => part.type === "image_url").length;
+}
+
+/** A python tool that only records the code it was given, so the test sees what ran. */
+export function recordingPython(): { tool: AnyTool; ran: string[] } {
+  const ran: string[] = [];
+  const tool: AnyTool = {
+    name: "python",
+    description: "Runs Python code.",
+    parameters: z.object({ code: z.string() }),
+    execute: async (args: { code: string }) => {
+      ran.push(args.code);
+      return { text: "1", images: [] };
+    },
+  };
+  return { tool, ran };
 }

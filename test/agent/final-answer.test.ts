@@ -1,23 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
-import type { AnyTool } from "../../src/core/tool.js";
 import { trajectorySchema } from "../../src/core/trajectory.js";
-import { modelServer, runWithServer } from "./agent-harness.js";
-
-/** A python tool that only records the code it was given, so the test sees what ran. */
-function recordingPython(): { tool: AnyTool; ran: string[] } {
-  const ran: string[] = [];
-  const tool: AnyTool = {
-    name: "python",
-    description: "Runs Python code.",
-    parameters: z.object({ code: z.string() }),
-    execute: async (args: { code: string }) => {
-      ran.push(args.code);
-      return { text: "1", images: [] };
-    },
-  };
-  return { tool, ran };
-}
+import { modelServer, recordingPython, runWithServer } from "./agent-harness.js";
 
 const codeCall = (code: string) =>
   `<tool_call>{"name": "code", "arguments": {"code": ${JSON.stringify(code)}}}</tool_call>`;

@@ -1,22 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
-import type { AnyTool } from "../../src/core/tool.js";
-import { modelServer, requestMessages, runWithServer } from "./agent-harness.js";
-
-/** A python tool that only records the code it was given, so the test sees what ran. */
-function recordingPython(): { tool: AnyTool; ran: string[] } {
-  const ran: string[] = [];
-  const tool: AnyTool = {
-    name: "python",
-    description: "Runs Python code.",
-    parameters: z.object({ code: z.string() }),
-    execute: async (args: { code: string }) => {
-      ran.push(args.code);
-      return { text: "1", images: [] };
-    },
-  };
-  return { tool, ran };
-}
+import { modelServer, recordingPython, requestMessages, runWithServer } from "./agent-harness.js";
 
 const r1v4Call = '<tool_call>{"name": "code", "arguments": {"code": "print(1)"}}</tool_call>';
 const nativeCall = '<tool_call>\n{"name": "python", "arguments": {"code": "print(1)"}}\n</tool_call>';
