@@ -17,7 +17,15 @@ export type LoupeErrorCode =
   | "cancelled"
   | "trajectory-invalid"
   /** A run cannot be resumed as asked (no resume state, a decision for no waiting call, ...). */
-  | "resume-refused";
+  | "resume-refused"
+  /** No run with that id in the store. */
+  | "run-not-found"
+  /** The run store cannot be opened, migrated, read or written. */
+  | "store"
+  /** Benchmark data that cannot be read as the benchmark's released format (eval loaders). */
+  | "eval-data"
+  /** A plan that cannot be parsed or fails validation (plan mode). */
+  | "plan-invalid";
 
 export class LoupeError extends Error {
   readonly code: LoupeErrorCode;
