@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { ChatModel } from "../agent/chat-model.js";
-import { createPageSummarizer } from "../agent/page-summarizer.js";
+import { createPageSummarizer } from "../tools/search/page-summarizer.js";
 import type { LoupeConfig } from "../core/config.js";
 import { formatConfigIssues } from "../core/config.js";
 import { describeError, LoupeError } from "../core/errors.js";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPageSummarizer } from "../../src/agent/page-summarizer.js";
+import { createPageSummarizer } from "../../src/tools/search/page-summarizer.js";
 import { runAgent } from "../../src/agent/run-agent.js";
 import { type LoupeConfig, loupeConfigSchema } from "../../src/core/config.js";
 import type { Trajectory } from "../../src/core/trajectory.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createPageSummarizer } from "../../src/agent/page-summarizer.js";
+import { createPageSummarizer } from "../../src/tools/search/page-summarizer.js";
 import { modelConfigSchema } from "../../src/core/config.js";
 import type { AnyTool } from "../../src/core/tool.js";
 import { trajectorySchema } from "../../src/core/trajectory.js";

@@ -2,10 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { type ModelServer, type ScriptedReply, startModelServer } from "../../test/support/model-server.js";
-import { modelConfigSchema } from "../core/config.js";
-import { ChatClient } from "../models/chat-client.js";
-import type { ReadPage } from "../search/backend.js";
+import {
+  type ModelServer,
+  type ScriptedReply,
+  startModelServer,
+} from "../../../test/support/model-server.js";
+import { modelConfigSchema } from "../../core/config.js";
+import { ChatClient } from "../../models/chat-client.js";
+import type { ReadPage } from "../../search/backend.js";
 import { createPageSummarizer, defaultSummaryPrompt } from "./page-summarizer.js";
 
 const folder = mkdtempSync(join(tmpdir(), "loupe-page-summarizer-"));
