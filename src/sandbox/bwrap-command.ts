@@ -5,6 +5,14 @@ import type { SandboxLimits } from "./sandbox-limits.js";
 /** Where things live inside the sandbox. */
 export const sandboxWorkDir = "/work";
 export const sandboxDriverPath = "/loupe/driver.py";
+/** Where the driver finds the matplotlib font list an earlier session built (driver.py FONT_LIST_SEED). */
+export const sandboxFontListPath = "/loupe/fontlist.json";
+
+/** matplotlib's font list as a session built it: its file name (versioned) and its JSON text. */
+export interface FontList {
+  name: string;
+  text: string;
+}
 
 /**
  * Top-level system folders Python needs. On merged-/usr systems (Debian 12) /bin, /lib and
@@ -50,6 +58,8 @@ export interface SandboxCommandOptions {
   disableUserns: boolean;
   /** The compiled seccomp filter; undefined on an architecture without one. */
   seccompFilter?: Buffer;
+  /** A font list an earlier session built, copied in so this one need not build it again. */
+  fontList?: FontList;
 }
 
 /** The command, its arguments, and what to write to fds 5, 6, ... (`firstSetupFd`) as bwrap starts. */
@@ -60,8 +70,9 @@ export interface SandboxCommand {
 }
 
 /** The driver's configuration, passed as its first argument. Mirrors CONFIG in driver.py. */
-export function driverConfig(limits: SandboxLimits): Record<string, number> {
+export function driverConfig(limits: SandboxLimits, fontList?: FontList): Record<string, number | string> {
   return {
+    ...(fontList ? { fontListName: fontList.name } : {}),
     memoryBytes: limits.memoryBytes,
     processes: limits.processes,
     threads: limits.threads,
@@ -139,6 +150,9 @@ export function sandboxCommand(options: SandboxCommandOptions): SandboxCommand {
     "--ro-bind-data",
     setupFd(options.driverSource),
     sandboxDriverPath,
+    ...(options.fontList
+      ? ["--ro-bind-data", setupFd(Buffer.from(options.fontList.text)), sandboxFontListPath]
+      : []),
     "--chdir",
     sandboxWorkDir,
     "--clearenv",
@@ -162,7 +176,7 @@ export function sandboxCommand(options: SandboxCommandOptions): SandboxCommand {
     "-I",
     "-B",
     sandboxDriverPath,
-    JSON.stringify(driverConfig(options.limits)),
+    JSON.stringify(driverConfig(options.limits, options.fontList)),
   );
   return { command: options.bwrapPath, args, setupInputs };
 }

@@ -48,13 +48,41 @@ responses = os.fdopen(4, "wb")
 # close-on-exec (its own parent's pipes) passes through bwrap and would otherwise be open here.
 os.closerange(5, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
 
+# matplotlib builds a list of the system's fonts into MPLCONFIGDIR, a tmpfs private to each
+# session, on its first import: a sixth of a session's start. The host keeps the list an earlier
+# session built (before any user code ran) and binds it read-only at FONT_LIST_SEED; it is copied
+# where matplotlib looks. A stale or broken copy is simply rebuilt by matplotlib.
+FONT_LIST_SEED = "/loupe/fontlist.json"
+if CONFIG.get("fontListName") and os.path.isfile(FONT_LIST_SEED):
+    font_dir = os.environ.get("MPLCONFIGDIR", "/tmp/.matplotlib")
+    os.makedirs(font_dir, exist_ok=True)
+    with open(FONT_LIST_SEED, "rb") as seed, open(os.path.join(font_dir, CONFIG["fontListName"]), "wb") as copy:
+        copy.write(seed.read())
+
 # Heavy imports happen before the first request so that a warm session answers at once.
 import numpy  # noqa: E402,F401
 import PIL.Image  # noqa: E402
 import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
+import matplotlib.font_manager  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+
+
+def built_font_list():
+    """The font list this session built, for the host to seed later sessions with; None when the
+    seed was used as it was (matplotlib rewrites a seed it found stale or broken)."""
+    name = f"fontlist-v{matplotlib.font_manager.FontManager.__version__}.json"
+    try:
+        with open(os.path.join(matplotlib.get_cachedir(), name), encoding="utf-8") as built:
+            text = built.read(1_000_000)
+        if name == CONFIG.get("fontListName"):
+            with open(FONT_LIST_SEED, encoding="utf-8") as seed:
+                if seed.read(1_000_000) == text:
+                    return None
+    except OSError:
+        return None
+    return {"name": name, "text": text}
 
 
 class OpenCvThreadLimit:
@@ -508,7 +536,11 @@ def apply_limits():
 
 def main():
     apply_limits()
-    send({"ready": True, "python": sys.version.split()[0], "payloadBytes": 0}, [])
+    ready = {"ready": True, "python": sys.version.split()[0], "payloadBytes": 0}
+    font_list = built_font_list()
+    if font_list:
+        ready["fontList"] = font_list
+    send(ready, [])
     counter = 0
     for line in requests:
         counter += 1

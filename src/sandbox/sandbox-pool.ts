@@ -3,6 +3,7 @@ import { availableParallelism, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { LoupeError } from "../core/errors.js";
 import { Semaphore } from "../core/semaphore.js";
+import { FontListCache } from "./font-list-cache.js";
 import { installHint, sandboxMissingReason } from "./sandbox-availability.js";
 import { resolveSandboxLimits, type SandboxLimits } from "./sandbox-limits.js";
 import { type ExecuteOutcome, SandboxSession, type SessionImage } from "./sandbox-session.js";
@@ -18,6 +19,11 @@ export interface SandboxPoolOptions {
   maxSessions?: number;
   /** Calls executing at once across all sessions (CPU-bound work shares the cores). */
   maxConcurrentCalls?: number;
+  /**
+   * Where the matplotlib font list a session built is kept for later processes
+   * (sandbox/font-list-cache.ts); false keeps it in this pool only. Default: in $LOUPE_HOME/cache.
+   */
+  fontListCache?: string | false;
 }
 
 /**
@@ -37,6 +43,7 @@ export class SandboxPool {
   readonly #calls: Semaphore;
   /** Spares, started or starting; `stop` kills one still starting when the pool closes. */
   readonly #warm: { session: Promise<SandboxSession | undefined>; stop: AbortController }[] = [];
+  readonly #fontLists: FontListCache;
   /** Sessions handed out by acquire() and not yet released. */
   #inUse = 0;
   #closed = false;
@@ -50,6 +57,7 @@ export class SandboxPool {
     this.#maxSpares = Math.max(this.#warmTarget, availableParallelism());
     this.#sessions = new Semaphore(options.maxSessions ?? defaultMaxSessions());
     this.#calls = new Semaphore(options.maxConcurrentCalls ?? availableParallelism());
+    this.#fontLists = new FontListCache(this.pythonPath, options.fontListCache);
   }
 
   /** Undefined when the sandbox can run here; otherwise what is missing and how to install it. */
@@ -128,15 +136,18 @@ export class SandboxPool {
     for (const session of await Promise.all(spares.map((spare) => spare.session))) session?.dispose();
   }
 
-  #start(holdsProcess = true, signal?: AbortSignal): Promise<SandboxSession> {
-    return SandboxSession.start({
+  async #start(holdsProcess = true, signal?: AbortSignal): Promise<SandboxSession> {
+    const session = await SandboxSession.start({
       bwrapPath: this.bwrapPath,
       pythonPath: this.pythonPath,
       driverSource: this.#driverSource,
       limits: this.limits,
       holdsProcess,
       signal,
+      fontList: this.#fontLists.get(),
     });
+    if (session.builtFontList) this.#fontLists.set(session.builtFontList);
+    return session;
   }
 
   #refill(target = this.#warmTarget): void {

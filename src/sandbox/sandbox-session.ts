@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { constants } from "node:os";
 import type { Readable, Writable } from "node:stream";
 import { LoupeError } from "../core/errors.js";
-import { bwrapSupportsDisableUserns, firstSetupFd, sandboxCommand } from "./bwrap-command.js";
+import { bwrapSupportsDisableUserns, type FontList, firstSetupFd, sandboxCommand } from "./bwrap-command.js";
 import { type DriverFrame, DriverFrameReader } from "./driver-frames.js";
 import { type DriverResponse, readDriverResponse } from "./driver-response.js";
 import { installHint } from "./sandbox-availability.js";
@@ -26,6 +26,8 @@ export interface SandboxSessionOptions {
   holdsProcess?: boolean;
   /** Kills the session if it is still starting (a spare of a pool that closes). */
   signal?: AbortSignal;
+  /** matplotlib's font list from an earlier session (SandboxPool keeps it). */
+  fontList?: FontList;
 }
 
 /**
@@ -65,6 +67,8 @@ export class SandboxSession {
   #overMemoryBytes: number | undefined;
   #memoryWatch: SessionMemoryWatch | undefined;
   #waiter: ((message: SessionMessage) => void) | undefined;
+  /** The font list this session built as it started (none when the one it was given was current). */
+  #builtFontList: FontList | undefined;
 
   private constructor(child: ChildProcess, limits: SandboxLimits) {
     this.#child = child;
@@ -116,6 +120,7 @@ export class SandboxSession {
       limits: options.limits,
       disableUserns: bwrapSupportsDisableUserns(options.bwrapPath),
       seccompFilter: sandboxSeccompFilter(),
+      fontList: options.fontList,
     });
     // A root host runs the sandbox as nobody: the kernel only enforces RLIMIT_NPROC (the fork
     // bomb guard) for unprivileged users, and host files stay unreadable even if one leaked in.
@@ -149,7 +154,16 @@ export class SandboxSession {
       );
     }
     session.#processOutput = "";
+    session.#builtFontList = readFontList(ready.frame.header.fontList);
     return session;
+  }
+
+  /**
+   * matplotlib's font list, when this session had to build it. It was read before any user code
+   * ran, so later sessions may be given it (read-only) to skip that work.
+   */
+  get builtFontList(): FontList | undefined {
+    return this.#builtFontList;
   }
 
   get alive(): boolean {
@@ -263,4 +277,12 @@ function describeSignal(signal: NodeJS.Signals): string {
     SIGSEGV: "crashed: segmentation fault",
   };
   return meanings[signal] ?? `killed by ${signal}`;
+}
+
+function readFontList(value: unknown): FontList | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const { name, text } = value as Record<string, unknown>;
+  if (typeof name !== "string" || !/^fontlist-v\d+\.json$/.test(name) || typeof text !== "string")
+    return undefined;
+  return { name, text };
 }
