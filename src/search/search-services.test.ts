@@ -9,6 +9,8 @@ import { type LocalHttpServer, sendJson, startLocalHttpServer } from "./testing/
 const folder = mkdtempSync(join(tmpdir(), "loupe-search-services-"));
 let server: LocalHttpServer;
 /** Scripted answers per path, consumed in order; the last one repeats. */
+/** Paths of the S3 uploads the server took. */
+const puts: string[] = [];
 const script = new Map<string, { status: number; body: unknown; headers?: Record<string, string> }[]>();
 
 beforeAll(async () => {
@@ -24,6 +26,9 @@ beforeAll(async () => {
         response.writeHead(403, { "Content-Type": "application/xml" });
         return response.end("<Error><Code>SignatureDoesNotMatch</Code></Error>");
       }
+      puts.push(path);
+      // Uploads under a "slow/" prefix take a while, for the test of a caller cancelled meanwhile.
+      if (path.includes("/slow/")) return setTimeout(() => response.writeHead(200).end(), 300);
       response.writeHead(200);
       return response.end();
     }
@@ -233,6 +238,38 @@ describe("createSearchServices", () => {
     const put = server.requests.at(-1)!;
     expect(put.method).toBe("PUT");
     expect(put.url).toMatch(/^\/bucket\/q\/[0-9a-f]{64}\.png$/);
+    services.close();
+  });
+
+  it("keeps an upload going for other callers when the run that started it is cancelled", async () => {
+    script.set("/serpapi/search.json", [
+      { status: 200, body: { visual_matches: [{ title: "Match", link: "https://m.example/" }] } },
+    ]);
+    const services = createSearchServices(
+      config({
+        backends: { image: ["serpapi"] },
+        imageHost: {
+          kind: "s3",
+          publicBaseUrl: "https://cdn.example.com",
+          s3: {
+            endpoint: server.url,
+            bucket: "bucket",
+            region: "eu-west-1",
+            accessKeyId: "AKIDTEST",
+            secretAccessKey: "secret",
+            prefix: "slow/",
+          },
+        },
+      }),
+    );
+    const image = { id: "c".repeat(64), bytes: new Uint8Array([7, 8, 9]), mime: "image/png" };
+    const before = puts.length;
+    const first = services.searchByImage(image, { signal: AbortSignal.timeout(50) });
+    const second = services.searchByImage(image);
+    await expect(first).rejects.toThrow();
+    const outcome = await second;
+    expect(outcome.value).toEqual([{ title: "Match", link: "https://m.example/", source: "" }]);
+    expect(puts.length - before).toBe(1);
     services.close();
   });
 

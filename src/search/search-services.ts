@@ -108,17 +108,19 @@ export function createSearchServices(
   const chain = (names: SearchBackendName[], capability: keyof SearchBackend) =>
     names.map(backend).filter((candidate) => typeof candidate[capability] === "function");
 
-  // One upload per image per run, however many providers and calls ask for it.
+  // One upload per image, however many providers, calls and runs ask for it. The upload is no
+  // caller's own: a run cancelled while it is under way stops waiting for it, and the others
+  // still get it.
   const published = new Map<string, Promise<string | undefined>>();
   async function withPublicUrl(image: QueryImage, signal?: AbortSignal): Promise<QueryImage> {
     if (image.publicUrl || imageHost.kind === "none") return image;
     let url = published.get(image.id);
     if (!url) {
-      url = imageHost.publish(image, signal);
+      url = imageHost.publish(image, AbortSignal.timeout(uploadTimeoutMs));
       published.set(image.id, url);
       url.catch(() => published.delete(image.id));
     }
-    return { ...image, publicUrl: await url };
+    return { ...image, publicUrl: await unlessAborted(url, signal) };
   }
 
   return {
@@ -153,4 +155,18 @@ export function createSearchServices(
       cache?.close();
     },
   };
+}
+
+/** How long one image upload to the image host may take, whoever waits for it. */
+const uploadTimeoutMs = 60_000;
+
+/** `promise`, or its caller's cancellation as soon as `signal` aborts; the work itself goes on. */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
