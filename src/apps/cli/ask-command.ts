@@ -38,6 +38,10 @@ export function addRunOptions(command: Command): Command {
     .option("--max-tool-calls <n>", "most tool calls in the run")
     .option("--max-tokens <n>", "most prompt+completion tokens in the run")
     .option("--time-limit <seconds>", "wall-time budget of the run")
+    .option(
+      "--max-cost <usd>",
+      "most US dollars the run's tokens may cost, at the model's price (config modelPrices)",
+    )
     .option("--temperature <t>", "sampling temperature")
     .option("--top-p <p>", "nucleus sampling")
     .option("--max-output-tokens <n>", "max_tokens per model turn")

@@ -92,6 +92,18 @@ describe("loadConfig", () => {
     await expect(loadConfig({ baseUrl: "http://x/v1", model: "m", timeLimit: "0" }, {})).rejects.toThrow(
       /^--time-limit: must be at least 0.001 seconds, got 0\.$/,
     );
+    await expect(loadConfig({ baseUrl: "http://x/v1", model: "m", maxCost: "0" }, {})).rejects.toThrow(
+      /^--max-cost: must be above 0, got 0\.$/,
+    );
+  });
+
+  it("takes the run's cost budget in US dollars from --max-cost", async () => {
+    const config = await loadConfig(
+      { baseUrl: "http://x/v1", model: "m", maxCost: "0.25" },
+      {},
+      { discover: noDiscovery },
+    );
+    expect(config.budgets.maxCostUsd).toBe(0.25);
   });
 
   it("reads a config file saved with a UTF-8 byte order mark", async () => {

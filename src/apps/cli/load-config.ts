@@ -25,6 +25,7 @@ export interface ConfigFlags {
   maxToolCalls?: string;
   maxTokens?: string;
   timeLimit?: string;
+  maxCost?: string;
   temperature?: string;
   topP?: string;
   maxOutputTokens?: string;
@@ -141,6 +142,8 @@ function fromFlags(flags: ConfigFlags, origins: Origins): Record<string, unknown
     const seconds = numberFlag("--time-limit", flags.timeLimit, timerSeconds());
     budgets.maxWallMs = Math.max(1, Math.round(seconds * 1000));
   }
+  if (flags.maxCost !== undefined)
+    budgets.maxCostUsd = numberFlag("--max-cost", flags.maxCost, budgetFields.maxCostUsd);
   const config: Record<string, unknown> = { model, budgets };
   if (flags.dialect) {
     if (!dialectNameRegistry.has(flags.dialect)) {

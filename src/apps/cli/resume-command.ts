@@ -91,6 +91,7 @@ function withRecordedBudgets(config: LoupeConfig, trajectory: Trajectory, flags:
   if (flags.maxToolCalls !== undefined) budgets.maxToolCalls = config.budgets.maxToolCalls;
   if (flags.maxTokens !== undefined) budgets.maxTokens = config.budgets.maxTokens;
   if (flags.timeLimit !== undefined) budgets.maxWallMs = config.budgets.maxWallMs;
+  if (flags.maxCost !== undefined) budgets.maxCostUsd = config.budgets.maxCostUsd;
   const parsed = budgetsSchema.safeParse(budgets);
   return parsed.success ? { ...config, budgets: parsed.data } : config;
 }
