@@ -165,6 +165,20 @@ describe("plan mode: execution", () => {
     ]);
   });
 
+  it("runs them one after the other under plan.concurrency 1 (the overlap above is the executor's)", async () => {
+    const twoBranches = JSON.stringify([
+      step("Find the capital of France.", "lookup", { query: "capital of France" }),
+      step("Find the capital of Italy.", "lookup", { query: "capital of Italy" }),
+      step("Population of [City from Step 1].", "lookup", { query: "population of [City from Step 1]" }),
+      step("Population of [City from Step 2].", "lookup", { query: "population of [City from Step 2]" }),
+      step("Compare and answer.", "none"),
+    ]);
+    const { server, timings } = await routedServer([twoBranches], { extractDelayMs: 150 });
+    await plan(server, [lookupTool([])], { plan: { concurrency: 1 } });
+    const [first, second] = timings.filter((timing) => timing.kind === "extract") as [Timing, Timing];
+    expect(second.arrivedAt).toBeGreaterThanOrEqual(first.repliedAt as number);
+  });
+
   it("sends a plan that fails validation back to the planner with its problems", async () => {
     const invalid = JSON.stringify([step("Search.", "web_search", { query: "capital of Italy" })]);
     const valid = JSON.stringify([

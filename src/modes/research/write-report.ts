@@ -4,13 +4,13 @@ import type { Message } from "../../core/messages.js";
 import type { Evidence } from "../../core/mode-records.js";
 import { clip } from "../model-text.js";
 
-/** The evidence as the report writer reads it: numbered, with where each came from. */
+/** The evidence as the report writer reads it: numbered, one line each, with where each came from. */
 export function evidenceListing(evidence: readonly Evidence[], maxChars: number): string {
   return evidence
     .map((item) => {
       const where =
         item.url ?? (item.imageId ? `image ${item.imageId.slice(0, 12)}` : `${item.source.tool} output`);
-      return `[${item.id}] (${item.kind}; ${where})${item.title ? ` ${item.title}:` : ""} ${clip(item.text, maxChars)}`;
+      return `[${item.id}] (${item.kind}; ${where})${item.title ? ` ${item.title}:` : ""} ${clip(item.text.replace(/\s+/g, " ").trim(), maxChars)}`;
     })
     .join("\n");
 }
