@@ -1,7 +1,11 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { loupeConfigSchema } from "../../src/core/config.js";
 import type { AnyTool } from "../../src/core/tool.js";
+import { trajectorySchema } from "../../src/core/trajectory.js";
 import { ChatClient } from "../../src/models/chat-client.js";
 import { runPlan } from "../../src/modes/plan/run-plan.js";
 import { modelServer, testImage } from "../agent/agent-harness.js";
@@ -252,5 +256,50 @@ describe("plan mode: execution", () => {
     expect(trajectory.stopReason).toBe("budget-tool-calls");
     // The model still answers from what the plan found.
     expect(trajectory.answer).toBe("Rome is larger than Paris.");
+  });
+
+  it("asks a planner on another server, by structured output, and the executor on its own", async () => {
+    const planner = await modelServer([
+      {
+        content: JSON.stringify({
+          steps: [step("Look it up.", "lookup", { query: "capital of Italy" }), step("Answer.", "none")],
+        }),
+      },
+    ]);
+    const { server } = await routedServer([]);
+    const { trajectory } = await plan(server, [lookupTool([])], {
+      plan: { format: "json-schema", planner: { baseUrl: planner.baseUrl, name: "planner-model" } },
+    });
+    expect(trajectory.stopReason).toBe("answer");
+    const body = planner.requests[0]?.body;
+    expect(body.model).toBe("planner-model");
+    expect(body.response_format).toMatchObject({
+      type: "json_schema",
+      json_schema: { name: "plan", strict: true },
+    });
+    expect(body.response_format.json_schema.schema.required).toEqual(["steps"]);
+    // The executor's server got the final answer only, without response_format.
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]?.body.response_format).toBeUndefined();
+    expect(trajectory.plan?.planner).toEqual({
+      model: "planner-model",
+      baseUrl: planner.baseUrl,
+      format: "json-schema",
+    });
+    // The trajectory, plan included, reads back through the versioned schema.
+    expect(trajectorySchema.parse(JSON.parse(JSON.stringify(trajectory)))).toMatchObject({ mode: "plan" });
+  });
+
+  it("uses the user's planner prompt file in place of Loupe's, with {{tools}} filled in", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "loupe-plan-prompt-"));
+    const promptFile = join(folder, "planner.txt");
+    writeFileSync(promptFile, "You plan how to answer, my way. Tools:\n{{tools}}");
+    const { server } = await routedServer([
+      JSON.stringify([step("Look it up.", "lookup", { query: "capital of Italy" }), step("Answer.", "none")]),
+    ]);
+    await plan(server, [lookupTool([])], { plan: { promptFile } });
+    expect(systemOf(server.requests[0]!)).toBe(
+      "You plan how to answer, my way. Tools:\n- lookup: Looks a fact up. Parameters: its arguments as a JSON object.",
+    );
   });
 });

@@ -156,4 +156,20 @@ describe("validatePlan", () => {
     const check = validatePlan(parsed.steps, { ...rules, firstNumber: 4, doneSteps: new Set([1, 3]) });
     expect(check).toEqual({ ok: false, problems: ["Step 4 refers to Step 2, which has no result to use."] });
   });
+
+  it("refuses a plan far longer than plan.maxSteps, quickly", () => {
+    const huge = JSON.stringify(
+      Array.from({ length: 10_000 }, (_, index) => ({
+        description: `Search [Thing from Step ${index}].`,
+        tool_name: "text_search",
+        parameters: { query: `[Thing from Step ${index}]` },
+      })),
+    );
+    const startedAt = performance.now();
+    const parsed = parsePlan(huge);
+    if (!parsed.ok) throw new Error(parsed.message);
+    const check = validatePlan(parsed.steps, rules);
+    expect(performance.now() - startedAt).toBeLessThan(2_000);
+    expect(check.ok === false && check.problems[0]).toBe("The plan has 10000 steps; at most 10 are allowed.");
+  });
 });
