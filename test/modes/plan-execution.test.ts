@@ -302,4 +302,23 @@ describe("plan mode: execution", () => {
       "You plan how to answer, my way. Tools:\n- lookup: Looks a fact up. Parameters: its arguments as a JSON object.",
     );
   });
+
+  it("runs no call that needs the user's approval: the step fails and the plan is revised", async () => {
+    const first = JSON.stringify([
+      step("Look it up.", "lookup", { query: "capital of Italy" }),
+      step("Answer.", "none"),
+    ]);
+    const revised = JSON.stringify([step("Answer from what is known.", "none")]);
+    const { server } = await routedServer([first, revised]);
+    const calls: string[] = [];
+    const { trajectory } = await plan(server, [lookupTool(calls)], { approval: { tools: ["lookup"] } });
+    expect(calls).toEqual([]);
+    expect(trajectory.plan?.executed[0]).toMatchObject({
+      number: 1,
+      status: "failed",
+      note: "lookup needs the user's approval, and a plan runs no call that waits for it",
+    });
+    expect(trajectory.plan?.revisions).toHaveLength(2);
+    expect(trajectory.answer).toBe("Rome is larger than Paris.");
+  });
 });

@@ -1,4 +1,5 @@
 import type { BudgetTracker } from "../../agent/budget-tracker.js";
+import { approvalRequest, type NeedsApproval } from "../../agent/tool-approval.js";
 import { executeToolCall } from "../../agent/tool-executor.js";
 import type { RunEventListener } from "../../core/events.js";
 import type { Message } from "../../core/messages.js";
@@ -26,6 +27,10 @@ export interface StepServices {
   userSignal: AbortSignal;
   /** Characters of an earlier result a reasoning step reads. */
   resultChars: number;
+  /** The config's approval rules and the caller's: a plan cannot wait for the user, so such a call fails. */
+  needsApproval?: NeedsApproval;
+  /** The steps recorded so far (approval rules read earlier visits). */
+  earlierSteps(): readonly StepRecord[];
 }
 
 export interface ExecutedStep {
@@ -137,6 +142,18 @@ export async function executeStep(
     arguments: args,
     raw: JSON.stringify(planStepJson(step)),
   };
+  if (services.needsApproval?.(approvalRequest(call), services.earlierSteps())) {
+    const note = `${step.tool} needs the user's approval, and a plan runs no call that waits for it`;
+    return finish(
+      { number: step.number, status: "failed", text: `Not run: ${note}.`, imageIds: [], note },
+      {
+        output,
+        actions: [{ id: call.id, tool: call.name, arguments: call.arguments, raw: call.raw }],
+        observations: [],
+      },
+      resolutions,
+    );
+  }
   services.budget.recordToolCall(step.tool);
   const executed = await executeToolCall(call, trajectoryStep, {
     tools: services.tools,

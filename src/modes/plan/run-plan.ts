@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { BudgetTracker, describeStop } from "../../agent/budget-tracker.js";
 import type { ChatModel } from "../../agent/chat-model.js";
 import type { RunAgentOptions, RunResult } from "../../agent/run-options.js";
+import { configuredApproval, eitherApproval } from "../../agent/tool-approval.js";
 import { TrajectoryRecorder } from "../../agent/trajectory-recorder.js";
 import { WireMessages } from "../../agent/wire-messages.js";
 import { describeError, isLoupeError } from "../../core/errors.js";
@@ -87,6 +88,8 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     signal,
     userSignal,
     resultChars,
+    needsApproval: eitherApproval(configuredApproval(config.approval), options.needsApproval),
+    earlierSteps: () => recorder.steps.filter(Boolean),
   };
   let messages: Message[] = [];
   let outcome: {
@@ -102,7 +105,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
         role: "system",
         content: plannerSystemPrompt(options.tools, { format: config.plan.format, template }),
       },
-      userTurn(inputs, `Question: ${question}`),
+      userTurn(inputs, questionText(question, options.choices)),
     ];
     const render = async (list: readonly Message[]) =>
       new WireMessages(images, config.images.modelView, planner.settings.imageTransport).render(list);
@@ -188,7 +191,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
       }
       stop ??= budget.exhausted();
       const final = steps.at(-1) as PlanStep;
-      messages = finalMessages(inputs, question, final, results);
+      messages = finalMessages(inputs, question, options.choices, final, results);
       const index = recorder.steps.length;
       emit({ type: "step-start", step: index });
       const startedAt = new Date().toISOString();
@@ -277,9 +280,18 @@ function revisionRequest(
   return `${reason}.\n\nWhat the steps found so far:\n${resultsText(numbers, results, 1_500)}\n\nWrite a new plan for the rest of the task only, in the same format. Its first step is Step ${nextNumber}, the next Step ${nextNumber + 1}, and so on. It may use the results of the steps above that succeeded through placeholders naming them, such as [Name from Step ${numbers[0] ?? 1}]. Do not repeat what failed the same way. End with a "${noTool}" step that checks the findings and answers.`;
 }
 
+/** The question, with its multiple-choice options lettered A, B, ... when it has them. */
+function questionText(question: string, choices: readonly string[] | undefined): string {
+  const options = (choices ?? []).map((choice, index) => `${String.fromCharCode(65 + index)}. ${choice}`);
+  return options.length > 0
+    ? `Question: ${question}\nOptions:\n${options.join("\n")}`
+    : `Question: ${question}`;
+}
+
 function finalMessages(
   inputs: readonly ImageRef[],
   question: string,
+  choices: readonly string[] | undefined,
   final: PlanStep,
   results: ReadonlyMap<number, StepResult>,
 ): Message[] {
@@ -292,7 +304,7 @@ function finalMessages(
     },
     userTurn(
       inputs,
-      `Question: ${question}\n\n${resultsText(numbers, results, resultChars) || "No step produced a result."}\n\nLast step: ${final.description}\nGive the answer.`,
+      `${questionText(question, choices)}\n\n${resultsText(numbers, results, resultChars) || "No step produced a result."}\n\nLast step: ${final.description}\nGive the answer.`,
     ),
   ];
 }

@@ -34,24 +34,34 @@ export async function scheduleSteps(
   const running = new Map<number, Promise<void>>();
   let trouble: StepResult | undefined;
   let stop: StopReason | undefined;
+  // A step that throws (the model server failed, the run was cancelled) ends the plan: the
+  // others still running finish first, so nothing runs on after the run has ended.
+  let thrown: { error: unknown } | undefined;
   const ready = (step: PlanStep) =>
     step.dependsOn.every((number) => options.results.get(number)?.status === "done");
   for (;;) {
-    while (!trouble && !stop && running.size < options.concurrency) {
+    while (!trouble && !stop && !thrown && running.size < options.concurrency) {
       const next = waiting.find(ready);
       if (!next) break;
       stop = options.budgetStop();
       if (stop) break;
       waiting.splice(waiting.indexOf(next), 1);
-      const work = options.run(next).then((result) => {
-        options.results.set(next.number, result);
-        if (result.status !== "done") trouble ??= result;
-        running.delete(next.number);
-      });
+      const work = options.run(next).then(
+        (result) => {
+          options.results.set(next.number, result);
+          if (result.status !== "done") trouble ??= result;
+          running.delete(next.number);
+        },
+        (error: unknown) => {
+          thrown ??= { error };
+          running.delete(next.number);
+        },
+      );
       running.set(next.number, work);
     }
     if (running.size === 0) break;
     await Promise.race(running.values());
   }
+  if (thrown) throw thrown.error;
   return { ...(trouble ? { trouble } : {}), ...(stop ? { stop } : {}), notRun: waiting };
 }

@@ -30,7 +30,10 @@ export function validatePlan(inputs: readonly PlanStepInput[], rules: PlanRules)
   if (inputs.length === 0) problems.push("The plan has no steps.");
   // A plan too long is sent back at once: its steps are not worth checking one by one.
   if (inputs.length > rules.maxSteps)
-    return { ok: false, problems: [`The plan has ${inputs.length} steps; at most ${rules.maxSteps} are allowed.`] };
+    return {
+      ok: false,
+      problems: [`The plan has ${inputs.length} steps; at most ${rules.maxSteps} are allowed.`],
+    };
   const steps = inputs.map((input, index): PlanStep => {
     const number = rules.firstNumber + index;
     return {
