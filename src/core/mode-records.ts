@@ -37,7 +37,7 @@ export const planRecordSchema = z.object({
       number: z.number(),
       revision: z.number(),
       status: z.enum(["done", "empty", "failed"]),
-      /** Its record in `steps` (index). */
+      /** The `index` of its record in `steps` (numbered from 1). */
       trajectoryStep: z.number(),
       startedAt: z.string(),
       durationMs: z.number(),
@@ -90,7 +90,7 @@ export const researchRecordSchema = z.object({
       runId: z.string(),
       stopReason: z.string(),
       answer: z.string().optional(),
-      /** Its steps in `steps`: [first, last] indexes. */
+      /** The `index` of its first and last steps in `steps` (numbered from 1 across the sub-agents). */
       steps: z.tuple([z.number(), z.number()]).optional(),
     }),
   ),

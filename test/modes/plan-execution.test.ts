@@ -156,7 +156,9 @@ describe("plan mode: execution", () => {
       { placeholder: "[City from Step 1]", value: "Paris", by: "model" },
     ]);
     expect(trajectory.steps).toHaveLength(5);
-    const step3 = trajectory.steps[executed.find((item) => item.number === 3)!.trajectoryStep]!;
+    const step3 = trajectory.steps.find(
+      (item) => item.index === executed.find((entry) => entry.number === 3)!.trajectoryStep,
+    )!;
     expect(step3.actions[0]).toMatchObject({ tool: "lookup", arguments: { query: "population of Paris" } });
     expect(step3.observations[0]?.text).toBe("Paris has 2.1 million inhabitants.");
     expect(trajectory.steps.at(-1)?.answer).toBe("Rome is larger than Paris.");
@@ -320,5 +322,24 @@ describe("plan mode: execution", () => {
     });
     expect(trajectory.plan?.revisions).toHaveLength(2);
     expect(trajectory.answer).toBe("Rome is larger than Paris.");
+  });
+
+  it("ends with the model's error when a step's model call fails, keeping the steps that finished", async () => {
+    const twoBranches = JSON.stringify([
+      step("Find the capital of France.", "lookup", { query: "capital of France" }),
+      step("Population of [City from Step 1].", "lookup", { query: "population of [City from Step 1]" }),
+      step("Answer.", "none"),
+    ]);
+    let plannerCalls = 0;
+    const server = await modelServer((request) =>
+      systemOf(request).startsWith("You plan how to answer")
+        ? { content: plannerCalls++ === 0 ? twoBranches : "[]" }
+        : { status: 400, error: { message: "the model cannot read this" } },
+    );
+    const { trajectory } = await plan(server, [lookupTool([])]);
+    expect(trajectory.stopReason).toBe("error");
+    expect(trajectory.error?.code).toBe("model-http");
+    expect(trajectory.plan?.executed.map((item) => [item.number, item.status])).toEqual([[1, "done"]]);
+    expect(trajectory.steps.map((item) => item.index)).toEqual([1]);
   });
 });

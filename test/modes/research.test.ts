@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ask } from "../../src/api/ask.js";
+import type { RunEvent } from "../../src/core/events.js";
 import { openLocalIndex } from "../../src/search/local-index/index.js";
 import { modelServer } from "../agent/agent-harness.js";
 import type { RecordedRequest, ScriptedReply } from "../support/model-server.js";
@@ -101,7 +102,9 @@ function report(listing: string): string {
 describe("research mode", () => {
   it("gathers evidence with sub-agents, writes a cited report, and flags what the evidence does not say", async () => {
     const server = await modelServer(researchModel);
+    const events: RunEvent[] = [];
     const result = await ask({
+      onEvent: (event) => events.push(event),
       mode: "research",
       model: { baseUrl: server.baseUrl, name: "test-model", maxRetries: 0 },
       question: "When was the lighthouse in the image built, and who designed it?",
@@ -153,7 +156,12 @@ describe("research mode", () => {
     );
     expect(research.report).toMatch(/## Key images\n\n!\[\[\d+\] image_2: crop of image_1/);
     expect(research.report).toContain("## Sources");
-    // The sub-agents' steps are the trajectory's steps.
-    expect(result.trajectory.steps).toHaveLength(6);
+    // The sub-agents' steps are the trajectory's steps, numbered on from 1.
+    expect(result.trajectory.steps.map((step) => step.index)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(research.subQuestions.map((item) => item.steps)).toEqual([
+      [1, 3],
+      [4, 6],
+    ]);
+    expect(events.map((event) => event.type)).toEqual(["run-start", "answer", "run-end"]);
   });
 });

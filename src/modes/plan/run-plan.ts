@@ -140,11 +140,13 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
           results,
           budgetStop: () => budget.exhausted(),
           run: async (step) => {
-            const index = recorder.steps.length;
-            // Reserve the record's place so parallel steps number their events apart.
+            // Steps are numbered from 1, as the loop numbers them. The record's place is reserved
+            // now, so parallel steps number their events apart.
+            const slot = recorder.steps.length;
+            const index = slot + 1;
             recorder.steps.push(undefined as never);
             const executed = await executeStep(step, results, services, index);
-            recorder.steps[index] = { index, ...executed.record };
+            recorder.steps[slot] = { index, ...executed.record };
             budget.recordStep(executed.record.usage);
             plan.executed.push({
               number: step.number,
@@ -192,7 +194,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
       stop ??= budget.exhausted();
       const final = steps.at(-1) as PlanStep;
       messages = finalMessages(inputs, question, options.choices, final, results);
-      const index = recorder.steps.length;
+      const index = recorder.steps.length + 1;
       emit({ type: "step-start", step: index });
       const startedAt = new Date().toISOString();
       const reply = await modelText(executor, messages, signal);
@@ -237,9 +239,16 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
   } finally {
     await Promise.allSettled(options.tools.map(async (tool) => tool.dispose?.(services.toolState)));
   }
-  // A step cut off by a failure elsewhere leaves its reserved place empty.
+  // A step cut off by a failure elsewhere leaves its reserved place empty: the rest close ranks.
   const kept = recorder.steps.filter(Boolean);
-  recorder.steps.splice(0, recorder.steps.length, ...kept.map((step, index) => ({ ...step, index })));
+  const renumbered = new Map(kept.map((step, position) => [step.index, position + 1]));
+  recorder.steps.splice(
+    0,
+    recorder.steps.length,
+    ...kept.map((step, position) => ({ ...step, index: position + 1 })),
+  );
+  for (const entry of plan.executed)
+    entry.trajectoryStep = renumbered.get(entry.trajectoryStep) ?? entry.trajectoryStep;
   if (outcome.answer !== undefined) emit({ type: "answer", step: budget.steps, answer: outcome.answer });
   emit({
     type: "run-end",

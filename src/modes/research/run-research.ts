@@ -108,8 +108,9 @@ export async function runResearch(options: RunAgentOptions): Promise<RunResult> 
         store.addRun(trajectory, number, result.images);
         budget.recordUsage(trajectory.budgetsUsed.usage);
         for (let call = 0; call < trajectory.budgetsUsed.toolCalls; call++) budget.recordToolCall();
-        const first = recorder.steps.length;
-        for (const step of trajectory.steps) recorder.addStep({ ...step, index: recorder.steps.length });
+        // Numbered on from 1 across the sub-agents, as the loop numbers its steps.
+        const first = recorder.steps.length + 1;
+        for (const step of trajectory.steps) recorder.addStep({ ...step, index: recorder.steps.length + 1 });
         record.subQuestions.push({
           question: subQuestion,
           round,
@@ -117,7 +118,7 @@ export async function runResearch(options: RunAgentOptions): Promise<RunResult> 
           stopReason: trajectory.stopReason,
           ...(trajectory.answer !== undefined ? { answer: trajectory.answer } : {}),
           ...(trajectory.steps.length > 0
-            ? { steps: [first, recorder.steps.length - 1] as [number, number] }
+            ? { steps: [first, recorder.steps.length] as [number, number] }
             : {}),
         });
         if (trajectory.answer) findings.push(`${subQuestion} → ${trajectory.answer}`);
