@@ -4,7 +4,7 @@ import type { RunEventListener } from "../core/events.js";
 import type { ImageSet } from "../core/image-set.js";
 import type { StopReason, Trajectory } from "../core/trajectory.js";
 import type { PromptPack } from "../dialects/prompt-pack.js";
-import type { AskMode } from "../modes/mode-names.js";
+import { type AskMode, modeToolKinds } from "../modes/mode-names.js";
 import { runMode } from "../modes/run-mode.js";
 import { type ImageInput, loadImages } from "./input-images.js";
 import { type LoupeConfigInput, resolveConfig } from "./resolve-config.js";
@@ -91,9 +91,10 @@ export async function ask(options: AskOptions): Promise<AskResult> {
   const config = await resolveConfig(askConfigInput(options), { env: options.env });
   const images = await loadImages(options.images ?? [], config.images, { signal: options.signal });
   const pack = typeof options.promptPack === "object" ? options.promptPack : undefined;
-  const parts = await createRunParts(config, { promptPack: pack });
+  const mode = options.mode ?? "interleaved";
+  const parts = await createRunParts(config, { promptPack: pack, defaultKinds: modeToolKinds(mode) });
   try {
-    const result = await runMode(options.mode ?? "interleaved", {
+    const result = await runMode(mode, {
       question: options.question,
       choices: options.choices,
       images,

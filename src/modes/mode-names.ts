@@ -10,3 +10,8 @@ export type AskMode = (typeof askModes)[number];
 export function isAskMode(value: string): value is AskMode {
   return (askModes as readonly string[]).includes(value);
 }
+
+/** Tool kinds a mode adds to the dialect's default tools when none are named: plans and research search. */
+export function modeToolKinds(mode: AskMode): "web"[] {
+  return mode === "plan" || mode === "research" ? ["web"] : [];
+}

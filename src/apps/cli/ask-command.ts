@@ -6,7 +6,7 @@ import { registeredDialectNames } from "../../core/dialect-names.js";
 import { ImageSet } from "../../core/image-set.js";
 import { makeDirectory } from "../../core/make-directory.js";
 import { loadInputImage } from "../../images/load-image.js";
-import { type AskMode, askModes } from "../../modes/mode-names.js";
+import { type AskMode, askModes, modeToolKinds } from "../../modes/mode-names.js";
 import { runMode } from "../../modes/run-mode.js";
 import { TrajectoryFolder } from "../../store/trajectory-folder.js";
 import { type ConfigFlags, loadConfig } from "./load-config.js";
@@ -87,6 +87,7 @@ async function ask(question: string, flags: AskFlags): Promise<number> {
     folder,
     imageSet: new ImageSet(),
     flags,
+    parts: { defaultKinds: modeToolKinds(flags.mode) },
     start: async (parts) => {
       const result = await runMode(flags.mode, { ...parts, question, images, runId });
       const report = result.trajectory.research?.report;

@@ -5,6 +5,7 @@ import { createRunParts } from "../../api/run-parts.js";
 import { ImageSet } from "../../core/image-set.js";
 import type { PlanRecord } from "../../core/mode-records.js";
 import { loadInputImage } from "../../images/load-image.js";
+import { modeToolKinds } from "../../modes/mode-names.js";
 import { runPlan } from "../../modes/plan/run-plan.js";
 import { TrajectoryFolder } from "../../store/trajectory-folder.js";
 import { addRunOptions, collect, timestamp } from "./ask-command.js";
@@ -47,6 +48,7 @@ async function plan(question: string, flags: PlanFlags): Promise<number> {
       folder,
       imageSet: new ImageSet(),
       flags,
+      parts: { defaultKinds: modeToolKinds("plan") },
       start: async (parts) => {
         const result = await runPlan({ ...parts, question, images, runId });
         if (result.trajectory.plan && !flags.quiet && !flags.json)
@@ -55,7 +57,7 @@ async function plan(question: string, flags: PlanFlags): Promise<number> {
       },
     });
   }
-  const parts = await createRunParts(config);
+  const parts = await createRunParts(config, { defaultKinds: modeToolKinds("plan") });
   try {
     const { trajectory } = await runPlan({ ...parts, config, question, images, runId, planOnly: true });
     if (trajectory.stopReason === "error" || !trajectory.plan) {
