@@ -156,6 +156,13 @@ describe("research mode", () => {
     );
     expect(research.report).toMatch(/## Key images\n\n!\[\[\d+\] image_2: crop of image_1/);
     expect(research.report).toContain("## Sources");
+    // The decomposition saw the image.
+    const decomposition = server.requests.find((request) =>
+      textOf(request.body.messages[0]).startsWith("You split a research question"),
+    )!;
+    expect(
+      decomposition.body.messages[1].content.filter((part: { type: string }) => part.type === "image_url"),
+    ).toHaveLength(1);
     // The sub-agents' steps are the trajectory's steps, numbered on from 1.
     expect(result.trajectory.steps.map((step) => step.index)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(research.subQuestions.map((item) => item.steps)).toEqual([
@@ -163,5 +170,73 @@ describe("research mode", () => {
       [4, 6],
     ]);
     expect(events.map((event) => event.type)).toEqual(["run-start", "answer", "run-end"]);
+  });
+
+  it("runs follow-up rounds while the evidence does not answer, up to research.maxRounds, and flags uncited sentences", async () => {
+    const asked: string[] = [];
+    const server = await modelServer((request) => {
+      const messages = request.body.messages as { role: string; content?: unknown }[];
+      const system = textOf(messages[0] ?? {});
+      if (system.startsWith("You split a research question")) return { content: '["Who built it?"]' };
+      if (system.startsWith("You judge whether"))
+        return { content: '{"answered": false, "followUps": ["Where is it?"]}' };
+      if (system.startsWith("You write a research report"))
+        return { content: "It is somewhere by the sea.\n\nShort answer: unknown." };
+      const question = textOf(messages.find((message) => message.role === "user") ?? {});
+      asked.push(question);
+      return { content: "No idea." };
+    });
+    const result = await ask({
+      mode: "research",
+      model: { baseUrl: server.baseUrl, name: "test-model", maxRetries: 0 },
+      question: "What is this lighthouse?",
+      tools: ["text_search"],
+      config: {
+        search: { cache: { enabled: false }, localIndex: { path: indexPath } },
+        research: { maxRounds: 2 },
+      },
+      env: { LOUPE_HOME: join(folder, "home") },
+    });
+    const research = result.trajectory.research!;
+    expect(research.subQuestions.map((item) => [item.question, item.round])).toEqual([
+      ["Who built it?", 1],
+      ["Where is it?", 2],
+    ]);
+    expect(research.stoppedGathering).toBe("rounds");
+    expect(research.unsupported).toEqual(["It is somewhere by the sea."]);
+    expect(research.citations[0]?.reason).toBe("no citation");
+    expect(result.answer).toBe("unknown.");
+  });
+
+  it("stops gathering when the run's budget is spent, and still writes the report", async () => {
+    const server = await modelServer((request) => {
+      const messages = request.body.messages as { role: string; content?: unknown }[];
+      const system = textOf(messages[0] ?? {});
+      if (system.startsWith("You split a research question")) return { content: '["Who designed it?"]' };
+      if (system.startsWith("You judge whether"))
+        return { content: '{"answered": false, "followUps": ["Who else?"]}' };
+      if (system.startsWith("You write a research report")) return { content: "Short answer: Mara Ellison." };
+      const turns = messages.filter((message) => message.role === "assistant").length;
+      return turns === 0
+        ? {
+            toolCalls: [{ id: "s1", name: "text_search", arguments: { queries: ["Harbor Point designed"] } }],
+          }
+        : { content: "Mara Ellison." };
+    });
+    const result = await ask({
+      mode: "research",
+      model: { baseUrl: server.baseUrl, name: "test-model", maxRetries: 0 },
+      question: "Who designed the Harbor Point lighthouse?",
+      tools: ["text_search"],
+      budgets: { maxToolCalls: 1 },
+      config: { search: { cache: { enabled: false }, localIndex: { path: indexPath } } },
+      env: { LOUPE_HOME: join(folder, "home") },
+    });
+    const research = result.trajectory.research!;
+    expect(research.subQuestions).toHaveLength(1);
+    expect(research.stoppedGathering).toBe("budget-tool-calls");
+    expect(result.stopReason).toBe("budget-tool-calls");
+    expect(result.answer).toBe("Mara Ellison.");
+    expect(result.trajectory.budgetsUsed.toolCalls).toBe(1);
   });
 });
