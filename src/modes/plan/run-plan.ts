@@ -7,14 +7,14 @@ import { TrajectoryRecorder } from "../../agent/trajectory-recorder.js";
 import { WireMessages } from "../../agent/wire-messages.js";
 import { describeError, isLoupeError } from "../../core/errors.js";
 import { ImageSet } from "../../core/image-set.js";
-import type { ImageRef } from "../../core/images.js";
 import type { Message } from "../../core/messages.js";
 import type { PlanRecord } from "../../core/mode-records.js";
 import type { StopReason } from "../../core/trajectory.js";
 import { type ModeModel, modelText } from "../model-text.js";
 import { askPlanner, type PlannerResult } from "./ask-planner.js";
-import { executeStep, planStepJson, resultsText, type StepServices } from "./execute-step.js";
-import { noTool, type PlanStep } from "./plan-format.js";
+import { executeStep, planStepJson, type StepServices } from "./execute-step.js";
+import type { PlanStep } from "./plan-format.js";
+import { finalMessages, questionText, revisionRequest, userTurn } from "./plan-messages.js";
 import { plannerModel, plannerPromptTemplate } from "./planner-model.js";
 import { plannerSystemPrompt } from "./planner-prompt.js";
 import { scheduleSteps } from "./schedule-steps.js";
@@ -193,7 +193,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
       }
       stop ??= budget.exhausted();
       const final = steps.at(-1) as PlanStep;
-      messages = finalMessages(inputs, question, options.choices, final, results);
+      messages = finalMessages(inputs, question, options.choices, final, results, resultChars);
       const index = recorder.steps.length + 1;
       emit({ type: "step-start", step: index });
       const startedAt = new Date().toISOString();
@@ -270,50 +270,4 @@ function revisionRecord(result: PlannerResult): PlanRecord["revisions"][number] 
     ...(result.reasoning ? { reasoning: result.reasoning } : {}),
     attempts: result.attempts,
   };
-}
-
-function userTurn(images: readonly ImageRef[], text: string): Message {
-  // R1V4's order: the image first, then the text.
-  return {
-    role: "user",
-    content: [...images.map((ref) => ({ type: "image" as const, imageId: ref.id })), { type: "text", text }],
-  };
-}
-
-function revisionRequest(
-  reason: string,
-  results: ReadonlyMap<number, StepResult>,
-  nextNumber: number,
-): string {
-  const numbers = [...results.keys()].sort((a, b) => a - b);
-  return `${reason}.\n\nWhat the steps found so far:\n${resultsText(numbers, results, 1_500)}\n\nWrite a new plan for the rest of the task only, in the same format. Its first step is Step ${nextNumber}, the next Step ${nextNumber + 1}, and so on. It may use the results of the steps above that succeeded through placeholders naming them, such as [Name from Step ${numbers[0] ?? 1}]. Do not repeat what failed the same way. End with a "${noTool}" step that checks the findings and answers.`;
-}
-
-/** The question, with its multiple-choice options lettered A, B, ... when it has them. */
-function questionText(question: string, choices: readonly string[] | undefined): string {
-  const options = (choices ?? []).map((choice, index) => `${String.fromCharCode(65 + index)}. ${choice}`);
-  return options.length > 0
-    ? `Question: ${question}\nOptions:\n${options.join("\n")}`
-    : `Question: ${question}`;
-}
-
-function finalMessages(
-  inputs: readonly ImageRef[],
-  question: string,
-  choices: readonly string[] | undefined,
-  final: PlanStep,
-  results: ReadonlyMap<number, StepResult>,
-): Message[] {
-  const numbers = [...results.keys()].sort((a, b) => a - b);
-  return [
-    {
-      role: "system",
-      content:
-        "You answer a question from the results of a plan's steps. Check the findings against each other and the question, then give the answer. Say so when the results do not settle it.",
-    },
-    userTurn(
-      inputs,
-      `${questionText(question, choices)}\n\n${resultsText(numbers, results, resultChars) || "No step produced a result."}\n\nLast step: ${final.description}\nGive the answer.`,
-    ),
-  ];
 }
