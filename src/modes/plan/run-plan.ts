@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { BudgetTracker, describeStop } from "../../agent/budget-tracker.js";
 import type { ChatModel } from "../../agent/chat-model.js";
 import type { RunAgentOptions, RunResult } from "../../agent/run-options.js";
+import { runPrices } from "../../agent/run-setup.js";
 import { configuredApproval, eitherApproval } from "../../agent/tool-approval.js";
 import { TrajectoryRecorder } from "../../agent/trajectory-recorder.js";
 import { WireMessages } from "../../agent/wire-messages.js";
@@ -61,7 +62,12 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     model: options.model.model,
     dialect: "plan",
   });
-  const budget = new BudgetTracker(config.budgets);
+  const budget = new BudgetTracker(
+    config.budgets,
+    Date.now(),
+    {},
+    { prices: runPrices(config, options.model.model) },
+  );
   const userSignal = options.signal ?? new AbortController().signal;
   const signal = AbortSignal.any([userSignal, AbortSignal.timeout(config.budgets.maxWallMs)]);
   const planner = options.planner

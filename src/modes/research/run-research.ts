@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { BudgetTracker, describeStop } from "../../agent/budget-tracker.js";
 import { runAgent } from "../../agent/run-agent.js";
 import type { RunAgentOptions, RunResult } from "../../agent/run-options.js";
+import { runPrices } from "../../agent/run-setup.js";
 import { TrajectoryRecorder } from "../../agent/trajectory-recorder.js";
 import { describeError, isLoupeError } from "../../core/errors.js";
 import { ImageSet } from "../../core/image-set.js";
@@ -54,7 +55,12 @@ export async function runResearch(options: RunAgentOptions): Promise<RunResult> 
     model: options.model.model,
     dialect: "research",
   });
-  const budget = new BudgetTracker(config.budgets);
+  const budget = new BudgetTracker(
+    config.budgets,
+    Date.now(),
+    {},
+    { prices: runPrices(config, options.model.model) },
+  );
   const userSignal = options.signal ?? new AbortController().signal;
   const signal = AbortSignal.any([userSignal, AbortSignal.timeout(config.budgets.maxWallMs)]);
   const model: ModeModel = { model: options.model, images, config };
