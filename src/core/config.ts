@@ -235,6 +235,8 @@ export const researchConfigSchema = z.strictObject({
     .default({ maxSteps: 6, maxToolCalls: 8 }),
   /** Characters of one piece of evidence shown to the report writer. */
   evidenceChars: count({ max: 100_000 }).default(1_200),
+  /** After the deterministic citation check, ask the model about each flagged sentence that cites stored evidence. */
+  modelCheck: z.boolean().default(false),
 });
 export type ResearchConfig = z.infer<typeof researchConfigSchema>;
 

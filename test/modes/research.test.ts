@@ -239,4 +239,61 @@ describe("research mode", () => {
     expect(result.answer).toBe("Mara Ellison.");
     expect(result.trajectory.budgetsUsed.toolCalls).toBe(1);
   });
+
+  it("with research.modelCheck, asks the model about flagged sentences that cite stored evidence", async () => {
+    const checked: string[] = [];
+    const server = await modelServer((request) => {
+      const messages = request.body.messages as { role: string; content?: unknown }[];
+      const system = textOf(messages[0] ?? {});
+      const user = messages
+        .filter((message) => message.role === "user")
+        .map(textOf)
+        .join("\n");
+      if (system.startsWith("You split a research question")) return { content: '["Who lived there?"]' };
+      if (system.startsWith("You judge whether")) return { content: '{"answered": true}' };
+      if (system.startsWith("You check whether evidence supports")) {
+        checked.push(user);
+        return { content: user.includes("1990") ? "No." : "Yes." };
+      }
+      if (system.startsWith("You write a research report")) {
+        const line = user
+          .split("\n")
+          .find((entry) => entry.includes(`(page; ${pathToFileURL(historyFile).href})`));
+        const page = /^\[(\d+)\]/.exec(line ?? "")?.[1];
+        return {
+          content: `Staff resided next to the beacon until automation [${page}]. It was moved in 1990 [${page}]. It was painted [99].\n\nShort answer: keepers.`,
+        };
+      }
+      const turns = messages.filter((message) => message.role === "assistant").length;
+      return turns === 0
+        ? {
+            toolCalls: [
+              { id: "v1", name: "web_visit", arguments: { urls: [pathToFileURL(historyFile).href] } },
+            ],
+          }
+        : { content: "Keepers." };
+    });
+    const result = await ask({
+      mode: "research",
+      model: { baseUrl: server.baseUrl, name: "test-model", maxRetries: 0 },
+      question: "Who lived at the Harbor Point lighthouse?",
+      tools: ["web_visit"],
+      config: {
+        search: { cache: { enabled: false }, localIndex: { path: indexPath } },
+        research: { modelCheck: true },
+      },
+      env: { LOUPE_HOME: join(folder, "home") },
+    });
+    const research = result.trajectory.research!;
+    expect(checked).toHaveLength(2);
+    expect(research.citations.map((check) => [check.supported, check.reason.split(" (")[0]])).toEqual([
+      [true, "the model found it supported"],
+      [
+        false,
+        expect.stringMatching(/^the number 1990 is not in \[\d+\]; the model agreed it is unsupported$/),
+      ],
+      [false, "cites [99], which is not stored evidence"],
+    ]);
+    expect(research.unsupported).toHaveLength(2);
+  });
 });

@@ -18,6 +18,7 @@ import {
   sufficiencyMessages,
 } from "./decompose.js";
 import { EvidenceStore } from "./evidence-store.js";
+import { modelCheckFlagged } from "./model-check.js";
 import { flagUnsupported, verifyReport } from "./verify-citations.js";
 import { evidenceListing, reportAppendix, reportMessages, shortAnswerOf } from "./write-report.js";
 
@@ -152,6 +153,17 @@ export async function runResearch(options: RunAgentOptions): Promise<RunResult> 
     budget.recordStep(written.usage);
     messages.push({ role: "assistant", content: written.text });
     record.citations = verifyReport(written.text, record.evidence);
+    if (research.modelCheck) {
+      const second = await modelCheckFlagged(
+        record.citations,
+        record.evidence,
+        model,
+        signal,
+        research.evidenceChars,
+      );
+      record.citations = second.checks;
+      budget.recordUsage(second.usage);
+    }
     record.unsupported = record.citations.filter((check) => !check.supported).map((check) => check.sentence);
     record.report =
       `${flagUnsupported(written.text, record.citations)}\n${reportAppendix(written.text, record.evidence, images)}`.trimEnd();
