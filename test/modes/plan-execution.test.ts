@@ -8,6 +8,7 @@ import type { AnyTool } from "../../src/core/tool.js";
 import { trajectorySchema } from "../../src/core/trajectory.js";
 import { ChatClient } from "../../src/models/chat-client.js";
 import { runPlan } from "../../src/modes/plan/run-plan.js";
+import { imageTools } from "../../src/tools/image/index.js";
 import { modelServer, testImage } from "../agent/agent-harness.js";
 import type { RecordedRequest, ScriptedReply } from "../support/model-server.js";
 
@@ -341,5 +342,23 @@ describe("plan mode: execution", () => {
     expect(trajectory.error?.code).toBe("model-http");
     expect(trajectory.plan?.executed.map((item) => [item.number, item.status])).toEqual([[1, "done"]]);
     expect(trajectory.steps.map((item) => item.index)).toEqual([1]);
+  });
+
+  it("hands an image a step made to a later step by its label (a crop of the crop)", async () => {
+    const crops = JSON.stringify([
+      step("Crop the top-left quadrant.", "crop", { image: "image_1", box: [0, 0, 320, 240] }),
+      step("Zoom into [Crop from Step 1].", "crop", { image: "[Crop from Step 1]", box: [0, 0, 100, 100] }),
+      step("Describe and answer.", "none"),
+    ]);
+    const { server } = await routedServer([crops]);
+    const config = loupeConfigSchema.parse({ model: { baseUrl: server.baseUrl, name: "m" } });
+    const { trajectory, images } = await plan(server, imageTools(config.images));
+    expect(trajectory.stopReason).toBe("answer");
+    expect(trajectory.plan?.executed[1]?.resolved).toEqual([
+      { placeholder: "[Crop from Step 1]", value: "image_2", by: "result" },
+    ]);
+    expect(trajectory.steps[1]?.actions[0]?.arguments).toMatchObject({ image: "image_2" });
+    const zoom = images.list().find((image) => image.label === "image_3")!;
+    expect(zoom.provenance).toMatchObject({ kind: "tool", tool: "crop", parent: images.list()[1]!.id });
   });
 });

@@ -17,7 +17,8 @@ const resultCharsForExtraction = 6_000;
 
 /**
  * Fills a step's placeholders from the results of the steps they name. A result that is one short
- * line is the value itself; a URL asked of a search or a page is its first hit's URL; anything
+ * line is the value itself; a URL asked of a search or a page is its first hit's URL; an image
+ * (a crop) asked of a step that made one is that image's label; anything
  * else is read by the executor model, one short call per placeholder (all at once), which
  * answers with the value alone. An empty answer leaves the placeholder unresolved.
  */
@@ -32,7 +33,7 @@ export async function resolvePlaceholders(
     parameterPlaceholders(step).map(async (placeholder) => {
       const source = results.get(placeholder.step);
       if (!source) return { placeholder, value: undefined };
-      const direct = directValue(placeholder, source);
+      const direct = directValue(placeholder, source, executor);
       if (direct !== undefined) return { placeholder, value: direct, by: "result" as const };
       const reply = await modelText(executor, extractionMessages(step, placeholder, source), signal);
       usage = addUsage(usage, reply.usage);
@@ -49,8 +50,12 @@ export async function resolvePlaceholders(
   return { resolutions, unresolved, usage };
 }
 
-function directValue(placeholder: Placeholder, source: StepResult): string | undefined {
+function directValue(placeholder: Placeholder, source: StepResult, executor: ModeModel): string | undefined {
   const data = source.data;
+  // "[Crop from Step 1]": the image that step made, by the label tools take (image_2, ...).
+  const made = source.imageIds[0];
+  if (made && /\b(image|crop|picture|photo|region|zoom)\b/i.test(placeholder.text))
+    return executor.images.byId(made)?.label;
   if (/\b(url|link|page|website|site|source)\b/i.test(placeholder.text)) {
     if (data?.kind === "text-search") return data.results.flat()[0]?.url;
     if (data?.kind === "image-search") return data.results.flat()[0]?.link;
