@@ -45,6 +45,7 @@ export type { RunEvent, RunEventListener } from "./core/events.js";
 export { ImageSet } from "./core/image-set.js";
 export type { ImageFacts, ImageProvenance, ImageRef } from "./core/images.js";
 export type { ContentPart, FunctionToolSpec, Message, NativeToolCall } from "./core/messages.js";
+export type { CitationCheck, Evidence, PlanRecord, ResearchRecord } from "./core/mode-records.js";
 export type { FinishReason, ModelOutput, TokenUsage } from "./core/model-output.js";
 export type { AnyTool, RunImageView, Tool, ToolContext, ToolResult } from "./core/tool.js";
 export type { ImageSearchHit, PageVisit, TextSearchHit, ToolOutputData } from "./core/tool-output.js";
@@ -80,6 +81,14 @@ export { getDialect, listDialects, registerDialect } from "./dialects/registry.j
 export type { LoadedImage } from "./images/load-image.js";
 export { ChatClient, type ChatClientOptions, type ChatRequest } from "./models/chat-client.js";
 export { plainMessages, SerializedMessages } from "./models/serialized-messages.js";
+export { type AskMode, askModes, isAskMode } from "./modes/mode-names.js";
+export { type PlanParseResult, parsePlan } from "./modes/plan/parse-plan.js";
+export type { Plan, PlanStep, PlanStepInput } from "./modes/plan/plan-format.js";
+export { type RunPlanOptions, runPlan } from "./modes/plan/run-plan.js";
+export { type PlanCheck, type PlanRules, validatePlan } from "./modes/plan/validate-plan.js";
+export { runResearch } from "./modes/research/run-research.js";
+export { verifyReport } from "./modes/research/verify-citations.js";
+export { runMode } from "./modes/run-mode.js";
 export type { ReadPage, SearchBackend } from "./search/backend.js";
 export {
   registeredSearchBackendNames,

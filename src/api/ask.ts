@@ -1,10 +1,11 @@
 import type { z } from "zod";
-import { runAgent } from "../agent/run-agent.js";
 import type { budgetsSchema, DialectName, modelConfigSchema } from "../core/config.js";
 import type { RunEventListener } from "../core/events.js";
 import type { ImageSet } from "../core/image-set.js";
 import type { StopReason, Trajectory } from "../core/trajectory.js";
 import type { PromptPack } from "../dialects/prompt-pack.js";
+import { type AskMode, modeToolKinds } from "../modes/mode-names.js";
+import { runMode } from "../modes/run-mode.js";
 import { type ImageInput, loadImages } from "./input-images.js";
 import { type LoupeConfigInput, resolveConfig } from "./resolve-config.js";
 import { createRunParts } from "./run-parts.js";
@@ -34,6 +35,13 @@ export interface AskOptions {
   images?: readonly ImageInput[];
   /** Multiple-choice options (A, B, ... in order), for dialects that show them. */
   choices?: readonly string[];
+  /**
+   * How the question is answered: `interleaved` (default) the agent loop; `direct` one turn, no
+   * tools; `plan` a planner's plan executed (config `plan`); `research` sub-agents, an evidence
+   * store and a report whose citations are checked (config `research`; the report is in
+   * `trajectory.research`). See docs/modes.md.
+   */
+  mode?: AskMode;
   /** How the model writes actions (`native` function calling by default); a profile implies its own. */
   dialect?: DialectName;
   /** A model profile (see `loupe dialects`): what the model was trained under; your other values win. */
@@ -83,9 +91,10 @@ export async function ask(options: AskOptions): Promise<AskResult> {
   const config = await resolveConfig(askConfigInput(options), { env: options.env });
   const images = await loadImages(options.images ?? [], config.images, { signal: options.signal });
   const pack = typeof options.promptPack === "object" ? options.promptPack : undefined;
-  const parts = await createRunParts(config, { promptPack: pack });
+  const mode = options.mode ?? "interleaved";
+  const parts = await createRunParts(config, { promptPack: pack, defaultKinds: modeToolKinds(mode) });
   try {
-    const result = await runAgent({
+    const result = await runMode(mode, {
       question: options.question,
       choices: options.choices,
       images,

@@ -53,6 +53,7 @@ export async function resolveConfig(
     origins.get("systemPromptFile") ?? "systemPromptFile",
   );
   await assertReadableTextFile(config.search.webVisit.summaryPromptFile, "search.webVisit.summaryPromptFile");
+  await assertReadableTextFile(config.plan.promptFile, "plan.promptFile");
   return config;
 }
 

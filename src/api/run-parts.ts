@@ -4,13 +4,13 @@ import { createPageSummarizer } from "../tools/search/page-summarizer.js";
 import type { LoupeConfig } from "../core/config.js";
 import { formatConfigIssues } from "../core/config.js";
 import { describeError, LoupeError } from "../core/errors.js";
-import type { AnyTool } from "../core/tool.js";
+import type { AnyTool, ToolKind } from "../core/tool.js";
 import type { Dialect } from "../dialects/dialect.js";
 import { type PromptPack, parsePromptPack, promptPackSchema } from "../dialects/prompt-pack.js";
 import { findPromptPack } from "../dialects/prompt-pack-registry.js";
 import { getDialect } from "../dialects/registry.js";
 import { ChatClient } from "../models/chat-client.js";
-import { createToolbox, defaultToolNames, selectTools } from "../tools/registry.js";
+import { createToolbox, defaultToolNames, selectTools, type Toolbox } from "../tools/registry.js";
 
 /** Everything a run needs besides its question and images, built from one resolved config. */
 export interface RunParts {
@@ -26,6 +26,11 @@ export interface RunParts {
 export interface RunPartsOptions {
   /** A prompt pack object (checked here) that replaces config.promptPackFile. */
   promptPack?: PromptPack;
+  /**
+   * Tools of these kinds join the dialect's defaults when the config names no tools (plan and
+   * research modes add "web": their plans and sub-agents search), where the dialect can express them.
+   */
+  defaultKinds?: readonly ToolKind[];
 }
 
 /**
@@ -52,12 +57,26 @@ export async function createRunParts(config: LoupeConfig, options: RunPartsOptio
   });
   const toolbox = createToolbox(config, { summarizer });
   try {
-    const tools = selectTools(toolbox, config.tools ?? defaultToolNames(toolbox, dialect), dialect);
+    const tools = selectTools(
+      toolbox,
+      config.tools ?? defaultNames(toolbox, dialect, options.defaultKinds),
+      dialect,
+    );
     return { model, dialect, tools, systemPrompt, close: () => toolbox.close() };
   } catch (error) {
     await toolbox.close();
     throw error;
   }
+}
+
+function defaultNames(toolbox: Toolbox, dialect: Dialect, kinds: readonly ToolKind[] = []): string[] {
+  const names = defaultToolNames(toolbox, dialect);
+  const { supportedTools } = dialect;
+  for (const tool of toolbox.tools) {
+    if (tool.kind === undefined || !kinds.includes(tool.kind) || names.includes(tool.name)) continue;
+    if (supportedTools === "any" || supportedTools.includes(tool.name)) names.push(tool.name);
+  }
+  return names;
 }
 
 function checkPromptPack(pack: PromptPack): PromptPack {

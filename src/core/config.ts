@@ -181,6 +181,65 @@ export const approvalConfigSchema = z.strictObject({
 });
 export type ApprovalConfig = z.infer<typeof approvalConfigSchema>;
 
+/**
+ * Model settings of the plan mode's planner, laid over the run's own model (`model`): a planner
+ * may be another model on another server (Skywork's hosted `skywork/r1v4-vl-planner-lite`).
+ */
+export const plannerModelSchema = z.strictObject({
+  baseUrl: httpUrl().optional(),
+  apiKey: headerSecret().optional(),
+  name: z.string().min(1).optional(),
+  temperature: numberBetween({ min: 0, max: 2 }).optional(),
+  topP: numberBetween({ min: 0, minExclusive: true, max: 1 }).optional(),
+  maxTokens: count().optional(),
+  extraBody: z.record(z.string(), z.unknown()).optional(),
+  stream: z.boolean().optional(),
+  timeoutMs: milliseconds().optional(),
+  maxRetries: count({ min: 0 }).optional(),
+});
+
+/** Plan mode (`--mode plan`, `loupe plan`): the planner, its format and the executor's bounds. */
+export const planConfigSchema = z.strictObject({
+  planner: plannerModelSchema.default({}),
+  /** `r1v4`: the R1V4 planner's JSON array, read tolerantly. `json-schema`: the server's structured output (response_format). */
+  format: z.enum(["r1v4", "json-schema"]).default("r1v4"),
+  /** A file whose text replaces the planner's system prompt ({{tools}} is replaced by the tool list). */
+  promptFile: z.string().min(1).optional(),
+  /** Most steps a plan may have. */
+  maxSteps: count({ max: 50 }).default(10),
+  /** How often the planner is asked to fix a plan that fails validation. */
+  maxFixes: count({ min: 0, max: 10 }).default(2),
+  /** How often a failed or empty step makes the planner revise the rest of the plan. */
+  maxReplans: count({ min: 0, max: 10 }).default(2),
+  /** Steps run at once when they do not depend on each other. */
+  concurrency: count({ max: 32 }).default(4),
+});
+export type PlanConfig = z.infer<typeof planConfigSchema>;
+
+/** Research mode (`--mode research`): sub-questions, their agents' budgets, rounds. */
+export const researchConfigSchema = z.strictObject({
+  /** Most sub-questions one decomposition may give. */
+  maxSubQuestions: count({ max: 20 }).default(4),
+  /** Sub-agents running at once. */
+  concurrency: count({ max: 16 }).default(2),
+  /** Rounds of sub-agents: the first, then follow-ups while the evidence does not answer the question. */
+  maxRounds: count({ max: 5 }).default(2),
+  /** Each sub-agent's budgets, under the run's own (which bound the whole research). */
+  subAgentBudgets: z
+    .strictObject({
+      maxSteps: count().optional(),
+      maxToolCalls: count().optional(),
+      maxTokens: count().optional(),
+      maxWallMs: milliseconds().optional(),
+    })
+    .default({ maxSteps: 6, maxToolCalls: 8 }),
+  /** Characters of one piece of evidence shown to the report writer. */
+  evidenceChars: count({ max: 100_000 }).default(1_200),
+  /** After the deterministic citation check, ask the model about each flagged sentence that cites stored evidence. */
+  modelCheck: z.boolean().default(false),
+});
+export type ResearchConfig = z.infer<typeof researchConfigSchema>;
+
 export const loupeConfigSchema = z.strictObject({
   model: modelConfigSchema,
   /** Checked against the registered dialects when the config is parsed; a registered one is accepted. */
@@ -204,6 +263,8 @@ export const loupeConfigSchema = z.strictObject({
   /** Prices by model name, replacing Loupe's approximate ones by name (budgets.maxCostUsd). */
   modelPrices: z.record(z.string(), modelPriceSchema).default({}),
   approval: approvalConfigSchema.default({ tools: [], webVisitNewDomains: false }),
+  plan: planConfigSchema.default(() => planConfigSchema.parse({})),
+  research: researchConfigSchema.default(() => researchConfigSchema.parse({})),
 });
 export type LoupeConfig = z.infer<typeof loupeConfigSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { planRecordSchema, researchRecordSchema } from "./mode-records.js";
 
 /**
  * The trajectory: a lossless, versioned JSON record of a run. Images are stored by hash (the
@@ -193,5 +194,11 @@ export const trajectorySchema = z.object({
   }),
   /** What `loupe resume` needs to go on from here (absent in trajectories from before resuming). */
   resume: resumeStateSchema.optional(),
+  /** How the question was answered (absent: interleaved, the agent loop); see modes/mode-names.ts. */
+  mode: z.enum(["direct", "interleaved", "plan", "research"]).optional(),
+  /** Plan mode: the plan, its revisions and how each step ran (the steps themselves are in `steps`). */
+  plan: planRecordSchema.optional(),
+  /** Research mode: sub-questions, the evidence store, the report and its citation checks. */
+  research: researchRecordSchema.optional(),
 });
 export type Trajectory = z.infer<typeof trajectorySchema>;

@@ -1,16 +1,20 @@
 import { randomUUID } from "node:crypto";
-import { join } from "node:path";
+import { writeFile } from "node:fs/promises";
+import { join, relative } from "node:path";
 import { Command, Option } from "commander";
-import { runAgent } from "../../agent/run-agent.js";
 import { registeredDialectNames } from "../../core/dialect-names.js";
 import { ImageSet } from "../../core/image-set.js";
+import { makeDirectory } from "../../core/make-directory.js";
 import { loadInputImage } from "../../images/load-image.js";
+import { type AskMode, askModes, modeToolKinds } from "../../modes/mode-names.js";
+import { runMode } from "../../modes/run-mode.js";
 import { TrajectoryFolder } from "../../store/trajectory-folder.js";
 import { type ConfigFlags, loadConfig } from "./load-config.js";
 import { runInFolder } from "./run-session.js";
 
 interface AskFlags extends ConfigFlags {
   image: string[];
+  mode: AskMode;
   json?: boolean;
   out?: string;
   quiet?: boolean;
@@ -62,7 +66,15 @@ export function askCommand(): Command {
     .option("-i, --image <path-or-url>", "an input image (repeat for several)", collect, [])
     .option("--json", "print the trajectory as JSON on stdout")
     .option("-o, --out <dir>", "folder for trajectory.json and images (default runs/<time>-<id>)")
-    .option("-q, --quiet", "print only the answer");
+    .option("-q, --quiet", "print only the answer")
+    .addOption(
+      new Option(
+        "--mode <mode>",
+        "direct: one turn, no tools; interleaved: the agent loop; plan: a plan executed; research: a cited report (docs/modes.md)",
+      )
+        .choices(askModes)
+        .default("interleaved"),
+    );
   addRunOptions(command);
   return command.action(async (question: string, flags: AskFlags) => {
     process.exitCode = await ask(question, flags);
@@ -79,14 +91,28 @@ async function ask(question: string, flags: AskFlags): Promise<number> {
     folder,
     imageSet: new ImageSet(),
     flags,
-    start: (parts) => runAgent({ ...parts, question, images, runId }),
+    parts: { defaultKinds: modeToolKinds(flags.mode) },
+    start: async (parts) => {
+      const result = await runMode(flags.mode, { ...parts, question, images, runId });
+      const report = result.trajectory.research?.report;
+      if (report !== undefined) await writeReport(folder, report, flags.quiet);
+      return result;
+    },
   });
 }
 
-function collect(value: string, previous: string[]): string[] {
+/** Research mode's report beside trajectory.json; its image links point into images/. */
+async function writeReport(folder: TrajectoryFolder, report: string, quiet?: boolean): Promise<void> {
+  makeDirectory(folder.dir, "the run folder");
+  const path = join(folder.dir, "report.md");
+  await writeFile(path, `${report}\n`);
+  if (!quiet) process.stderr.write(`report: ${relative(process.cwd(), path)}\n`);
+}
+
+export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function timestamp(): string {
+export function timestamp(): string {
   return new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-");
 }

@@ -35,6 +35,12 @@ export const commandList: readonly CommandEntry[] = [
     load: async () => (await import("./index-command.js")).indexCommand(),
   },
   {
+    name: "plan",
+    term: "plan [options] <question>",
+    description: "ask a planner for a plan of tool steps and print it; --execute runs it and answers",
+    load: async () => (await import("./plan-command.js")).planCommand(),
+  },
+  {
     name: "replay",
     term: "replay [options] <trajectory>",
     description: "re-render a recorded run from its trajectory folder or trajectory.json",

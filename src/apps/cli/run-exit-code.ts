@@ -1,8 +1,14 @@
 import type { Trajectory } from "../../core/trajectory.js";
 import { type ExitCode, exitCodes } from "./exit-codes.js";
 
-/** Error codes that mean the model server failed, not Loupe. */
-const modelFailureCodes = new Set(["model-unreachable", "model-http", "model-timeout", "model-output"]);
+/** Error codes that mean the model server failed, not Loupe (a plan never fixed is the planner's output). */
+const modelFailureCodes = new Set([
+  "model-unreachable",
+  "model-http",
+  "model-timeout",
+  "model-output",
+  "plan-invalid",
+]);
 
 /** What stopped a run from outside: Ctrl-C (SIGINT) or SIGTERM (as `timeout` sends). */
 export type StopSignal = "SIGINT" | "SIGTERM";

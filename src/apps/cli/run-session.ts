@@ -1,7 +1,7 @@
 import { relative } from "node:path";
 import type { ChatModel } from "../../agent/chat-model.js";
 import type { RunResult } from "../../agent/run-options.js";
-import { createRunParts } from "../../api/run-parts.js";
+import { createRunParts, type RunPartsOptions } from "../../api/run-parts.js";
 import type { LoupeConfig } from "../../core/config.js";
 import { describeError, LoupeError } from "../../core/errors.js";
 import type { RunEventListener } from "../../core/events.js";
@@ -44,9 +44,11 @@ export async function runInFolder(options: {
   imageSet: ImageSet;
   flags: OutputFlags;
   start: (parts: SessionParts) => Promise<RunResult>;
+  /** How the run's parts are made beyond the config (a mode's default tools). */
+  parts?: RunPartsOptions;
 }): Promise<number> {
   const { config, folder, imageSet, flags } = options;
-  const { model, dialect, tools, systemPrompt, close } = await createRunParts(config);
+  const { model, dialect, tools, systemPrompt, close } = await createRunParts(config, options.parts);
   const write = (text: string) => process.stderr.write(text);
   const render = createEventRenderer({
     write: flags.quiet ? () => {} : write,
