@@ -28,7 +28,7 @@ interface ResumeFlags extends ConfigFlags {
 export function resumeCommand(): Command {
   const command = new Command("resume")
     .description(
-      "go on with a run from its folder: after a crash, Ctrl-C or kill, a pause for approval, or with a follow-up question",
+      "go on with a run from its folder or the run store: after a crash, Ctrl-C or kill, a pause for approval, or with a follow-up question",
     )
     .argument("<dir-or-id>", "the run folder (or its trajectory.json), or a run id from the store")
     .option(

@@ -9,7 +9,6 @@ import type { ImageSet } from "../../core/image-set.js";
 import type { RunCheckpoint, RunCheckpointStore } from "../../core/run-checkpoint.js";
 import type { RunStore } from "../../core/run-store.js";
 import type { AnyTool } from "../../core/tool.js";
-import type { Trajectory } from "../../core/trajectory.js";
 import type { Dialect } from "../../dialects/dialect.js";
 import { FolderCheckpointStore } from "../../store/checkpoint-folder.js";
 import { CheckpointTargets } from "../../store/checkpoint-targets.js";
