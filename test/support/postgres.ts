@@ -22,9 +22,12 @@ export interface PostgresCluster {
 export const POSTGRES_INSTALL_HINT =
   "PostgreSQL is not installed: its tests skip. Install it with `sudo apt-get install -y postgresql` (it is in scripts/debian-packages.txt).";
 
-/** The folder of initdb and pg_ctl, the newest installed version; undefined when there is none. */
+/**
+ * The folder of initdb and pg_ctl, the newest installed version; undefined when there is none.
+ * LOUPE_TEST_POSTGRES_ROOT replaces Debian's /usr/lib/postgresql (another layout, or none).
+ */
 export function postgresBinaries(): string | undefined {
-  const root = "/usr/lib/postgresql";
+  const root = process.env.LOUPE_TEST_POSTGRES_ROOT || "/usr/lib/postgresql";
   if (!existsSync(root)) return undefined;
   const versions = readdirSync(root)
     .filter((name) => existsSync(join(root, name, "bin", "initdb")))
