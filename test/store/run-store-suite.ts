@@ -231,6 +231,12 @@ export function runStoreSuite(name: string, factory: StoreFactory): void {
               await second.remove("doomed");
             })(),
           ]);
+          // The same run saved by both at once: one copy, whole, as one of them left it.
+          await Promise.all(
+            Array.from({ length: 6 }, (_, index) => (index % 2 === 0 ? store : second).save(real)),
+          );
+          expect((await second.load(real.trajectory.id)).trajectory).toEqual(real.trajectory);
+          await store.remove(real.trajectory.id);
           const runs = await store.list({ limit: 100 });
           expect(runs).toHaveLength(45);
           for (const prefix of ["first", "second", "child"])
