@@ -31,7 +31,7 @@ if ! command -v apt-get >/dev/null 2>&1; then
 fi
 
 if [ "${LOUPE_INSTALL_SYSTEM_PACKAGES:-}" != "1" ] && [ -z "${CI:-}" ]; then
-  echo "loupe: the Python sandbox needs Debian packages (its tests skip without them). Install them with:" >&2
+  echo "loupe: the Python sandbox and the PostgreSQL store tests need Debian packages (their tests skip without them). Install them with:" >&2
   echo "  sudo apt-get install -y ${packages[*]}" >&2
   echo "  (or set LOUPE_INSTALL_SYSTEM_PACKAGES=1 to let npm test install them)" >&2
   exit 0
@@ -47,9 +47,9 @@ else
   exit 0
 fi
 
-echo "loupe: installing Debian packages for the Python sandbox: ${packages[*]}" >&2
+echo "loupe: installing Debian packages for the Python sandbox and the store tests: ${packages[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" apt-get update -qq >&2 &&
   "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${packages[@]}" >&2 ||
-  echo "loupe: apt-get failed; the sandbox tests will skip. Install by hand: apt-get install -y ${packages[*]}" >&2
+  echo "loupe: apt-get failed; the sandbox and PostgreSQL tests will skip. Install by hand: apt-get install -y ${packages[*]}" >&2
 exit 0
