@@ -16,6 +16,8 @@ const benches = [
   // About 6 minutes at the 100k documents and images the issue asks for; for a quicker look run
   // `node --import tsx bench/search-index.ts --docs 20000` directly.
   { name: "search-index", file: "bench/search-index.ts", args: [] },
+  // Starts a private PostgreSQL cluster when PostgreSQL is installed (as the tests do).
+  { name: "store", file: "bench/store.ts", args: [] },
 ];
 
 const wanted = process.argv.slice(2);

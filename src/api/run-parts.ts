@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import type { ChatModel } from "../agent/chat-model.js";
-import { createPageSummarizer } from "../tools/search/page-summarizer.js";
 import type { LoupeConfig } from "../core/config.js";
 import { formatConfigIssues } from "../core/config.js";
 import { describeError, LoupeError } from "../core/errors.js";
@@ -11,6 +10,7 @@ import { findPromptPack } from "../dialects/prompt-pack-registry.js";
 import { getDialect } from "../dialects/registry.js";
 import { ChatClient } from "../models/chat-client.js";
 import { createToolbox, defaultToolNames, selectTools, type Toolbox } from "../tools/registry.js";
+import { createPageSummarizer } from "../tools/search/page-summarizer.js";
 
 /** Everything a run needs besides its question and images, built from one resolved config. */
 export interface RunParts {

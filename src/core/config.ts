@@ -265,6 +265,11 @@ export const loupeConfigSchema = z.strictObject({
   approval: approvalConfigSchema.default({ tools: [], webVisitNewDomains: false }),
   plan: planConfigSchema.default(() => planConfigSchema.parse({})),
   research: researchConfigSchema.default(() => researchConfigSchema.parse({})),
+  /**
+   * Where `loupe ask` records runs besides their folder: a SQLite file path, a postgres:// URL,
+   * or "none". The default is $LOUPE_HOME/loupe.db (store/open-run-store.ts).
+   */
+  store: z.string().min(1).optional(),
 });
 export type LoupeConfig = z.infer<typeof loupeConfigSchema>;
 

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPageSummarizer } from "../../src/tools/search/page-summarizer.js";
 import { runAgent } from "../../src/agent/run-agent.js";
 import { type LoupeConfig, loupeConfigSchema } from "../../src/core/config.js";
 import type { Trajectory } from "../../src/core/trajectory.js";
@@ -7,6 +6,7 @@ import { getDialect } from "../../src/dialects/registry.js";
 import { ChatClient } from "../../src/models/chat-client.js";
 import { type LocalHttpServer, startLocalHttpServer } from "../../src/search/testing/local-http-server.js";
 import { createToolbox, selectTools, type Toolbox } from "../../src/tools/registry.js";
+import { createPageSummarizer } from "../../src/tools/search/page-summarizer.js";
 import { type ModelServer, type RecordedRequest, startModelServer } from "../support/model-server.js";
 import { testImage } from "./agent-harness.js";
 

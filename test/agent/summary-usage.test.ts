@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createPageSummarizer } from "../../src/tools/search/page-summarizer.js";
 import { modelConfigSchema } from "../../src/core/config.js";
 import type { AnyTool } from "../../src/core/tool.js";
 import { trajectorySchema } from "../../src/core/trajectory.js";
 import { ChatClient } from "../../src/models/chat-client.js";
 import type { ReadPage } from "../../src/search/backend.js";
+import { createPageSummarizer } from "../../src/tools/search/page-summarizer.js";
 import { modelServer, runWithServer } from "./agent-harness.js";
 
 const page: ReadPage = {

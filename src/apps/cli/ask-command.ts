@@ -11,6 +11,7 @@ import { runMode } from "../../modes/run-mode.js";
 import { TrajectoryFolder } from "../../store/trajectory-folder.js";
 import { type ConfigFlags, loadConfig } from "./load-config.js";
 import { runInFolder } from "./run-session.js";
+import { addStoreOption, openRecordingStore } from "./store-option.js";
 
 interface AskFlags extends ConfigFlags {
   image: string[];
@@ -76,6 +77,7 @@ export function askCommand(): Command {
         .default("interleaved"),
     );
   addRunOptions(command);
+  addStoreOption(command);
   return command.action(async (question: string, flags: AskFlags) => {
     process.exitCode = await ask(question, flags);
   });
@@ -85,10 +87,11 @@ async function ask(question: string, flags: AskFlags): Promise<number> {
   const config = await loadConfig(flags);
   const images = await Promise.all(flags.image.map((source) => loadInputImage(source, config.images)));
   const runId = randomUUID();
-  const folder = new TrajectoryFolder(flags.out ?? join("runs", `${timestamp()}-${runId.slice(0, 8)}`));
+  const folder = new TrajectoryFolder(flags.out ?? defaultRunFolder(runId));
   return runInFolder({
     config,
     folder,
+    store: await openRecordingStore(config.store),
     imageSet: new ImageSet(),
     flags,
     parts: { defaultKinds: modeToolKinds(flags.mode) },
@@ -111,6 +114,11 @@ async function writeReport(folder: TrajectoryFolder, report: string, quiet?: boo
 
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/** Where a run's folder goes without --out: runs/<time>-<first 8 characters of the id>. */
+export function defaultRunFolder(runId: string): string {
+  return join("runs", `${timestamp()}-${runId.slice(0, 8)}`);
 }
 
 export function timestamp(): string {

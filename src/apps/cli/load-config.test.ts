@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "./load-config.js";
+import { configuredStore, loadConfig } from "./load-config.js";
 
 const noDiscovery = async () => undefined;
 
@@ -212,3 +212,26 @@ async function configFile(content: unknown, prefix = ""): Promise<string> {
   await writeFile(file, prefix + JSON.stringify(content));
   return file;
 }
+
+describe("the store setting", () => {
+  it("layers the config file < LOUPE_STORE < --store, in loadConfig and without a model", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "loupe-config-"));
+    const file = join(dir, "loupe.config.json");
+    await writeFile(
+      file,
+      JSON.stringify({ model: { baseUrl: "http://file/v1", name: "m" }, store: "/file.db" }),
+    );
+    const env = { LOUPE_STORE: "postgres://env/loupe" };
+    expect(await configuredStore({ config: file }, {})).toBe("/file.db");
+    expect(await configuredStore({ config: file }, env)).toBe("postgres://env/loupe");
+    expect(await configuredStore({ config: file, store: "none" }, env)).toBe("none");
+    expect(await configuredStore({}, {})).toBeUndefined();
+    expect((await loadConfig({ config: file }, {}, { discover: noDiscovery })).store).toBe("/file.db");
+    expect((await loadConfig({ config: file }, env, { discover: noDiscovery })).store).toBe(
+      "postgres://env/loupe",
+    );
+    expect((await loadConfig({ config: file, store: "none" }, env, { discover: noDiscovery })).store).toBe(
+      "none",
+    );
+  });
+});
