@@ -35,6 +35,12 @@ export const commandList: readonly CommandEntry[] = [
     load: async () => (await import("./index-command.js")).indexCommand(),
   },
   {
+    name: "mcp",
+    term: "mcp [options]",
+    description: "serve Loupe's tools and agent over the Model Context Protocol (stdio, or --http)",
+    load: async () => (await import("../mcp/mcp-command.js")).mcpCommand(),
+  },
+  {
     name: "replay",
     term: "replay [options] <trajectory>",
     description: "re-render a recorded run from its trajectory folder or trajectory.json",

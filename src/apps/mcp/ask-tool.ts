@@ -1,0 +1,83 @@
+import { z } from "zod";
+import { runAgent } from "../../agent/run-agent.js";
+import { createRunParts } from "../../api/run-parts.js";
+import type { LoupeConfig } from "../../core/config.js";
+import type { AnyTool, ToolResult } from "../../core/tool.js";
+import type { Trajectory } from "../../core/trajectory.js";
+
+const parameters = z.object({
+  question: z.string().trim().min(1).describe("The question to answer about the images."),
+  images: z
+    .array(z.union([z.string().min(1), z.number().int()]))
+    .max(16)
+    .optional()
+    .describe("The images the question is about. Default: none (a question without images)."),
+  choices: z
+    .array(z.string().min(1))
+    .max(26)
+    .optional()
+    .describe("Multiple-choice options, lettered A, B, ... in order."),
+});
+type AskArguments = z.infer<typeof parameters>;
+
+export interface AskToolOptions {
+  config: LoupeConfig;
+  /** Why there is no model to ask (nothing configured or found); `ask` then answers with it as an error. */
+  noModel?: string;
+}
+
+/**
+ * `ask` over MCP: the whole agent on the configured model (its dialect, tools and budgets), the
+ * way `loupe ask` runs it, for a client that wants an answer rather than single tools. Each call
+ * is its own run with its own tools' state; the session's images are its inputs.
+ */
+export function askTool(options: AskToolOptions): AnyTool {
+  return {
+    name: "ask",
+    description:
+      "Ask Loupe's agent a question about images: the configured vision-language model looks, crops, zooms, runs code or searches as it needs, then answers. Returns the answer and a short summary of what it did.",
+    parameters,
+    async execute(args: AskArguments, context): Promise<ToolResult> {
+      if (options.noModel) return { text: `Error: ${options.noModel}`, images: [], isError: true };
+      const inputs = (args.images ?? []).map((name) => {
+        const ref = context.images.resolve(name);
+        return { bytes: context.images.bytes(ref.id), facts: ref, source: ref.label };
+      });
+      const parts = await createRunParts(options.config);
+      try {
+        const { trajectory } = await runAgent({
+          question: args.question,
+          choices: args.choices,
+          images: inputs,
+          config: options.config,
+          model: parts.model,
+          dialect: parts.dialect,
+          tools: parts.tools,
+          systemPrompt: parts.systemPrompt,
+          signal: context.signal,
+        });
+        return {
+          text: `${trajectory.answer ?? "(no answer)"}\n\n${summarizeRun(trajectory)}`,
+          images: [],
+          isError: trajectory.answer === undefined,
+        };
+      } finally {
+        await parts.close();
+      }
+    },
+  };
+}
+
+/** "Run 1a2b3c4d: 3 steps, 2 tool calls (crop, python); stopped: answer; 1,234 tokens." */
+export function summarizeRun(trajectory: Trajectory): string {
+  const calls = trajectory.steps.flatMap((step) => step.actions.map((action) => action.tool));
+  const { steps, usage } = trajectory.budgetsUsed;
+  const tokens = usage.promptTokens + usage.completionTokens;
+  const toolList = calls.length > 0 ? ` (${calls.join(", ")})` : "";
+  const error = trajectory.error ? `; ${trajectory.error.message}` : "";
+  return (
+    `Run ${trajectory.id.slice(0, 8)}: ${steps} step${steps === 1 ? "" : "s"}, ` +
+    `${calls.length} tool call${calls.length === 1 ? "" : "s"}${toolList}; ` +
+    `stopped: ${trajectory.stopReason}; ${tokens.toLocaleString("en-US")} tokens${error}.`
+  );
+}

@@ -1,0 +1,85 @@
+import { Command } from "commander";
+import type { LoupeConfig } from "../../core/config.js";
+import { isLoupeError, LoupeError } from "../../core/errors.js";
+import { noModelConfiguredMessage } from "../../models/discover-local-model.js";
+import { defaultBindHost, serverApiKeys } from "../bind-policy.js";
+import { addRunOptions } from "../cli/ask-command.js";
+import { type ConfigFlags, loadConfig } from "../cli/load-config.js";
+import { startMcpHttpServer } from "./http-server.js";
+import { createMcpTools } from "./mcp-tools.js";
+import { serveMcpStdio } from "./stdio-server.js";
+
+interface McpFlags extends ConfigFlags {
+  http?: boolean;
+  port: string;
+  host: string;
+  idleTimeout: string;
+}
+
+/** `ask` without a model: what to set, in one line (the tools that need none still work). */
+const noModelForAsk =
+  "No model is configured for ask: start `loupe mcp` with --base-url and --model (or LOUPE_BASE_URL and LOUPE_MODEL, or model in loupe.config.json).";
+
+export function mcpCommand(): Command {
+  const command = new Command("mcp")
+    .description("serve Loupe's tools and agent over the Model Context Protocol (stdio, or --http)")
+    .option("--http", "serve streamable HTTP at http://HOST:PORT/mcp instead of stdio")
+    .option("--port <n>", "HTTP port (0: any free port)", "8765")
+    .option(
+      "--host <address>",
+      "HTTP address; other than loopback needs an API key (LOUPE_API_KEYS)",
+      defaultBindHost,
+    )
+    .option("--idle-timeout <seconds>", "close an HTTP session after this long without a request", "1800");
+  addRunOptions(command);
+  return command.action(async (flags: McpFlags) => {
+    const { config, noModel } = await loadMcpConfig(flags);
+    const tools = createMcpTools(config, { noModel });
+    // Base64 makes an image 4/3 its size; a call may carry a few.
+    const maxBodyBytes = Math.ceil(config.images.maxInputBytes * 1.5) + 1024 * 1024;
+    try {
+      if (!flags.http) {
+        await serveMcpStdio({ config, tools, maxMessageBytes: maxBodyBytes });
+        return;
+      }
+      const server = await startMcpHttpServer({
+        config,
+        tools,
+        host: flags.host,
+        port: integerFlag("--port", flags.port, 0, 65_535),
+        apiKeys: serverApiKeys(config, process.env),
+        idleTimeoutMs: integerFlag("--idle-timeout", flags.idleTimeout, 1, 7 * 24 * 3600) * 1000,
+        maxBodyBytes,
+      });
+      process.stderr.write(`loupe mcp: listening on ${server.url}\n`);
+      await new Promise<void>((resolve) => {
+        process.once("SIGINT", resolve);
+        process.once("SIGTERM", resolve);
+      });
+      await server.close();
+    } finally {
+      await tools.close();
+    }
+  });
+}
+
+/**
+ * The config as `loupe ask` loads it; without a model, the tools that need none are still
+ * served and `ask` answers with what to configure.
+ */
+async function loadMcpConfig(flags: McpFlags): Promise<{ config: LoupeConfig; noModel?: string }> {
+  try {
+    return { config: await loadConfig(flags) };
+  } catch (error) {
+    if (!isLoupeError(error) || error.message !== noModelConfiguredMessage()) throw error;
+    const placeholder = { ...flags, baseUrl: "http://127.0.0.1:1/v1", model: "no-model-configured" };
+    return { config: await loadConfig(placeholder), noModel: noModelForAsk };
+  }
+}
+
+function integerFlag(name: string, value: string, min: number, max: number): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min || number > max)
+    throw new LoupeError("config", `${name}: expected a whole number from ${min} to ${max}, got "${value}".`);
+  return number;
+}

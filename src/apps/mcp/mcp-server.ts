@@ -1,0 +1,28 @@
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { AnyTool } from "../../core/tool.js";
+import { mcpInputSchema } from "./mcp-arguments.js";
+import type { McpSession } from "./mcp-session.js";
+
+export const serverInfo = { name: "loupe", version: "0.1.0" };
+
+/**
+ * The MCP server of one client session: every tool, its input schema made from the tool's zod
+ * schema (image arguments widened, mcp-arguments.ts), each call run in the session.
+ */
+export function createMcpServer(tools: readonly AnyTool[], session: McpSession): McpServer {
+  const server = new McpServer(serverInfo, {
+    capabilities: { tools: {} },
+    instructions:
+      "Loupe's tools for looking closely at images. Images you send or that tools make stay in this session by label (image_1, image_2, ...): crop image_2 to zoom further, and Python sees them as image_1, image_2, ... with variables kept between calls.",
+  });
+  for (const tool of tools) {
+    server.registerTool(
+      tool.name,
+      { description: tool.description, inputSchema: mcpInputSchema(tool) as never },
+      // The SDK checked the arguments against the widened schema; the session checks them again with the tool's.
+      ((args: Record<string, unknown>, extra: { signal: AbortSignal }) =>
+        session.call(tool, args ?? {}, extra.signal)) as never,
+    );
+  }
+  return server;
+}
