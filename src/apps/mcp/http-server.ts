@@ -32,6 +32,8 @@ export interface McpHttpServer {
 interface OpenSession {
   transport: StreamableHTTPServerTransport;
   session: McpSession;
+  /** Requests of this session still open: a call being run, the client's event stream (GET). */
+  active: number;
   idle?: NodeJS.Timeout;
 }
 
@@ -55,10 +57,26 @@ export async function startMcpHttpServer(options: McpHttpOptions): Promise<McpHt
     await open.session.close();
     await open.transport.close().catch(() => {});
   };
-  const touch = (id: string, open: OpenSession) => {
+  /** The idle clock runs only while nothing of the session is open: a long call is not idleness. */
+  const startIdleClock = (id: string, open: OpenSession) => {
     clearTimeout(open.idle);
     open.idle = setTimeout(() => void closeSession(id), options.idleTimeoutMs);
     open.idle.unref();
+  };
+  const serve = (
+    id: string,
+    open: OpenSession,
+    request: IncomingMessage,
+    response: ServerResponse,
+    body: unknown,
+  ) => {
+    open.active++;
+    clearTimeout(open.idle);
+    response.once("close", () => {
+      open.active--;
+      if (open.active === 0 && sessions.has(id)) startIdleClock(id, open);
+    });
+    return open.transport.handleRequest(request, response, body);
   };
 
   const openSession = async (): Promise<StreamableHTTPServerTransport> => {
@@ -66,9 +84,9 @@ export async function startMcpHttpServer(options: McpHttpOptions): Promise<McpHt
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        const open: OpenSession = { transport, session };
+        const open: OpenSession = { transport, session, active: 0 };
         sessions.set(id, open);
-        touch(id, open);
+        startIdleClock(id, open);
       },
       onsessionclosed: (id) => closeSession(id),
     });
@@ -97,10 +115,7 @@ export async function startMcpHttpServer(options: McpHttpOptions): Promise<McpHt
     const body = request.method === "POST" ? await readJsonBody(request, options.maxBodyBytes) : undefined;
     if (body && "error" in body) return sendError(response, body.status, body.error);
     const open = id ? sessions.get(id) : undefined;
-    if (open && id) {
-      touch(id, open);
-      return open.transport.handleRequest(request, response, body?.value);
-    }
+    if (open && id) return serve(id, open, request, response, body?.value);
     if (id) return sendError(response, 404, `No MCP session ${id} (it ended or timed out): start a new one.`);
     if (request.method !== "POST" || !isInitializeRequest(body?.value))
       return sendError(
