@@ -135,3 +135,20 @@ describe("loupe mcp over stdio", () => {
     expect(firstMessages).toContain("image_url");
   }, 60_000);
 });
+
+describe("loupe mcp over stdio, when the client goes", () => {
+  it("exits by itself once its stdin closes, before the client would have to kill it", async () => {
+    const { client, transport } = await connectStdio(["--base-url", "http://127.0.0.1:9/v1", "--model", "m"]);
+    await client.callTool({
+      name: "flip",
+      arguments: { image: await writePatternImage(32, 32), axis: "vertical" },
+    });
+    const pid = transport.pid;
+    expect(pid).toBeTruthy();
+    const started = Date.now();
+    // The SDK client ends stdin, waits up to 2 s, then sends SIGTERM.
+    await client.close();
+    expect(Date.now() - started).toBeLessThan(1_900);
+    expect(() => process.kill(pid ?? 0, 0)).toThrow();
+  }, 60_000);
+});
