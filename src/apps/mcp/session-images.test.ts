@@ -46,7 +46,9 @@ describe("session images", () => {
   });
 
   it("fetches URLs through web_visit's address check: loopback only when private addresses are allowed", async () => {
-    await expect(sessionImageLabel(url, new ImageSet(), local)).rejects.toThrow(/127\.0\.0\.1/);
+    await expect(sessionImageLabel(url, new ImageSet(), local)).rejects.toThrow(
+      /^Cannot load image http:\/\/127\.0\.0\.1:\d+\/blue\.png: 127\.0\.0\.1 is /,
+    );
     const set = new ImageSet();
     expect(await sessionImageLabel(url, set, { ...local, allowPrivateAddresses: true })).toBe("image_1");
     expect(set.list()[0]?.provenance).toEqual({ kind: "input", source: url });

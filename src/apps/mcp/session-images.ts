@@ -1,5 +1,5 @@
 import type { ImageConfig } from "../../core/config.js";
-import { LoupeError } from "../../core/errors.js";
+import { isLoupeError, LoupeError } from "../../core/errors.js";
 import type { ImageSet } from "../../core/image-set.js";
 import type { ImageRef } from "../../core/images.js";
 import { checkImageBytes, type LoadedImage, loadInputImage } from "../../images/load-image.js";
@@ -94,12 +94,23 @@ function loadDataUrl(url: string, options: SessionImageOptions): Promise<LoadedI
 
 /** Image URLs go through web_visit's fetch: no private or metadata address, judged on every redirect. */
 async function loadUrl(url: string, options: SessionImageOptions): Promise<LoadedImage> {
-  const fetched = await fetchPage(url, {
-    maxBytes: options.images.maxInputBytes,
-    timeoutMs: options.images.fetchTimeoutMs,
-    allowPrivateAddresses: options.allowPrivateAddresses,
-    signal: options.signal,
-  });
+  let fetched: Awaited<ReturnType<typeof fetchPage>>;
+  try {
+    fetched = await fetchPage(url, {
+      maxBytes: options.images.maxInputBytes,
+      timeoutMs: options.images.fetchTimeoutMs,
+      allowPrivateAddresses: options.allowPrivateAddresses,
+      signal: options.signal,
+    });
+  } catch (error) {
+    if (!isLoupeError(error) || error.code === "cancelled") throw error;
+    // fetchPage speaks as web_visit; here the URL was an image argument.
+    const reason = error.message.replace(/^web_visit refused \S+: /, "");
+    throw new LoupeError("image-not-found", `Cannot load image ${url}: ${reason}`, {
+      cause: error,
+      hint: error.hint,
+    });
+  }
   return checkImageBytes(fetched.bytes, options.images, url);
 }
 
