@@ -87,6 +87,15 @@ describe.skipIf(!hasSandbox)("loupe mcp --http sessions", () => {
     expect(response.status).toBe(413);
   });
 
+  it("answers a body that is not JSON with 400, and a path other than /mcp with 404", async () => {
+    const headers = { "Content-Type": "application/json", Accept: "application/json, text/event-stream" };
+    const garbled = await fetch(server.url, { method: "POST", headers, body: "{not json" });
+    expect(garbled.status).toBe(400);
+    expect((await garbled.json()).error.message).toContain("The body is not JSON");
+    const elsewhere = await fetch(new URL("/other", server.url), { method: "POST", headers, body: "{}" });
+    expect(elsewhere.status).toBe(404);
+  });
+
   it("refuses a Host that is not loopback (DNS rebinding)", async () => {
     const { request } = await import("node:http");
     const status = await new Promise<number>((resolve, reject) => {

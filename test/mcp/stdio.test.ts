@@ -136,6 +136,25 @@ describe("loupe mcp over stdio", () => {
   }, 60_000);
 });
 
+describe("loupe mcp over stdio without a model", () => {
+  it("serves the tools, and ask says what to configure", async () => {
+    // No --base-url: Loupe looks for Ollama and vLLM on loopback, finds none, and starts anyway.
+    const { client } = await connectStdio([]);
+    try {
+      const result = await client.callTool({ name: "ask", arguments: { question: "Anything?" } });
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toContain("No model is configured for ask");
+      const flip = await client.callTool({
+        name: "flip",
+        arguments: { image: await writePatternImage(32, 32), axis: "vertical" },
+      });
+      expect(flip.isError, textOf(flip)).toBeFalsy();
+    } finally {
+      await client.close();
+    }
+  }, 60_000);
+});
+
 describe("loupe mcp over stdio, when the client goes", () => {
   it("exits by itself once its stdin closes, before the client would have to kill it", async () => {
     const { client, transport } = await connectStdio(["--base-url", "http://127.0.0.1:9/v1", "--model", "m"]);
