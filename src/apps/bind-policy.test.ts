@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { resolveConfig } from "../api/resolve-config.js";
 import { assertBindAllowed, isLoopbackHost, requestAuthorized, serverApiKeys } from "./bind-policy.js";
 
 describe("bind policy", () => {
@@ -23,6 +24,13 @@ describe("bind policy", () => {
       { LOUPE_API_KEYS: " a, b ,,from-config" },
     );
     expect(keys).toEqual(["from-config", "a", "b"]);
+  });
+
+  it("checks server.apiKeys when the config is read, without showing the key", async () => {
+    const raw = { model: { baseUrl: "http://127.0.0.1:9/v1", name: "m" }, server: { apiKeys: ["abc\n"] } };
+    await expect(resolveConfig(raw)).rejects.toThrow(
+      "Invalid configuration: server.apiKeys.0: must be printable ASCII: it contains a line break (the value is not shown).",
+    );
   });
 
   it("accepts a request only with one of the keys as a bearer token", () => {
