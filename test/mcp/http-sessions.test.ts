@@ -91,7 +91,9 @@ describe.skipIf(!hasSandbox)("loupe mcp --http sessions", () => {
     const headers = { "Content-Type": "application/json", Accept: "application/json, text/event-stream" };
     const garbled = await fetch(server.url, { method: "POST", headers, body: "{not json" });
     expect(garbled.status).toBe(400);
-    expect((await garbled.json()).error.message).toContain("The body is not JSON");
+    expect(((await garbled.json()) as { error: { message: string } }).error.message).toContain(
+      "The body is not JSON",
+    );
     const elsewhere = await fetch(new URL("/other", server.url), { method: "POST", headers, body: "{}" });
     expect(elsewhere.status).toBe(404);
   });

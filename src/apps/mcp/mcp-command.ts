@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import type { LoupeConfig } from "../../core/config.js";
-import { isLoupeError, LoupeError } from "../../core/errors.js";
-import { noModelConfiguredMessage } from "../../models/discover-local-model.js";
+import { LoupeError } from "../../core/errors.js";
+import { discoverLocalModel } from "../../models/discover-local-model.js";
 import { defaultBindHost, serverApiKeys } from "../bind-policy.js";
 import { addRunOptions } from "../cli/ask-command.js";
 import { type ConfigFlags, loadConfig } from "../cli/load-config.js";
@@ -68,10 +68,16 @@ export function mcpCommand(): Command {
  * served and `ask` answers with what to configure.
  */
 async function loadMcpConfig(flags: McpFlags): Promise<{ config: LoupeConfig; noModel?: string }> {
+  let nothingFound = false;
+  const discover = async () => {
+    const found = await discoverLocalModel();
+    nothingFound = found === undefined;
+    return found;
+  };
   try {
-    return { config: await loadConfig(flags) };
+    return { config: await loadConfig(flags, process.env, { discover }) };
   } catch (error) {
-    if (!isLoupeError(error) || error.message !== noModelConfiguredMessage()) throw error;
+    if (!nothingFound) throw error;
     const placeholder = { ...flags, baseUrl: "http://127.0.0.1:1/v1", model: "no-model-configured" };
     return { config: await loadConfig(placeholder), noModel: noModelForAsk };
   }
