@@ -33,6 +33,7 @@ describe.skipIf(!hasSandbox)("loupe mcp --http sessions", () => {
       apiKeys: [],
       idleTimeoutMs: 1_500,
       maxBodyBytes: 64 * 1024,
+      maxSessions: 3,
     });
   });
   afterAll(async () => {
@@ -76,6 +77,30 @@ describe.skipIf(!hasSandbox)("loupe mcp --http sessions", () => {
     await first.client.close();
     await second.client.close();
     await waitFor(() => server.sessionCount() === 0 && pool.sessionsInUse === 0, 8_000);
+  }, 30_000);
+
+  it("refuses a session past --max-sessions with 503 and Retry-After, and takes one again once one ends", async () => {
+    const open = await Promise.all([1, 2, 3].map(() => connectHttp(server.url)));
+    const refused = await fetch(server.url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream" },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } },
+      }),
+    });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("retry-after")).toBe("2");
+    await open[0]?.transport.terminateSession();
+    const again = await connectHttp(server.url);
+    expect(server.sessionCount()).toBe(3);
+    for (const connected of [...open, again]) {
+      await connected.transport.terminateSession().catch(() => {});
+      await connected.client.close();
+    }
+    await waitFor(() => server.sessionCount() === 0);
   }, 30_000);
 
   it("refuses a body over the limit with 413 before reading it all", async () => {

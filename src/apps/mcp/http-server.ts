@@ -20,6 +20,8 @@ export interface McpHttpOptions {
   idleTimeoutMs: number;
   /** Largest request body: a call carrying base64 images is about 4/3 of their bytes. */
   maxBodyBytes: number;
+  /** Sessions open at once; a new one past this is refused with 503 until one ends. */
+  maxSessions: number;
 }
 
 export interface McpHttpServer {
@@ -117,6 +119,14 @@ export async function startMcpHttpServer(options: McpHttpOptions): Promise<McpHt
     const open = id ? sessions.get(id) : undefined;
     if (open && id) return serve(id, open, request, response, body?.value);
     if (id) return sendError(response, 404, `No MCP session ${id} (it ended or timed out): start a new one.`);
+    if (sessions.size >= options.maxSessions) {
+      response.setHeader("Retry-After", String(Math.ceil(options.idleTimeoutMs / 1000)));
+      return sendError(
+        response,
+        503,
+        `${options.maxSessions} MCP sessions are open, the most this server keeps (--max-sessions): end one (DELETE) or wait for one to time out.`,
+      );
+    }
     if (request.method !== "POST" || !isInitializeRequest(body?.value))
       return sendError(
         response,

@@ -14,6 +14,7 @@ interface McpFlags extends ConfigFlags {
   port: string;
   host: string;
   idleTimeout: string;
+  maxSessions: string;
 }
 
 /** `ask` without a model: what to set, in one line (the tools that need none still work). */
@@ -30,7 +31,8 @@ export function mcpCommand(): Command {
       "HTTP address; other than loopback needs an API key (LOUPE_API_KEYS)",
       defaultBindHost,
     )
-    .option("--idle-timeout <seconds>", "close an HTTP session after this long without a request", "1800");
+    .option("--idle-timeout <seconds>", "close an HTTP session after this long without a request", "1800")
+    .option("--max-sessions <n>", "HTTP sessions open at once (each may hold a Python session)", "64");
   addRunOptions(command);
   return command.action(async (flags: McpFlags) => {
     const { config, noModel } = await loadMcpConfig(flags);
@@ -50,6 +52,7 @@ export function mcpCommand(): Command {
         apiKeys: serverApiKeys(config, process.env),
         idleTimeoutMs: integerFlag("--idle-timeout", flags.idleTimeout, 1, 7 * 24 * 3600) * 1000,
         maxBodyBytes,
+        maxSessions: integerFlag("--max-sessions", flags.maxSessions, 1, 100_000),
       });
       process.stderr.write(`loupe mcp: listening on ${server.url}\n`);
       await new Promise<void>((resolve) => {
