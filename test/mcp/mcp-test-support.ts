@@ -11,6 +11,7 @@ import sharp from "sharp";
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const cliEntry = resolve(projectRoot, "src/apps/cli/main.ts");
+const peakMemoryPreload = resolve(projectRoot, "test/support/peak-memory.mjs");
 
 /** The environment of a `loupe mcp` child: no model or key settings from outside, its own $LOUPE_HOME. */
 export async function childEnvironment(extra: Record<string, string> = {}): Promise<Record<string, string>> {
@@ -23,11 +24,19 @@ export async function childEnvironment(extra: Record<string, string> = {}): Prom
 }
 
 /** An MCP client of `loupe mcp` on stdio, the CLI run from source through tsx as a client would start it. */
-export async function connectStdio(args: string[], env?: Record<string, string>) {
+export async function connectStdio(
+  args: string[],
+  env?: Record<string, string>,
+  options: { peakMemoryFile?: string } = {},
+) {
+  const { peakMemoryFile } = options;
+  const preload = peakMemoryFile ? ["--import", peakMemoryPreload] : [];
+  const childEnv = env ?? (await childEnvironment());
+  if (peakMemoryFile) childEnv.LOUPE_TEST_PEAK_MEMORY_FILE = peakMemoryFile;
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: ["--import", "tsx", cliEntry, "mcp", ...args],
-    env: env ?? (await childEnvironment()),
+    args: [...preload, "--import", "tsx", cliEntry, "mcp", ...args],
+    env: childEnv,
     cwd: projectRoot,
     stderr: "pipe",
   });

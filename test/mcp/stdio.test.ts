@@ -1,7 +1,10 @@
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasSandbox } from "../../src/sandbox/sandbox-test-support.js";
+import { fixturePath, hasFixtures } from "../support/fixtures.js";
 import { type ModelServer, startModelServer } from "../support/model-server.js";
 import {
   connectStdio,
@@ -156,12 +159,20 @@ describe("loupe mcp over stdio without a model", () => {
 });
 
 describe("loupe mcp over stdio, when the client goes", () => {
-  it("exits by itself once its stdin closes, before the client would have to kill it", async () => {
-    const { client, transport } = await connectStdio(["--base-url", "http://127.0.0.1:9/v1", "--model", "m"]);
-    await client.callTool({
-      name: "flip",
-      arguments: { image: await writePatternImage(32, 32), axis: "vertical" },
-    });
+  it("exits by itself once its stdin closes, before the client would have to kill it, under 1 GB", async () => {
+    const peakMemoryFile = join(await mkdtemp(join(tmpdir(), "loupe-mcp-peak-")), "peak");
+    const { client, transport } = await connectStdio(
+      ["--base-url", "http://127.0.0.1:9/v1", "--model", "m"],
+      undefined,
+      { peakMemoryFile },
+    );
+    // A 4240x2700 photo where the fixtures are there: cropped, and the crop cropped again.
+    const photo = hasFixtures ? fixturePath("hires", "signicade.JPG") : await writePatternImage(400, 300);
+    const box = { box: [0.25, 0.25, 0.75, 0.75], coordinates: "fraction" };
+    const first = await client.callTool({ name: "crop", arguments: { image: photo, ...box } });
+    expect(first.isError, textOf(first)).toBeFalsy();
+    const second = await client.callTool({ name: "crop", arguments: { image: "image_2", ...box } });
+    expect(second.isError, textOf(second)).toBeFalsy();
     const pid = transport.pid;
     expect(pid).toBeTruthy();
     const started = Date.now();
@@ -169,5 +180,9 @@ describe("loupe mcp over stdio, when the client goes", () => {
     await client.close();
     expect(Date.now() - started).toBeLessThan(1_900);
     expect(() => process.kill(pid ?? 0, 0)).toThrow();
+    const peak = Number(await readFile(peakMemoryFile, "utf8"));
+    expect(peak).toBeGreaterThan(0);
+    expect(peak).toBeLessThan(1024 ** 3);
+    console.info(`loupe mcp peak RSS: ${Math.round(peak / 1024 ** 2)} MiB`);
   }, 60_000);
 });
