@@ -35,9 +35,12 @@ export function mcpCommand(): Command {
     .option("--max-sessions <n>", "HTTP sessions open at once (each may hold a Python session)", "64");
   addRunOptions(command);
   return command.action(async (flags: McpFlags) => {
+    const port = integerFlag("--port", flags.port, 0, 65_535);
+    const idleTimeoutMs = integerFlag("--idle-timeout", flags.idleTimeout, 1, 7 * 24 * 3600) * 1000;
+    const maxSessions = integerFlag("--max-sessions", flags.maxSessions, 1, 100_000);
     const { config, noModel } = await loadMcpConfig(flags);
     const tools = createMcpTools(config, { noModel });
-    // Base64 makes an image 4/3 its size; a call may carry a few.
+    // One image at the byte limit, base64-encoded (4/3 of its size), with room for the rest.
     const maxBodyBytes = Math.ceil(config.images.maxInputBytes * 1.5) + 1024 * 1024;
     try {
       if (!flags.http) {
@@ -48,11 +51,11 @@ export function mcpCommand(): Command {
         config,
         tools,
         host: flags.host,
-        port: integerFlag("--port", flags.port, 0, 65_535),
+        port,
         apiKeys: serverApiKeys(config, process.env),
-        idleTimeoutMs: integerFlag("--idle-timeout", flags.idleTimeout, 1, 7 * 24 * 3600) * 1000,
+        idleTimeoutMs,
         maxBodyBytes,
-        maxSessions: integerFlag("--max-sessions", flags.maxSessions, 1, 100_000),
+        maxSessions,
       });
       process.stderr.write(`loupe mcp: listening on ${server.url}\n`);
       await new Promise<void>((resolve) => {
