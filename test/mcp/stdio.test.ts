@@ -132,6 +132,9 @@ describe("loupe mcp over stdio", () => {
     expect(result.isError, textOf(result)).toBeFalsy();
     expect(textOf(result)).toContain("The crop is a gradient.");
     expect(textOf(result)).toMatch(/2 steps, 1 tool call \(crop\); stopped: answer/);
+    expect(textOf(result)).toContain(
+      'step 1: crop {"box":[10,20,110,80],"scale":1} -> Cropped image_1 [10, 20, 110, 80] (pixel) -> image_2, 100x60.',
+    );
     expect(model.requests).toHaveLength(2);
     // The model was sent the image, and then its crop.
     const firstMessages = JSON.stringify(model.requests[0]?.body.messages);

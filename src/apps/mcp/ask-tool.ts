@@ -68,16 +68,38 @@ export function askTool(options: AskToolOptions): AnyTool {
   };
 }
 
-/** "Run 1a2b3c4d: 3 steps, 2 tool calls (crop, python); stopped: answer; 1,234 tokens." */
+/** Calls listed under the summary line; a longer run ends with "... and N more calls". */
+const callsListed = 12;
+
+/**
+ * "Run 1a2b3c4d: 2 steps, 1 tool call (crop); stopped: answer; 1,234 tokens.", then one line per
+ * call: its step, tool, arguments and the first line of what it returned, each cut short.
+ */
 export function summarizeRun(trajectory: Trajectory): string {
-  const calls = trajectory.steps.flatMap((step) => step.actions.map((action) => action.tool));
+  const calls = trajectory.steps.flatMap((step) =>
+    step.actions.map((action) => ({
+      step: step.index,
+      action,
+      observation: step.observations.find((observation) => observation.callId === action.id),
+    })),
+  );
   const { steps, usage } = trajectory.budgetsUsed;
   const tokens = usage.promptTokens + usage.completionTokens;
-  const toolList = calls.length > 0 ? ` (${calls.join(", ")})` : "";
+  const toolList = calls.length > 0 ? ` (${calls.map((call) => call.action.tool).join(", ")})` : "";
   const error = trajectory.error ? `; ${trajectory.error.message}` : "";
-  return (
+  const header =
     `Run ${trajectory.id.slice(0, 8)}: ${steps} step${steps === 1 ? "" : "s"}, ` +
     `${calls.length} tool call${calls.length === 1 ? "" : "s"}${toolList}; ` +
-    `stopped: ${trajectory.stopReason}; ${tokens.toLocaleString("en-US")} tokens${error}.`
-  );
+    `stopped: ${trajectory.stopReason}; ${tokens.toLocaleString("en-US")} tokens${error}.`;
+  const lines = calls.slice(0, callsListed).map(({ step, action, observation }) => {
+    const result = observation ? (observation.text.split("\n")[0] ?? "") : "not run";
+    const failed = observation?.isError ? " (error)" : "";
+    return `  step ${step}: ${action.tool} ${cut(JSON.stringify(action.arguments) ?? "", 100)} -> ${cut(result, 120)}${failed}`;
+  });
+  if (calls.length > callsListed) lines.push(`  ... and ${calls.length - callsListed} more calls`);
+  return [header, ...lines].join("\n");
+}
+
+function cut(text: string, length: number): string {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
 }
