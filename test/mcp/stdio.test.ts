@@ -125,10 +125,14 @@ describe("loupe mcp over stdio", () => {
   );
 
   it("ask runs the whole agent on the configured model and answers with a summary", async () => {
-    const result = await client.callTool({
-      name: "ask",
-      arguments: { question: "What is in the picture?", images: [pattern] },
-    });
+    const progress: string[] = [];
+    const result = await client.callTool(
+      { name: "ask", arguments: { question: "What is in the picture?", images: [pattern] } },
+      undefined,
+      { onprogress: ({ message }) => progress.push(message ?? ""), resetTimeoutOnProgress: true },
+    );
+    // Each step and call was reported as it happened.
+    expect(progress).toEqual(["step 1: asking the model", "step 1: crop", "step 2: asking the model"]);
     expect(result.isError, textOf(result)).toBeFalsy();
     expect(textOf(result)).toContain("The crop is a gradient.");
     expect(textOf(result)).toMatch(/2 steps, 1 tool call \(crop\); stopped: answer/);

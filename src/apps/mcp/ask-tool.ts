@@ -2,8 +2,10 @@ import { z } from "zod";
 import { runAgent } from "../../agent/run-agent.js";
 import { createRunParts } from "../../api/run-parts.js";
 import type { LoupeConfig } from "../../core/config.js";
+import type { RunEventListener } from "../../core/events.js";
 import type { AnyTool, ToolResult } from "../../core/tool.js";
 import type { Trajectory } from "../../core/trajectory.js";
+import type { McpToolContext } from "./mcp-session.js";
 
 const parameters = z.object({
   question: z.string().trim().min(1).describe("The question to answer about the images."),
@@ -55,6 +57,7 @@ export function askTool(options: AskToolOptions): AnyTool {
           tools: parts.tools,
           systemPrompt: parts.systemPrompt,
           signal: context.signal,
+          onEvent: progressOf(context as McpToolContext),
         });
         return {
           text: `${trajectory.answer ?? "(no answer)"}\n\n${summarizeRun(trajectory)}`,
@@ -65,6 +68,18 @@ export function askTool(options: AskToolOptions): AnyTool {
         await parts.close();
       }
     },
+  };
+}
+
+/** The run's steps, calls and waits as progress messages, when the client asked for them. */
+function progressOf(context: McpToolContext): RunEventListener | undefined {
+  const report = context.reportProgress;
+  if (!report) return undefined;
+  return (event) => {
+    if (event.type === "step-start") report(`step ${event.step}: asking the model`);
+    else if (event.type === "tool-call-start") report(`step ${event.step}: ${event.tool}`);
+    else if (event.type === "model-wait")
+      report(`step ${event.step}: waiting for the model (${Math.round(event.waitedMs / 1000)} s)`);
   };
 }
 

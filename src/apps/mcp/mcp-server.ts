@@ -1,7 +1,33 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { ServerNotification } from "@modelcontextprotocol/sdk/types.js";
 import type { AnyTool } from "../../core/tool.js";
 import { mcpInputSchema } from "./mcp-arguments.js";
 import type { McpSession } from "./mcp-session.js";
+
+type ToolCallExtra = {
+  signal: AbortSignal;
+  _meta?: { progressToken?: string | number };
+  sendNotification(notification: ServerNotification): Promise<void>;
+};
+
+/**
+ * Progress notifications for a call whose client asked for them (a progress token): each resets
+ * the client's request timeout where it allows that, so a long `ask` is not given up on.
+ */
+function progressReporter(extra: ToolCallExtra): ((message: string) => void) | undefined {
+  const token = extra._meta?.progressToken;
+  if (token === undefined) return undefined;
+  let progress = 0;
+  return (message) => {
+    progress++;
+    extra
+      .sendNotification({
+        method: "notifications/progress",
+        params: { progressToken: token, progress, message },
+      })
+      .catch(() => {});
+  };
+}
 
 export const serverInfo = { name: "loupe", version: "0.1.0" };
 
@@ -20,8 +46,8 @@ export function createMcpServer(tools: readonly AnyTool[], session: McpSession):
       tool.name,
       { description: tool.description, inputSchema: mcpInputSchema(tool) as never },
       // The SDK checked the arguments against the widened schema; the session checks them again with the tool's.
-      ((args: Record<string, unknown>, extra: { signal: AbortSignal }) =>
-        session.call(tool, args ?? {}, extra.signal)) as never,
+      ((args: Record<string, unknown>, extra: ToolCallExtra) =>
+        session.call(tool, args ?? {}, extra.signal, progressReporter(extra))) as never,
     );
   }
   return server;

@@ -2,10 +2,15 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { LoupeConfig } from "../../core/config.js";
 import { describeError, isLoupeError } from "../../core/errors.js";
 import { ImageSet } from "../../core/image-set.js";
-import type { AnyTool, RunImageView, ToolResult } from "../../core/tool.js";
+import type { AnyTool, RunImageView, ToolContext, ToolResult } from "../../core/tool.js";
 import { createToolContext } from "../../core/tool-context.js";
 import { describeArgumentIssues, type ImageSource, imageArgumentsOf } from "./mcp-arguments.js";
 import { sessionImageLabel } from "./session-images.js";
+
+/** A tool call's context over MCP: a long call (`ask`) may report progress, which keeps the client waiting. */
+export interface McpToolContext extends ToolContext {
+  reportProgress?(message: string): void;
+}
 
 export interface McpSessionOptions {
   config: LoupeConfig;
@@ -44,13 +49,18 @@ export class McpSession {
    * the arguments, and the result becomes MCP content (text, then its images). Every failure,
    * bad arguments included, is a result with isError and a message, not a protocol error.
    */
-  async call(tool: AnyTool, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
+  async call(
+    tool: AnyTool,
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+    reportProgress?: (message: string) => void,
+  ): Promise<CallToolResult> {
     const call = ++this.#calls;
     try {
       const withLabels = await this.#imagesInSession(args, signal);
       const parsed = tool.parameters.safeParse(withLabels);
       if (!parsed.success) return errorResult(describeArgumentIssues(tool.name, parsed.error));
-      const context = createToolContext({
+      const context: McpToolContext = createToolContext({
         tool: tool.name,
         callId: `mcp_${call}`,
         step: call,
@@ -59,6 +69,7 @@ export class McpSession {
         signal,
         view: this.#view,
       });
+      if (reportProgress) context.reportProgress = reportProgress;
       return this.toContent(await tool.execute(parsed.data, context));
     } catch (error) {
       const hint = isLoupeError(error) && error.hint ? `\n${error.hint}` : "";
