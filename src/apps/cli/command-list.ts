@@ -35,6 +35,12 @@ export const commandList: readonly CommandEntry[] = [
     load: async () => (await import("./index-command.js")).indexCommand(),
   },
   {
+    name: "mcp",
+    term: "mcp [options]",
+    description: "serve Loupe's tools and agent over the Model Context Protocol (stdio, or --http)",
+    load: async () => (await import("../mcp/mcp-command.js")).mcpCommand(),
+  },
+  {
     name: "plan",
     term: "plan [options] <question>",
     description: "ask a planner for a plan of tool steps and print it; --execute runs it and answers",
