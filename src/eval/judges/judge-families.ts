@@ -1,5 +1,5 @@
-import { hleJudgeTemplate, simpleqaJudgeTemplate, yesNoJudgeTemplate } from "./judge-templates.js";
 import { judgeScorer } from "./judge-scorer.js";
+import { hleJudgeTemplate, simpleqaJudgeTemplate, yesNoJudgeTemplate } from "./judge-templates.js";
 
 /** BrowseComp / HLE style: extracted answer, reasoning, `correct: yes|no`, confidence. */
 export const hleJudgeScorer = judgeScorer({
@@ -18,13 +18,17 @@ export const simpleqaJudgeScorer = judgeScorer({
   template: simpleqaJudgeTemplate,
   parser: "simpleqa",
   strictParser: "simpleqa-strict",
-  verdictScore: (parsed) => ({ correct: parsed.verdict === "correct", attempted: parsed.verdict !== "not-attempted" }),
+  verdictScore: (parsed) => ({
+    correct: parsed.verdict === "correct",
+    attempted: parsed.verdict !== "not-attempted",
+  }),
 });
 
 /** DeepEyesV2 style: the judge ends with \boxed{Yes} or \boxed{No}. */
 export const yesNoJudgeScorer = judgeScorer({
   name: "yes-no-judge",
-  upstream: "Visual-Agent/DeepEyesV2 evaluation/VLMEvalKit/vlmeval/dataset/utils/judge_utils.py (judge_result)",
+  upstream:
+    "Visual-Agent/DeepEyesV2 evaluation/VLMEvalKit/vlmeval/dataset/utils/judge_utils.py (judge_result)",
   template: yesNoJudgeTemplate,
   parser: "deepeyes-v2",
   strictParser: "deepeyes-v2-strict",

@@ -26,7 +26,9 @@ function jsonObjectIn(reply: string): Record<string, unknown> | undefined {
   if (start < 0 || end <= start) return undefined;
   try {
     const parsed: unknown = JSON.parse(reply.slice(start, end + 1));
-    return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+    return parsed && typeof parsed === "object" && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -87,7 +89,10 @@ export const simpleqaParser: JudgeParser = (reply) => {
  * (CORRECT, INCORRECT, NOT_ATTEMPTED / NOT ATTEMPTED) alone; else not attempted.
  */
 export const simpleqaStrictParser: JudgeParser = (reply) => {
-  const text = reply.trim().replace(/^["'*`\s]+|["'*`.\s]+$/g, "").toUpperCase();
+  const text = reply
+    .trim()
+    .replace(/^["'*`\s]+|["'*`.\s]+$/g, "")
+    .toUpperCase();
   if (text in simpleqaVerdicts) return { verdict: simpleqaVerdicts[text]! };
   if (text === "CORRECT") return { verdict: "correct" };
   if (text === "INCORRECT") return { verdict: "incorrect" };
@@ -103,7 +108,8 @@ export const simpleqaStrictParser: JudgeParser = (reply) => {
  */
 export const deepeyesV2Parser: JudgeParser = (reply) => {
   let text = reply;
-  if (text.includes("<最终结果>")) text = text.split("<最终结果>").at(-1)!.trim().split("<\\最终结果>")[0]!.trim();
+  if (text.includes("<最终结果>"))
+    text = text.split("<最终结果>").at(-1)!.trim().split("<\\最终结果>")[0]!.trim();
   if (text.includes("boxed")) text = text.split("boxed").at(-1)!.trim().split("}")[0]!.trim();
   return { verdict: text.toLowerCase().includes("yes") ? "yes" : "no" };
 };
@@ -127,7 +133,10 @@ export const judgeParsers: Readonly<Record<string, JudgeParser>> = {
 export function judgeParserNamed(name: string): JudgeParser {
   const parser = judgeParsers[name];
   if (!parser) {
-    throw new LoupeError("config", `Unknown judge parser "${name}". Parsers: ${Object.keys(judgeParsers).join(", ")}.`);
+    throw new LoupeError(
+      "config",
+      `Unknown judge parser "${name}". Parsers: ${Object.keys(judgeParsers).join(", ")}.`,
+    );
   }
   return parser;
 }

@@ -1,7 +1,7 @@
 import { LoupeError } from "../../core/errors.js";
 import type { EvalItem, JudgeCall } from "../eval-item.js";
 import { lastTagContent } from "../scorers/answer-tags.js";
-import type { ScoredItem, Scorer, ScoreContext } from "../scorers/scorer.js";
+import type { ScoreContext, ScoredItem, Scorer } from "../scorers/scorer.js";
 import { type JudgeParser, judgeParserNamed, type ParsedVerdict } from "./judge-parsers.js";
 
 /**
@@ -31,7 +31,9 @@ export function judgeValues(item: EvalItem, response: string): Record<string, st
     correct_answer: item.answer,
     gold_target: aliases.length > 0 ? `${item.answer} (also accepted: ${aliases.join("; ")})` : item.answer,
     answers: [item.answer, ...aliases].join(" / "),
-    options: (item.choices ?? []).map((text, index) => `${String.fromCharCode(65 + index)}. ${text}`).join("\n"),
+    options: (item.choices ?? [])
+      .map((text, index) => `${String.fromCharCode(65 + index)}. ${text}`)
+      .join("\n"),
   };
 }
 
@@ -51,7 +53,10 @@ export function judgeScorer(family: JudgeFamily): Scorer {
     async score(item, response, context: ScoreContext): Promise<ScoredItem> {
       const judge = context.judge;
       if (!judge) {
-        throw new LoupeError("config", `Benchmark ${item.benchmark} is scored by an LLM judge (${family.name}); pass --judge-model and --judge-base-url.`);
+        throw new LoupeError(
+          "config",
+          `Benchmark ${item.benchmark} is scored by an LLM judge (${family.name}); pass --judge-model and --judge-base-url.`,
+        );
       }
       const parser: JudgeParser = judgeParserNamed(judge.parser ?? family.parser);
       const values = judgeValues(item, response);
@@ -81,7 +86,10 @@ export function judgeScorer(family: JudgeFamily): Scorer {
       };
       if (context.strict && family.strictParser) {
         const strict = judgeParserNamed(family.strictParser)(reply.text);
-        scored.strict = { correct: family.verdictScore(strict).correct, why: `strict ${describeVerdict(strict)}` };
+        scored.strict = {
+          correct: family.verdictScore(strict).correct,
+          why: `strict ${describeVerdict(strict)}`,
+        };
       }
       return scored;
     },

@@ -1,7 +1,7 @@
 import Mustache from "mustache";
 import type { ModelConfig } from "../../core/config.js";
 import { describeError, LoupeError } from "../../core/errors.js";
-import { type ChatClientOptions, ChatClient } from "../../models/chat-client.js";
+import { ChatClient, type ChatClientOptions } from "../../models/chat-client.js";
 import type { JudgeCall } from "../eval-item.js";
 
 /**
@@ -19,7 +19,9 @@ export interface JudgeSettings {
   parser?: string;
 }
 
-export type JudgeReply = { ok: true; call: Omit<JudgeCall, "verdict">; text: string } | { ok: false; error: string; prompt: string };
+export type JudgeReply =
+  | { ok: true; call: Omit<JudgeCall, "verdict">; text: string }
+  | { ok: false; error: string; prompt: string };
 
 export class Judge {
   readonly model: string;
@@ -36,9 +38,18 @@ export class Judge {
   }
 
   /** Renders the prompt (the user's template or `defaultTemplate`) and asks the judge once. */
-  async ask(defaultTemplate: string, values: Record<string, string>, signal?: AbortSignal): Promise<JudgeReply> {
+  async ask(
+    defaultTemplate: string,
+    values: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<JudgeReply> {
     // Mustache with nothing escaped: it is a prompt, not HTML (as prompt packs render theirs).
-    const prompt = Mustache.render(this.template ?? defaultTemplate, values, {}, { escape: (text: string) => text });
+    const prompt = Mustache.render(
+      this.template ?? defaultTemplate,
+      values,
+      {},
+      { escape: (text: string) => text },
+    );
     try {
       const output = await this.client.complete({ messages: [{ role: "user", content: prompt }], signal });
       // A reasoning judge's verdict is in its content; a judge that only "thought" is read there.
@@ -55,6 +66,9 @@ function checkTemplate(template: string): void {
   try {
     Mustache.parse(template);
   } catch (error) {
-    throw new LoupeError("config", `The judge prompt template cannot be read as Mustache: ${describeError(error)}`);
+    throw new LoupeError(
+      "config",
+      `The judge prompt template cannot be read as Mustache: ${describeError(error)}`,
+    );
   }
 }

@@ -11,7 +11,8 @@ import { firstTagContent, pythonStrip } from "./answer-tags.js";
 export type Box = [number, number, number, number];
 
 const officialBox = /^\[(\d+),(\d+),(\d+),(\d+)\]/;
-const strictBox = /^\[\s*(\d+(?:\.\d+)?)\s*,\s*(\d+(?:\.\d+)?)\s*,\s*(\d+(?:\.\d+)?)\s*,\s*(\d+(?:\.\d+)?)\s*\]/;
+const strictBox =
+  /^\[\s*(\d+(?:\.\d+)?)\s*,\s*(\d+(?:\.\d+)?)\s*,\s*(\d+(?:\.\d+)?)\s*,\s*(\d+(?:\.\d+)?)\s*\]/;
 
 export function boxesIn(response: string, strict = false): Box[] {
   const thinking = firstTagContent(response, "think");

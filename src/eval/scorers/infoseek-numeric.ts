@@ -52,7 +52,9 @@ function rangeIoU(a: [number, number], b: [number, number]): number {
 }
 
 export function numericalRangeScore(prediction: NumericAnswer, gold: NumericAnswer, tolerance = 0.1): 0 | 1 {
-  const range: [number, number] = Array.isArray(gold) ? gold : [gold * (1 - tolerance), gold * (1 + tolerance)];
+  const range: [number, number] = Array.isArray(gold)
+    ? gold
+    : [gold * (1 - tolerance), gold * (1 + tolerance)];
   if (!Array.isArray(prediction)) return range[0] <= prediction && prediction <= range[1] ? 1 : 0;
   const [low, high] = prediction;
   if (range[0] <= low && low <= range[1] && range[0] <= high && high <= range[1]) return 1;

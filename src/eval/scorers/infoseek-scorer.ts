@@ -13,7 +13,10 @@ import type { ScoredItem, Scorer } from "./scorer.js";
 function goldRange(item: EvalItem): NumericAnswer {
   const raw = item.meta.answerEval ?? item.meta.answer_eval;
   const first = Array.isArray(raw) && raw.length > 0 && typeof raw[0] === "object" ? raw[0] : raw;
-  const range = first && typeof first === "object" && !Array.isArray(first) ? (first as { range?: unknown }).range : first;
+  const range =
+    first && typeof first === "object" && !Array.isArray(first)
+      ? (first as { range?: unknown }).range
+      : first;
   if (Array.isArray(range) && range.length >= 2) return [Number(range[0]), Number(range[1])];
   if (typeof range === "number" || typeof range === "string") return Number(range);
   throw new LoupeError("eval-data", `InfoSeek item ${item.id} is numerical but has no answer_eval range.`);
@@ -55,7 +58,9 @@ export const infoseekScorer: Scorer = {
       extracted: response.trim(),
       correct,
       score: correct ? 1 : 0,
-      why: correct ? `exact match (${questionType})` : `no exact match among ${golds.length} gold answers (${questionType})`,
+      why: correct
+        ? `exact match (${questionType})`
+        : `no exact match among ${golds.length} gold answers (${questionType})`,
     };
   },
 };

@@ -14,7 +14,8 @@ export function answerChoicesOf(item: EvalItem): string[] {
 
 function letterScore(item: EvalItem, extracted: string): { correct: boolean; why: string } {
   const gold = item.answer;
-  if (extracted === "") return { correct: false, why: `no letter could be read (counted as wrong); gold ${gold}` };
+  if (extracted === "")
+    return { correct: false, why: `no letter could be read (counted as wrong); gold ${gold}` };
   const correct = extracted === gold;
   return { correct, why: correct ? `read ${extracted}, the gold letter` : `read ${extracted}; gold ${gold}` };
 }

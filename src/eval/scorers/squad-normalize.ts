@@ -12,7 +12,10 @@ export function squadNormalize(text: string): string {
   const lowered = text.toLowerCase();
   const unpunctuated = lowered.replace(asciiPunctuation, "");
   const withoutArticles = unpunctuated.replace(articles, " ");
-  return withoutArticles.split(/\s+/u).filter((word) => word !== "").join(" ");
+  return withoutArticles
+    .split(/\s+/u)
+    .filter((word) => word !== "")
+    .join(" ");
 }
 
 /** `get_tokens`: an empty (falsy) string has no tokens; otherwise the normalised words. */

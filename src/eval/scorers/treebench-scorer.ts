@@ -12,7 +12,8 @@ import type { ScoredItem, Scorer } from "./scorer.js";
 function targetsOf(item: EvalItem): Box[] {
   const raw = item.meta.targetInstances ?? item.meta.target_instances ?? [];
   const parsed = typeof raw === "string" ? parseTargets(item, raw) : raw;
-  if (!Array.isArray(parsed)) throw new LoupeError("eval-data", `TreeBench item ${item.id}: target_instances is not a list.`);
+  if (!Array.isArray(parsed))
+    throw new LoupeError("eval-data", `TreeBench item ${item.id}: target_instances is not a list.`);
   return parsed.map((box) => (box as unknown[]).slice(0, 4).map(Number) as Box);
 }
 
@@ -21,7 +22,10 @@ function parseTargets(item: EvalItem, text: string): unknown {
     // The TSV holds a Python literal; for lists of numbers it is also JSON.
     return JSON.parse(text);
   } catch {
-    throw new LoupeError("eval-data", `TreeBench item ${item.id}: target_instances ${JSON.stringify(text.slice(0, 80))} is not a list of boxes.`);
+    throw new LoupeError(
+      "eval-data",
+      `TreeBench item ${item.id}: target_instances ${JSON.stringify(text.slice(0, 80))} is not a list of boxes.`,
+    );
   }
 }
 

@@ -2,7 +2,14 @@ import { LoupeError } from "../../core/errors.js";
 import type { EvalItem } from "../eval-item.js";
 import { firstTagContent } from "./answer-tags.js";
 import type { ScoredItem, Scorer } from "./scorer.js";
-import { type Choices, canInfer, canInferOption, canInferText, type Inferred, lettersFor } from "./vlmevalkit-choice.js";
+import {
+  type Choices,
+  canInfer,
+  canInferOption,
+  canInferText,
+  type Inferred,
+  lettersFor,
+} from "./vlmevalkit-choice.js";
 
 /**
  * Multiple choice as VLMEvalKit scores it with `--judge exact_matching` (`mcq_vanilla_eval` →
@@ -30,7 +37,8 @@ export function canInferStrict(response: string, choices: Choices): Inferred {
 }
 
 function describe(extracted: Inferred, gold: string): string {
-  if (extracted === false) return `no option letter or option text found (VLMEvalKit records Z); gold ${gold}`;
+  if (extracted === false)
+    return `no option letter or option text found (VLMEvalKit records Z); gold ${gold}`;
   if (extracted === "Z") return `the answer refuses or names Z; gold ${gold}`;
   return extracted === gold ? `read ${extracted}, the gold letter` : `read ${extracted}; gold ${gold}`;
 }
@@ -56,7 +64,11 @@ export const vlmevalkitMcqScorer: Scorer = {
     if (context.strict) {
       const strict = canInferStrict(response, choices);
       const strictLetter = strict === false ? "Z" : strict;
-      scored.strict = { correct: strictLetter === gold, extracted: strictLetter, why: describe(strict, gold) };
+      scored.strict = {
+        correct: strictLetter === gold,
+        extracted: strictLetter,
+        why: describe(strict, gold),
+      };
     }
     return scored;
   },
