@@ -73,8 +73,8 @@ export function resolveDataFile(definition: BenchmarkDefinition, path: string): 
   return found;
 }
 
-/** The items of a benchmark's data file (or folder), streamed. */
-export function loadBenchmark(name: string, path: string, options: LoadOptions = {}): AsyncIterable<EvalItem> {
+/** The items of a benchmark's data file (or folder), streamed; problems surface on iteration. */
+export async function* loadBenchmark(name: string, path: string, options: LoadOptions = {}): AsyncGenerator<EvalItem> {
   const definition = benchmarkNamed(name);
-  return definition.load(resolveDataFile(definition, path), options);
+  yield* definition.load(resolveDataFile(definition, path), options);
 }
