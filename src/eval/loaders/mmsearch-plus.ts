@@ -38,6 +38,7 @@ async function* loadMmsearchPlus(file: string, options: LoadOptions = {}): Async
       if (decrypted === undefined) failRow(row, field, `does not decrypt to text with the canary "${canary}"`);
       return decrypted;
     };
+    const decryptedQuestion = plain("question", question);
     const answers = (textList(row, "answer") ?? []).map((answer) => plain("answer", answer));
     if (answers.length === 0) failRow(row, "answer", "no answer");
     const videoUrl = optionalText(row, "video_url");
@@ -45,7 +46,6 @@ async function* loadMmsearchPlus(file: string, options: LoadOptions = {}): Async
     const category = optionalText(row, "category");
     const subtask = optionalText(row, "subtask");
     const difficulty = optionalText(row, "difficulty");
-    const decryptedQuestion = plain("question", question);
     yield {
       id: firstText(row, ["id", "question_id", "index"]) ?? `row${row.row}`,
       benchmark: "mmsearch-plus",
