@@ -52,7 +52,12 @@ export async function startDatasetHub(files: Record<string, HubFileEntry>): Prom
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 
-  const sendBody = (request: IncomingMessage, response: ServerResponse, content: Buffer, headers: Record<string, string>) => {
+  const sendBody = (
+    request: IncomingMessage,
+    response: ServerResponse,
+    content: Buffer,
+    headers: Record<string, string>,
+  ) => {
     const range = /^bytes=(\d+)-$/.exec(request.headers.range ?? "");
     let start = 0;
     if (range && !hub.ignoreRanges) {
@@ -61,7 +66,11 @@ export async function startDatasetHub(files: Record<string, HubFileEntry>): Prom
         response.writeHead(416, { "content-range": `bytes */${content.length}` }).end();
         return;
       }
-      response.writeHead(206, { ...headers, "content-length": String(content.length - start), "content-range": `bytes ${start}-${content.length - 1}/${content.length}` });
+      response.writeHead(206, {
+        ...headers,
+        "content-length": String(content.length - start),
+        "content-range": `bytes ${start}-${content.length - 1}/${content.length}`,
+      });
     } else response.writeHead(200, { ...headers, "content-length": String(content.length) });
     if (request.method === "HEAD") {
       response.end();
@@ -78,7 +87,11 @@ export async function startDatasetHub(files: Record<string, HubFileEntry>): Prom
 
   const server: Server = createServer((request, response) => {
     const path = decodeURIComponent((request.url ?? "/").split("?")[0]!);
-    requests.push({ method: request.method ?? "GET", path, ...(request.headers.range ? { range: request.headers.range } : {}) });
+    requests.push({
+      method: request.method ?? "GET",
+      path,
+      ...(request.headers.range ? { range: request.headers.range } : {}),
+    });
     const storage = /^\/storage\/(\d+)$/.exec(path);
     if (storage) {
       const entry = files[keys[Number(storage[1])]!];
@@ -88,7 +101,8 @@ export async function startDatasetHub(files: Record<string, HubFileEntry>): Prom
     const resolve = /^\/datasets\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(path);
     const key = resolve ? `${resolve[1]}/${resolve[3]}` : undefined;
     const entry = key === undefined ? undefined : files[key];
-    if (!entry || !key) return void response.writeHead(404, { "x-error-code": "EntryNotFound" }).end("Entry not found");
+    if (!entry || !key)
+      return void response.writeHead(404, { "x-error-code": "EntryNotFound" }).end("Entry not found");
     if (entry.lfs) {
       const sha256 = entry.announce ?? createHash("sha256").update(entry.content).digest("hex");
       response

@@ -131,7 +131,13 @@ export function writeParquet(file: string, schema: SchemaNode[], columns: LeafCo
   walk(schema, [], 0, 0);
 
   const body: number[] = [0x50, 0x41, 0x52, 0x31];
-  const chunks: { column: LeafColumn; type: "BYTE_ARRAY" | "INT64"; offset: number; size: number; count: number }[] = [];
+  const chunks: {
+    column: LeafColumn;
+    type: "BYTE_ARRAY" | "INT64";
+    offset: number;
+    size: number;
+    count: number;
+  }[] = [];
   for (const column of columns) {
     const leaf = leaves.get(column.path.join("."));
     if (!leaf?.node.type) throw new Error(`no leaf ${column.path.join(".")}`);
@@ -154,7 +160,13 @@ export function writeParquet(file: string, schema: SchemaNode[], columns: LeafCo
     });
     const offset = body.length;
     body.push(...header.bytes, ...data);
-    chunks.push({ column, type: leaf.node.type, offset, size: header.bytes.length + data.length, count: column.definitionLevels.length });
+    chunks.push({
+      column,
+      type: leaf.node.type,
+      offset,
+      size: header.bytes.length + data.length,
+      count: column.definitionLevels.length,
+    });
   }
 
   const footer = new Compact();
@@ -183,33 +195,51 @@ export function writeParquet(file: string, schema: SchemaNode[], columns: LeafCo
           footer.list(
             1,
             12,
-            chunks.map((chunk) => () =>
-              footer.structBody(() => {
-                footer.i64(2, chunk.offset);
-                footer.struct(3, () => {
-                  footer.i32(1, chunk.type === "BYTE_ARRAY" ? 6 : 2);
-                  footer.list(2, 5, [() => footer.zigzag(0), () => footer.zigzag(3)]);
-                  footer.list(3, 8, chunk.column.path.map((part) => () => {
-                    const bytes = new TextEncoder().encode(part);
-                    footer.varint(bytes.length);
-                    footer.bytes.push(...bytes);
-                  }));
-                  footer.i32(4, 0);
-                  footer.i64(5, chunk.count);
-                  footer.i64(6, chunk.size);
-                  footer.i64(7, chunk.size);
-                  footer.i64(9, chunk.offset);
-                });
-              }),
+            chunks.map(
+              (chunk) => () =>
+                footer.structBody(() => {
+                  footer.i64(2, chunk.offset);
+                  footer.struct(3, () => {
+                    footer.i32(1, chunk.type === "BYTE_ARRAY" ? 6 : 2);
+                    footer.list(2, 5, [() => footer.zigzag(0), () => footer.zigzag(3)]);
+                    footer.list(
+                      3,
+                      8,
+                      chunk.column.path.map((part) => () => {
+                        const bytes = new TextEncoder().encode(part);
+                        footer.varint(bytes.length);
+                        footer.bytes.push(...bytes);
+                      }),
+                    );
+                    footer.i32(4, 0);
+                    footer.i64(5, chunk.count);
+                    footer.i64(6, chunk.size);
+                    footer.i64(7, chunk.size);
+                    footer.i64(9, chunk.offset);
+                  });
+                }),
             ),
           );
-          footer.i64(2, chunks.reduce((sum, chunk) => sum + chunk.size, 0));
+          footer.i64(
+            2,
+            chunks.reduce((sum, chunk) => sum + chunk.size, 0),
+          );
           footer.i64(3, rows);
         }),
     ]);
   });
   const length = footer.bytes.length;
-  body.push(...footer.bytes, length & 0xff, (length >> 8) & 0xff, (length >> 16) & 0xff, (length >>> 24) & 0xff, 0x50, 0x41, 0x52, 0x31);
+  body.push(
+    ...footer.bytes,
+    length & 0xff,
+    (length >> 8) & 0xff,
+    (length >> 16) & 0xff,
+    (length >>> 24) & 0xff,
+    0x50,
+    0x41,
+    0x52,
+    0x31,
+  );
   writeFileSync(file, Buffer.from(body));
 }
 

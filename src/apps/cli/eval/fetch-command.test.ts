@@ -37,7 +37,15 @@ function freshFolder(): string {
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "loupe-eval-fetch-"));
   // Noise keeps the JPEG large (tens of kB), so a connection can be cut in the middle of it.
-  const noise = await sharp({ create: { width: 160, height: 160, channels: 3, background: "#888", noise: { type: "gaussian", mean: 128, sigma: 60 } } })
+  const noise = await sharp({
+    create: {
+      width: 160,
+      height: 160,
+      channels: 3,
+      background: "#888",
+      noise: { type: "gaussian", mean: 128, sigma: 60 },
+    },
+  })
     .jpeg({ quality: 95 })
     .toBuffer();
   vstarTsv = Buffer.from(
@@ -71,7 +79,10 @@ describe("loupe eval fetch", () => {
     expect(stdout).toContain("checked against the hub X-Linked-Etag sha256");
     expect(existsSync(`${path}.part`)).toBe(false);
     const manifest = JSON.parse(readFileSync(join(dir, "loupe-fetch.json"), "utf8"));
-    expect(manifest).toMatchObject({ benchmark: "vstar", files: [{ file: "VStarBench.tsv", bytes: vstarTsv.length, verifiedBy: "hub X-Linked-Etag sha256" }] });
+    expect(manifest).toMatchObject({
+      benchmark: "vstar",
+      files: [{ file: "VStarBench.tsv", bytes: vstarTsv.length, verifiedBy: "hub X-Linked-Etag sha256" }],
+    });
     const items = [];
     for await (const item of loadBenchmark("vstar", dir)) items.push(item);
     expect(items).toMatchObject([{ id: "0", choices: ["red", "blue"], answer: "A" }]);
@@ -85,7 +96,9 @@ describe("loupe eval fetch", () => {
   it("keeps the part of a cut download and resumes it with a Range request on the next run", async () => {
     const dir = freshFolder();
     hub.cutNext(1, 4000);
-    await expect(run(["fetch", "vstar", "--dir", dir, "--hub-url", hub.url, "--retries", "0"])).rejects.toMatchObject({
+    await expect(
+      run(["fetch", "vstar", "--dir", dir, "--hub-url", hub.url, "--retries", "0"]),
+    ).rejects.toMatchObject({
       code: "eval-data",
       message: expect.stringMatching(/stopped at 4000 of \d+ bytes/),
       hint: expect.stringContaining("run the same command again to resume"),
@@ -95,9 +108,17 @@ describe("loupe eval fetch", () => {
 
     hub.requests.length = 0;
     const { stdout } = await run(["fetch", "vstar", "--dir", dir, "--hub-url", hub.url, "--json"]);
-    expect(JSON.parse(stdout).files[0]).toMatchObject({ resumedFrom: 4000, bytes: vstarTsv.length, verifiedBy: "hub X-Linked-Etag sha256" });
+    expect(JSON.parse(stdout).files[0]).toMatchObject({
+      resumedFrom: 4000,
+      bytes: vstarTsv.length,
+      verifiedBy: "hub X-Linked-Etag sha256",
+    });
     expect(hub.requests.filter((request) => request.range)).toEqual([
-      { method: "GET", path: "/datasets/xjtupanda/VStar_Bench/resolve/main/VStarBench.tsv", range: "bytes=4000-" },
+      {
+        method: "GET",
+        path: "/datasets/xjtupanda/VStar_Bench/resolve/main/VStarBench.tsv",
+        range: "bytes=4000-",
+      },
       { method: "GET", path: "/storage/0", range: "bytes=4000-" },
     ]);
     expect(readFileSync(join(dir, "VStarBench.tsv")).equals(vstarTsv)).toBe(true);
@@ -109,17 +130,17 @@ describe("loupe eval fetch", () => {
     hub.cutNext(2, 3000);
     await run(["fetch", "vstar", "--dir", dir, "--hub-url", hub.url]);
     expect(readFileSync(join(dir, "VStarBench.tsv")).equals(vstarTsv)).toBe(true);
-    expect(hub.requests.filter((request) => request.path.startsWith("/storage")).map((request) => request.range)).toEqual([
-      undefined,
-      "bytes=3000-",
-      "bytes=6000-",
-    ]);
+    expect(
+      hub.requests.filter((request) => request.path.startsWith("/storage")).map((request) => request.range),
+    ).toEqual([undefined, "bytes=3000-", "bytes=6000-"]);
   });
 
   it("starts over when the server answers a range with the whole file", async () => {
     const dir = freshFolder();
     hub.cutNext(1, 2500);
-    await expect(run(["fetch", "vstar", "--dir", dir, "--hub-url", hub.url, "--retries", "0"])).rejects.toThrow(/stopped at 2500/);
+    await expect(
+      run(["fetch", "vstar", "--dir", dir, "--hub-url", hub.url, "--retries", "0"]),
+    ).rejects.toThrow(/stopped at 2500/);
     hub.ignoreRanges = true;
     await run(["fetch", "vstar", "--dir", dir, "--hub-url", hub.url]);
     expect(readFileSync(join(dir, "VStarBench.tsv")).equals(vstarTsv)).toBe(true);
@@ -129,7 +150,9 @@ describe("loupe eval fetch", () => {
     const dir = freshFolder();
     await expect(run(["fetch", "hrbench-4k", "--dir", dir, "--hub-url", hub.url])).rejects.toMatchObject({
       code: "eval-data",
-      message: expect.stringMatching(/checksum mismatch for .*hr_bench_4k\.tsv: expected hub X-Linked-Etag sha256 0{64}, got [0-9a-f]{64}; the download was removed/),
+      message: expect.stringMatching(
+        /checksum mismatch for .*hr_bench_4k\.tsv: expected hub X-Linked-Etag sha256 0{64}, got [0-9a-f]{64}; the download was removed/,
+      ),
     });
     expect(existsSync(join(dir, "hr_bench_4k.tsv"))).toBe(false);
     expect(existsSync(join(dir, "hr_bench_4k.tsv.part"))).toBe(false);
@@ -143,7 +166,9 @@ describe("loupe eval fetch", () => {
   });
 
   it("names what is missing: a file the hub does not have, a benchmark with nothing on the hub, an unknown name", async () => {
-    await expect(run(["fetch", "treebench", "--dir", freshFolder(), "--hub-url", hub.url])).rejects.toMatchObject({
+    await expect(
+      run(["fetch", "treebench", "--dir", freshFolder(), "--hub-url", hub.url]),
+    ).rejects.toMatchObject({
       code: "eval-data",
       message: expect.stringMatching(/TreeBench\.tsv: not on the hub \(404\)/),
     });
@@ -151,15 +176,22 @@ describe("loupe eval fetch", () => {
       code: "config",
       message: expect.stringContaining("github.com/Alibaba-NLP/DeepResearch"),
     });
-    await expect(run(["fetch", "no-such-bench"])).rejects.toMatchObject({ code: "config", message: expect.stringContaining("Registered benchmarks: vstar") });
+    await expect(run(["fetch", "no-such-bench"])).rejects.toMatchObject({
+      code: "config",
+      message: expect.stringContaining("Registered benchmarks: vstar"),
+    });
   });
 
   it("the real CLI fetches into $LOUPE_HOME/benchmarks/<name> from $LOUPE_HUB_URL", async () => {
     const home = join(root, "home");
-    const result = await runCli(["eval", "fetch", "vstar"], { env: { LOUPE_HOME: home, LOUPE_HUB_URL: hub.url } });
+    const result = await runCli(["eval", "fetch", "vstar"], {
+      env: { LOUPE_HOME: home, LOUPE_HUB_URL: hub.url },
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(readFileSync(join(home, "benchmarks", "vstar", "VStarBench.tsv")).equals(vstarTsv)).toBe(true);
-    const refused = await runCli(["eval", "fetch", "hrbench-4k"], { env: { LOUPE_HOME: home, LOUPE_HUB_URL: hub.url } });
+    const refused = await runCli(["eval", "fetch", "hrbench-4k"], {
+      env: { LOUPE_HOME: home, LOUPE_HUB_URL: hub.url },
+    });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("checksum mismatch");
   });
@@ -188,8 +220,12 @@ describe("loupe eval list", () => {
       "realx-bench",
       "generic",
     ]);
-    expect(listed.find((entry) => entry.name === "vstar")).toMatchObject({ formats: ["jsonl", "parquet", "tsv"], hub: ["xjtupanda/VStar_Bench/VStarBench.tsv"] });
-    for (const entry of listed) expect(entry.hub.length > 0 || entry.note !== undefined, entry.name).toBe(true);
+    expect(listed.find((entry) => entry.name === "vstar")).toMatchObject({
+      formats: ["jsonl", "parquet", "tsv"],
+      hub: ["xjtupanda/VStar_Bench/VStarBench.tsv"],
+    });
+    for (const entry of listed)
+      expect(entry.hub.length > 0 || entry.note !== undefined, entry.name).toBe(true);
     const plain = await run(["list"]);
     expect(plain.stdout).toContain("mmsearch-plus  MMSearch-Plus:");
   });
