@@ -25,6 +25,8 @@ export async function* readDelimitedRecords(
   file: string,
   separator: "\t" | ",",
   start = 0,
+  /** Bytes read at a time (tests make it small to cross every boundary). */
+  chunkSize = 1 << 20,
 ): AsyncGenerator<DelimitedRecord> {
   const separatorByte = separator.charCodeAt(0);
   let fields: string[] = [];
@@ -45,7 +47,7 @@ export async function* readDelimitedRecords(
 
   for await (const chunk of createReadStream(file, {
     start,
-    highWaterMark: 1 << 20,
+    highWaterMark: chunkSize,
   }) as AsyncIterable<Buffer>) {
     let sliceStart = 0;
     for (let index = 0; index < chunk.length; index += 1) {
