@@ -11,7 +11,6 @@ import { treebenchScorer } from "./scorers/treebench-scorer.js";
 import { vlmevalkitMcqScorer } from "./scorers/vlmevalkit-mcq-scorer.js";
 import {
   accuracySummary,
-  byCategory,
   type CategoryOf,
   meanScoreSummary,
   metaString,
@@ -55,17 +54,18 @@ export function scoringFor(benchmark: string, scorerName?: string): BenchmarkSco
   return scorerName === undefined ? scoring : { ...scoring, scorer: scorers.require(scorerName) };
 }
 
-const mmeCategories: CategoryOf = (item) => {
-  const task = metaString(item, "task", "Task");
-  const subtask = metaString(item, "subtask", "Subtask");
-  if (task) return subtask ? [task, `${task}/${subtask}`] : [task];
-  return pathLevels(item.category);
-};
+/** The category, and category/subcategory when the loader gives one (MME-RealWorld's Task/Subtask). */
+const withSubcategory: CategoryOf = (item) =>
+  item.category === undefined
+    ? []
+    : item.subcategory === undefined
+      ? [item.category]
+      : [item.category, `${item.category}/${item.subcategory}`];
 const pathCategories: CategoryOf = (item) => pathLevels(item.category);
 const metaCategories =
   (...names: string[]): CategoryOf =>
   (item: EvalItem) => [
-    ...byCategory(item),
+    ...withSubcategory(item),
     ...names.flatMap((name) => {
       const value = metaString(item, name);
       return value === undefined ? [] : [`${name}: ${value}`];
@@ -100,35 +100,35 @@ const builtins: [string, BenchmarkScoring][] = [
   ["hrbench-8k", { scorer: vlmevalkitMcqScorer, summary: hrbenchCycleSummary, missingCounted: false }],
   [
     "mme-realworld",
-    { scorer: mmeRealWorldScorer, summary: accuracySummary(mmeCategories), missingCounted: false },
+    { scorer: mmeRealWorldScorer, summary: accuracySummary(withSubcategory), missingCounted: false },
   ],
   [
     "mme-realworld-cn",
-    { scorer: mmeRealWorldScorer, summary: accuracySummary(mmeCategories), missingCounted: false },
+    { scorer: mmeRealWorldScorer, summary: accuracySummary(withSubcategory), missingCounted: false },
   ],
   [
     "mme-realworld-lite",
-    { scorer: mmeRealWorldScorer, summary: accuracySummary(mmeCategories), missingCounted: false },
+    { scorer: mmeRealWorldScorer, summary: accuracySummary(withSubcategory), missingCounted: false },
   ],
   ["treebench", { scorer: treebenchScorer, summary: accuracySummary(pathCategories), missingCounted: false }],
   [
     "mmsearch",
     {
       scorer: mmsearchF1Scorer,
-      summary: meanScoreSummary(metaCategories("area", "subfield"), "mean token F1"),
+      summary: meanScoreSummary(withSubcategory, "mean token F1"),
       missingCounted: true,
     },
   ],
   [
     "mmsearch-171",
-    { scorer: hleJudgeScorer, summary: accuracySummary(metaCategories("area")), missingCounted: false },
+    { scorer: hleJudgeScorer, summary: accuracySummary(withSubcategory), missingCounted: false },
   ],
-  ["fvqa", { scorer: fvqaScorer, summary: accuracy, missingCounted: false }],
+  ["fvqa", { scorer: fvqaScorer, summary: accuracySummary(withSubcategory), missingCounted: false }],
   [
     "browsecomp-vl",
     {
       scorer: hleJudgeScorer,
-      summary: accuracySummary(metaCategories("level", "domain")),
+      summary: accuracySummary(metaCategories("level")),
       missingCounted: false,
     },
   ],
@@ -145,15 +145,18 @@ const builtins: [string, BenchmarkScoring][] = [
     "livevqa",
     {
       scorer: simpleqaJudgeScorer,
-      summary: simpleqaSummary(metaCategories("level", "questionType")),
+      summary: simpleqaSummary(withSubcategory),
       missingCounted: false,
     },
   ],
-  ["mmsearch-plus", { scorer: hleJudgeScorer, summary: accuracy, missingCounted: false }],
+  [
+    "mmsearch-plus",
+    { scorer: hleJudgeScorer, summary: accuracySummary(withSubcategory), missingCounted: false },
+  ],
   [
     "realx-bench",
     { scorer: yesNoJudgeScorer, summary: accuracySummary(realxCapabilities), missingCounted: false },
   ],
-  ["generic", { scorer: genericScorer, summary: accuracy, missingCounted: false }],
+  ["generic", { scorer: genericScorer, summary: accuracySummary(withSubcategory), missingCounted: false }],
 ];
 for (const [name, scoring] of builtins) registerBenchmarkScoring(name, scoring);

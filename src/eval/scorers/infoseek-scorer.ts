@@ -11,14 +11,16 @@ import type { ScoredItem, Scorer } from "./scorer.js";
  * normalisation against the `answer_eval` strings. The whole prediction is read.
  */
 function goldRange(item: EvalItem): NumericAnswer {
+  const given = item.meta.range;
+  if (Array.isArray(given) && given.length >= 2) return [Number(given[0]), Number(given[1])];
   const raw = item.meta.answerEval ?? item.meta.answer_eval;
   const first = Array.isArray(raw) && raw.length > 0 && typeof raw[0] === "object" ? raw[0] : raw;
-  const range =
+  const inner =
     first && typeof first === "object" && !Array.isArray(first)
       ? (first as { range?: unknown }).range
       : first;
-  if (Array.isArray(range) && range.length >= 2) return [Number(range[0]), Number(range[1])];
-  if (typeof range === "number" || typeof range === "string") return Number(range);
+  if (Array.isArray(inner) && inner.length >= 2) return [Number(inner[0]), Number(inner[1])];
+  if (typeof inner === "number" || typeof inner === "string") return Number(inner);
   throw new LoupeError("eval-data", `InfoSeek item ${item.id} is numerical but has no answer_eval range.`);
 }
 

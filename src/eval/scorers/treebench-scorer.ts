@@ -10,7 +10,8 @@ import type { ScoredItem, Scorer } from "./scorer.js";
  * box-iou.ts against `target_instances` (the loader's `meta.targetInstances`).
  */
 function targetsOf(item: EvalItem): Box[] {
-  const raw = item.meta.targetInstances ?? item.meta.target_instances ?? [];
+  // The loader's `boxes` (instances as [x1, y1, x2, y2]) when it found them, else the instances.
+  const raw = item.meta.boxes ?? item.meta.targetInstances ?? item.meta.target_instances ?? [];
   const parsed = typeof raw === "string" ? parseTargets(item, raw) : raw;
   if (!Array.isArray(parsed))
     throw new LoupeError("eval-data", `TreeBench item ${item.id}: target_instances is not a list.`);
