@@ -22,19 +22,30 @@ export interface JudgeFamily {
 
 export function judgeValues(item: EvalItem, response: string): Record<string, string> {
   const answer = lastTagContent(response, "answer")?.trim() ?? response;
-  const aliases = item.aliases ?? [];
+  const gold = goldText(item);
+  const aliases = (item.aliases ?? []).filter((alias) => alias !== gold);
   return {
     question: item.question,
     response: answer,
     predicted_answer: answer,
     full_response: response,
-    correct_answer: item.answer,
-    gold_target: aliases.length > 0 ? `${item.answer} (also accepted: ${aliases.join("; ")})` : item.answer,
-    answers: [item.answer, ...aliases].join(" / "),
+    correct_answer: gold,
+    gold_target: aliases.length > 0 ? `${gold} (also accepted: ${aliases.join("; ")})` : gold,
+    answers: [gold, ...aliases].join(" / "),
+    answer_letter: item.choices && item.choices.length > 0 ? item.answer : "",
     options: (item.choices ?? [])
       .map((text, index) => `${String.fromCharCode(65 + index)}. ${text}`)
       .join("\n"),
   };
+}
+
+/**
+ * The gold answer as text: for a multiple-choice item (LiveVQA's letter `Ground_Truth`) the
+ * option the letter names, since the judge compares meanings, not letters.
+ */
+function goldText(item: EvalItem): string {
+  const index = item.answer.length === 1 ? item.answer.charCodeAt(0) - 65 : -1;
+  return item.choices && index >= 0 && index < item.choices.length ? item.choices[index]! : item.answer;
 }
 
 function describeVerdict(parsed: ParsedVerdict): string {

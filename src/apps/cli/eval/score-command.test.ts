@@ -1,0 +1,159 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { fixturePath, hasFixtures } from "../../../../test/support/fixtures.js";
+import { runCli } from "../../../../test/support/run-cli.js";
+import { loadBenchmark } from "../../../eval/benchmarks.js";
+import type { EvalItem } from "../../../eval/eval-item.js";
+import { type ModelServer, startModelServer } from "../../../testing/model-server.js";
+import { evalCommand } from "./eval-command.js";
+
+async function run(args: string[]): Promise<{ stdout: string; stderr: string }> {
+  const captured = { stdout: "", stderr: "" };
+  const command = evalCommand({
+    stdout: (text) => {
+      captured.stdout += text;
+    },
+    stderr: (text) => {
+      captured.stderr += text;
+    },
+  });
+  command.exitOverride();
+  await command.parseAsync(args, { from: "user" });
+  return captured;
+}
+
+let root: string;
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), "loupe-eval-score-"));
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+let server: ModelServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+function writeLines(name: string, rows: unknown[]): string {
+  const file = join(root, name);
+  writeFileSync(file, rows.map((row) => JSON.stringify(row)).join("\n"));
+  return file;
+}
+
+describe("loupe eval score", () => {
+  it("scores a generic multiple-choice set offline, strict beside the official figure", async () => {
+    const data = writeLines("generic.jsonl", [
+      { id: "q1", question: "Colour?", choices: ["red", "blue"], answer: "A", category: "colour" },
+      { id: "q2", question: "Shape?", choices: ["round", "square"], answer: "B", category: "shape" },
+      { id: "q3", question: "Size?", choices: ["big", "small"], answer: "B", category: "shape" },
+    ]);
+    const predictions = writeLines("generic-predictions.jsonl", [
+      { id: "q1", response: "The answer is A." },
+      { id: "q2", response: "<answer>B</answer>" },
+      { id: "q9", response: "A" },
+    ]);
+    const { stdout } = await run([
+      "score",
+      "generic",
+      "--data",
+      data,
+      "--predictions",
+      predictions,
+      "--json",
+      "--strict",
+    ]);
+    const report = JSON.parse(stdout);
+    expect(report.summary).toMatchObject({ benchmark: "generic", scorer: "generic", scored: 2, missing: 1 });
+    expect(report.summary.overall.value).toBe(0.5);
+    expect(report.summary.strict.overall.value).toBe(1);
+    expect(report.missing).toEqual(["q3"]);
+    expect(report.unknown).toEqual(["q9"]);
+    expect(report.items[1]).toMatchObject({
+      id: "q2",
+      extracted: "Z",
+      correct: false,
+      strict: { correct: true },
+    });
+  });
+
+  it("names a bad predictions line", async () => {
+    const data = writeLines("generic2.jsonl", [{ id: "q1", question: "Q?", answer: "x" }]);
+    const predictions = join(root, "bad.jsonl");
+    writeFileSync(predictions, '{"id": "q1", "response": "x"}\n{"id": "q2"}\n');
+    await expect(
+      run(["score", "generic", "--data", data, "--predictions", predictions]),
+    ).rejects.toMatchObject({
+      code: "eval-data",
+      message: expect.stringContaining('bad.jsonl line 2 has no "response"'),
+    });
+  });
+
+  it("refuses a judge benchmark without a judge, naming the flags", async () => {
+    const data = writeLines("generic3.jsonl", [{ id: "q1", question: "Q?", answer: "x" }]);
+    await expect(run(["score", "simplevqa", "--data", data, "--predictions", data])).rejects.toThrow(
+      /--judge-model/,
+    );
+  });
+
+  it.skipIf(!hasFixtures)(
+    "livevqa-news end to end: the real CLI, a scripted judge, the accuracy the script implies",
+    async () => {
+      const items: EvalItem[] = [];
+      for await (const item of loadBenchmark("livevqa", fixturePath("livevqa-news", "benchmark.json")))
+        items.push(item);
+      expect(items).toHaveLength(80);
+      // Every third item right (the gold option's text), every fifth of the rest "I don't know", the others wrong.
+      const goldText = (item: EvalItem) => item.choices![item.answer.charCodeAt(0) - 65]!;
+      const predictions = items.map((item, index) => ({
+        id: item.id,
+        response:
+          index % 3 === 0
+            ? `<answer>${goldText(item)}</answer>`
+            : index % 5 === 0
+              ? "I don't know"
+              : "<answer>Nobody</answer>",
+      }));
+      const right = predictions.filter((_, index) => index % 3 === 0).length;
+      const notAttempted = predictions.filter((_, index) => index % 3 !== 0 && index % 5 === 0).length;
+      const file = writeLines("livevqa-predictions.jsonl", predictions);
+      server = await startModelServer((request) => {
+        const prompt: string = request.body.messages[0].content;
+        const gold = /Gold target: (.*?)(?: \(also accepted: .*\))?\n/.exec(prompt)![1]!.trim();
+        const predicted = /Predicted answer: ([^\n]*)/.exec(prompt)![1]!.trim();
+        return { content: predicted === gold ? "A" : predicted === "I don't know" ? "C" : "B" };
+      });
+      const result = await runCli(
+        [
+          "eval",
+          "score",
+          "livevqa",
+          "--data",
+          fixturePath("livevqa-news"),
+          "--predictions",
+          file,
+          "--judge-model",
+          "judge",
+          "--judge-base-url",
+          server.baseUrl,
+          "--json",
+        ],
+        { timeoutMs: 60_000 },
+      );
+      expect(result.code, result.stderr).toBe(0);
+      const report = JSON.parse(result.stdout);
+      expect(server.requests).toHaveLength(80);
+      expect(report.summary.scorer).toBe("simpleqa-judge");
+      expect(report.summary.overall.value).toBeCloseTo(right / 80, 10);
+      expect(report.summary.metrics.notAttempted).toBeCloseTo(notAttempted / 80, 10);
+      expect(report.summary.metrics.accuracyGivenAttempted).toBeCloseTo(right / (80 - notAttempted), 10);
+      expect(Object.keys(report.summary.categories)).toEqual(expect.arrayContaining(["level1", "level2"]));
+      const first = report.items[0];
+      expect(first).toMatchObject({ id: items[0]!.id, correct: true, attempted: true });
+      expect(first.judge[0]).toMatchObject({ model: "judge", reply: "A", verdict: "correct" });
+      expect(first.judge[0].prompt).toContain(`Gold target: ${goldText(items[0]!)}`);
+    },
+    90_000,
+  );
+});
