@@ -37,7 +37,7 @@ export const markerChoices = ["(A)", "(B)", "(C)", "(D)", "(E)"];
 
 function extract(response: string, prefixes: readonly string[], choices: readonly string[]): string {
   let text = pythonStrip(response);
-  for (const prefix of prefixes) text = text.split(prefix).join("");
+  for (const prefix of prefixes) if (text.includes(prefix)) text = text.replaceAll(prefix, "");
   const letter = /[ABCDE]/.exec(text);
   if (pythonSplit(text).length > 10 && letter === null) return "";
   if (letter === null) {
@@ -70,7 +70,7 @@ export function extractVlmevalkit(response: string): string {
 export function extractStrict(response: string): string {
   const tagged = firstTagContent(response, "answer");
   let text = pythonStrip(tagged ?? response);
-  for (const prefix of vlmevalkitPrefixes) text = text.split(prefix).join("");
+  for (const prefix of vlmevalkitPrefixes) if (text.includes(prefix)) text = text.replaceAll(prefix, "");
   const letters = [...text.matchAll(/(?<![\p{L}\p{N}_])([A-E])(?![\p{L}\p{N}_])/gu)].map((match) => match[1]);
   return letters.length > 0 ? letters[0]! : "";
 }

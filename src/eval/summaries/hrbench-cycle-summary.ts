@@ -21,7 +21,9 @@ function cycleAveraged(pairs: readonly ScoredPair[], correct: (pair: ScoredPair)
   const cycles = new Map<string, ScoredPair[]>();
   for (const pair of pairs) {
     const cycle = cycleOf(pair.item);
-    cycles.set(cycle, [...(cycles.get(cycle) ?? []), pair]);
+    const members = cycles.get(cycle);
+    if (members) members.push(pair);
+    else cycles.set(cycle, [pair]);
   }
   const sums = new Map<string, number>();
   const counts = new Map<string, number>();
@@ -29,7 +31,9 @@ function cycleAveraged(pairs: readonly ScoredPair[], correct: (pair: ScoredPair)
     const byType = new Map<string, ScoredPair[]>([["all", members]]);
     for (const pair of members) {
       const category = pair.item.category ?? "uncategorised";
-      byType.set(category, [...(byType.get(category) ?? []), pair]);
+      const group = byType.get(category);
+      if (group) group.push(pair);
+      else byType.set(category, [pair]);
     }
     for (const [type, group] of byType) {
       sums.set(type, (sums.get(type) ?? 0) + group.filter(correct).length / group.length);
