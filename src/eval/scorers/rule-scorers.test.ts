@@ -106,3 +106,22 @@ describe("rule scorers on EvalItems", () => {
     });
   });
 });
+
+describe("predictions files", () => {
+  it("reads ids as strings and names bad lines", async () => {
+    const { parsePredictions } = await import("../predictions-file.js");
+    expect(
+      parsePredictions('{"id": 7, "response": "A"}\n\n{"id": "x", "response": ""}\n', "p.jsonl"),
+    ).toEqual(
+      new Map([
+        ["7", "A"],
+        ["x", ""],
+      ]),
+    );
+    expect(() =>
+      parsePredictions('{"id": 1, "response": "A"}\n{"id": "1", "response": "B"}', "p.jsonl"),
+    ).toThrow(/p.jsonl line 2 repeats the id "1"/);
+    expect(() => parsePredictions("not json", "p.jsonl")).toThrow(/p.jsonl line 1 is not JSON/);
+    expect(() => parsePredictions('{"response": "A"}', "p.jsonl")).toThrow(/has no "id"/);
+  });
+});

@@ -86,11 +86,10 @@ function percent(estimate: Estimate): string {
 function printReport(report: ScoreReport, output: CommandOutput): void {
   const { summary } = report;
   output.stdout(`${pc.bold(summary.benchmark)}  ${summary.measure} (scorer ${summary.scorer})\n`);
-  output.stdout(`  overall  ${percent(summary.overall)}\n`);
-  for (const [name, estimate] of Object.entries(summary.categories))
-    output.stdout(`  ${name}  ${percent(estimate)}\n`);
-  if (summary.strict)
-    output.stdout(`  strict (not the official figure)  ${percent(summary.strict.overall)}\n`);
+  const rows: [string, Estimate][] = [["overall", summary.overall], ...Object.entries(summary.categories)];
+  if (summary.strict) rows.push(["strict (beside the official figure)", summary.strict.overall]);
+  const width = Math.max(...rows.map(([name]) => name.length));
+  for (const [name, estimate] of rows) output.stdout(`  ${name.padEnd(width)}  ${percent(estimate)}\n`);
   for (const [name, value] of Object.entries(summary.metrics)) {
     output.stdout(`  ${name}  ${Number.isInteger(value) ? value : value.toFixed(4)}\n`);
   }
