@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { fixturePath, hasFixtures } from "../../../../test/support/fixtures.js";
 import { runCli } from "../../../../test/support/run-cli.js";
@@ -76,6 +77,48 @@ describe("loupe eval score", () => {
       correct: false,
       strict: { correct: true },
     });
+  });
+
+  it("HR-Bench TSV: rotations scored one by one, accuracy averaged over cycles", async () => {
+    const image = (
+      await sharp({ create: { width: 4, height: 4, channels: 3, background: "#888" } })
+        .jpeg()
+        .toBuffer()
+    ).toString("base64");
+    const header = ["index", "question", "A", "B", "C", "D", "answer", "category", "cycle_category", "image"];
+    const rows = [
+      ["1", "Sign?", "STOP", "GO", "YIELD", "EXIT", "A", "single", "cycle_0", image],
+      ["2", "Sign?", "GO", "YIELD", "EXIT", "STOP", "D", "single", "cycle_1", image],
+      ["3", "Taller?", "tree", "pole", "man", "car", "B", "cross", "cycle_0", image],
+      ["4", "Taller?", "pole", "man", "car", "tree", "A", "cross", "cycle_1", image],
+      ["5", "Colour?", "red", "blue", "green", "white", "C", "single", "cycle_1", image],
+    ];
+    const data = join(root, "hr_bench_4k.tsv");
+    writeFileSync(data, `${[header, ...rows].map((row) => row.join("\t")).join("\n")}\n`);
+    // cycle_0: 2 right of 2; cycle_1: 2 right of 3. The figure is the mean of 1 and 2/3, 5/6, not
+    // the pooled 4/5, and no cycle needs all its rotations right.
+    const predictions = writeLines("hrbench-predictions.jsonl", [
+      { id: 1, response: "A" },
+      { id: 2, response: "The answer is A" },
+      { id: 3, response: "(B) pole" },
+      { id: 4, response: "A" },
+      { id: 5, response: "C" },
+    ]);
+    const { stdout } = await run([
+      "score",
+      "hrbench-4k",
+      "--data",
+      data,
+      "--predictions",
+      predictions,
+      "--json",
+    ]);
+    const { summary } = JSON.parse(stdout);
+    expect(summary.measure).toBe("accuracy averaged over cycles");
+    expect(summary.overall.value).toBeCloseTo(5 / 6, 12);
+    // FSP: cycle_0 1/1, cycle_1 1/2 → 0.75; FCP: 1/1 in both → 1.
+    expect(summary.categories.FSP.value).toBeCloseTo(0.75, 12);
+    expect(summary.categories.FCP.value).toBe(1);
   });
 
   it("names a bad predictions line", async () => {
