@@ -121,6 +121,57 @@ describe("loupe eval score", () => {
     expect(summary.categories.FCP.value).toBe(1);
   });
 
+  it("MME-RealWorld JSON: the own script's quirks officially, the strict figure beside", async () => {
+    writeFileSync(
+      join(root, "mme.jpg"),
+      await sharp({ create: { width: 4, height: 4, channels: 3, background: "#888" } })
+        .jpeg()
+        .toBuffer(),
+    );
+    const choices = ["(A) car", "(B) bus", "(C) tram", "(D) van", "(E) taxi"];
+    const row = (id: string, gold: string, task: string) => ({
+      Question_id: id,
+      Image: "mme.jpg",
+      Text: "Which vehicle?",
+      "Answer choices": choices,
+      "Ground truth": gold,
+      Task: task,
+      Subtask: "Autonomous_Driving",
+      Category: "vehicle",
+    });
+    const data = join(root, "MME_RealWorld.json");
+    writeFileSync(
+      data,
+      JSON.stringify([
+        row("p1", "C", "Perception"),
+        row("p2", "A", "Perception"),
+        row("r1", "B", "Reasoning"),
+      ]),
+    );
+    const predictions = writeLines("mme-predictions.jsonl", [
+      { id: "p1", response: "Best answer: C" },
+      { id: "p2", response: "" },
+      { id: "r1", response: "bus" },
+    ]);
+    const { stdout } = await run([
+      "score",
+      "mme-realworld",
+      "--data",
+      data,
+      "--predictions",
+      predictions,
+      "--json",
+      "--strict",
+    ]);
+    const report = JSON.parse(stdout);
+    expect(report.items.map((item: { extracted: string }) => item.extracted)).toEqual(["B", "A", "B"]);
+    expect(report.summary.overall.value).toBeCloseTo(2 / 3, 12);
+    expect(report.summary.categories.Perception.value).toBe(0.5);
+    expect(report.summary.categories["Reasoning/Autonomous_Driving"].value).toBe(1);
+    // Strict reads C for p1, nothing for the empty answer, nothing for "bus".
+    expect(report.summary.strict.overall.value).toBeCloseTo(1 / 3, 12);
+  });
+
   it("names a bad predictions line", async () => {
     const data = writeLines("generic2.jsonl", [{ id: "q1", question: "Q?", answer: "x" }]);
     const predictions = join(root, "bad.jsonl");
