@@ -14,7 +14,11 @@ export interface DataSummary {
 }
 
 /** Reads the whole file as a run would (streamed), counting; the first bad row fails with its place. */
-export async function inspectData(name: string, path: string, options: LoadOptions = {}): Promise<DataSummary> {
+export async function inspectData(
+  name: string,
+  path: string,
+  options: LoadOptions = {},
+): Promise<DataSummary> {
   const file = resolveDataFile(benchmarkNamed(name), path);
   const summary: DataSummary = {
     benchmark: name,
@@ -41,7 +45,9 @@ function withoutBytes(item: EvalItem): EvalItem {
   return {
     ...item,
     images: item.images.map((image) =>
-      image.kind === "bytes" ? { kind: "bytes", bytes: new Uint8Array(0), name: `${image.bytes.length} bytes` } : image,
+      image.kind === "bytes"
+        ? { kind: "bytes", bytes: new Uint8Array(0), name: `${image.bytes.length} bytes` }
+        : image,
     ),
   };
 }

@@ -16,7 +16,9 @@ interface CheckFlags {
  */
 export function checkCommand(output: CommandOutput = processOutput): Command {
   return new Command("check")
-    .description("read a benchmark's data file through its loader: items, categories, images, the first bad row")
+    .description(
+      "read a benchmark's data file through its loader: items, categories, images, the first bad row",
+    )
     .argument("<benchmark>", "a name from `loupe eval list`")
     .requiredOption("--data <path>", "the data file, or a folder holding the benchmark's files")
     .option("--image-root <folder>", "folder relative image paths are read from (default: the data file's)")
@@ -31,8 +33,11 @@ export function checkCommand(output: CommandOutput = processOutput): Command {
         output.stdout(`${JSON.stringify(summary, null, 2)}\n`);
         return;
       }
-      output.stdout(`${summary.file}: ${summary.items} ${name} items, ${summary.multipleChoice} multiple choice\n`);
-      for (const [category, count] of Object.entries(summary.byCategory)) output.stdout(`  ${category}: ${count}\n`);
+      output.stdout(
+        `${summary.file}: ${summary.items} ${name} items, ${summary.multipleChoice} multiple choice\n`,
+      );
+      for (const [category, count] of Object.entries(summary.byCategory))
+        output.stdout(`  ${category}: ${count}\n`);
       const { bytes, path, url, none } = summary.images;
       output.stdout(`images: ${bytes} embedded, ${path} paths, ${url} URLs; ${none} items without one\n`);
     });
