@@ -31,7 +31,7 @@ export const commandList: readonly CommandEntry[] = [
   {
     name: "eval",
     term: "eval",
-    description: "benchmarks: list them, fetch their data, score predictions",
+    description: "benchmarks: list them, fetch their data, check a data file, score predictions",
     load: async () => (await import("./eval/eval-command.js")).evalCommand(),
   },
   {

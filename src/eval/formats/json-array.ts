@@ -8,7 +8,7 @@ import type { DataRow } from "./data-row.js";
  * element parsed on its own, so a large file is never held whole. A top-level object of objects
  * (an id → item map) yields its values, each with its key as `__key`.
  */
-export async function* readJsonArray(file: string, chunkSize = 1 << 20): AsyncGenerator<DataRow> {
+export async function* readJsonArray(file: string, chunkSize = 1 << 16): AsyncGenerator<DataRow> {
   const scanner = new TopLevelScanner(file);
   for await (const chunk of createReadStream(file, { encoding: "utf8", highWaterMark: chunkSize })) {
     for (const element of scanner.push(chunk as string)) yield element;
