@@ -192,6 +192,60 @@ describe("loupe eval score", () => {
   });
 
   it.skipIf(!hasFixtures)(
+    "browsecomp-vl fixture: an HLE-style judge answering in JSON, Pass@1 per domain",
+    async () => {
+      const items: EvalItem[] = [];
+      for await (const item of loadBenchmark("browsecomp-vl", fixturePath("browsecomp-vl"))) items.push(item);
+      // Right on every fourth item: the judge says yes when the response is the gold answer.
+      const predictions = items.map((item, index) => ({
+        id: item.id,
+        response: `Explanation: looked it up.\nExact Answer: ${index % 4 === 0 ? item.answer : "unknown"}\nConfidence: 60%`,
+      }));
+      const file = writeLines("browsecomp-predictions.jsonl", predictions);
+      server = await startModelServer((request) => {
+        const prompt: string = request.body.messages[0].content;
+        const gold = /\[correct_answer\]: ([^\n]*)/.exec(prompt)![1]!;
+        const right = prompt.includes(`Exact Answer: ${gold}\n`);
+        return {
+          content: JSON.stringify({
+            extracted_final_answer: right ? gold : "unknown",
+            reasoning: right ? "same" : "differs",
+            correct: right ? "yes" : "no",
+            confidence: 60,
+            strict: true,
+          }),
+        };
+      });
+      const { stdout } = await run([
+        "score",
+        "browsecomp-vl",
+        "--data",
+        fixturePath("browsecomp-vl"),
+        "--predictions",
+        file,
+        "--judge-model",
+        "judge",
+        "--judge-base-url",
+        server.baseUrl,
+        "--judge-concurrency",
+        "16",
+        "--json",
+      ]);
+      const report = JSON.parse(stdout);
+      const expected = predictions.filter((_, index) => index % 4 === 0).length;
+      expect(report.summary.scorer).toBe("hle-judge");
+      expect(report.summary.overall).toMatchObject({ n: items.length });
+      expect(report.summary.overall.value).toBeCloseTo(expected / items.length, 12);
+      expect(report.items[0]).toMatchObject({
+        correct: true,
+        extracted: items[0]!.answer,
+        metrics: { confidence: 60 },
+      });
+      expect(report.summary.categories["level: 1"].n).toBe(items.length);
+    },
+  );
+
+  it.skipIf(!hasFixtures)(
     "livevqa-news end to end: the real CLI, a scripted judge, the accuracy the script implies",
     async () => {
       const items: EvalItem[] = [];
