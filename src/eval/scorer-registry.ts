@@ -1,6 +1,11 @@
 import { Registry } from "../core/registry.js";
 import type { EvalItem } from "./eval-item.js";
-import { hleJudgeScorer, simpleqaJudgeScorer, yesNoJudgeScorer } from "./judges/judge-families.js";
+import {
+  hleJudgeScorer,
+  simpleqaJudgeScorer,
+  simplevqaJudgeScorer,
+  yesNoJudgeScorer,
+} from "./judges/judge-families.js";
 import { fvqaScorer } from "./scorers/fvqa-scorer.js";
 import { genericScorer } from "./scorers/generic-scorer.js";
 import { infoseekScorer } from "./scorers/infoseek-scorer.js";
@@ -19,7 +24,7 @@ import {
 import { hrbenchCycleSummary } from "./summaries/hrbench-cycle-summary.js";
 import { infoseekSummary } from "./summaries/infoseek-summary.js";
 import type { Summarizer } from "./summaries/score-summary.js";
-import { simpleqaSummary } from "./summaries/simpleqa-summary.js";
+import { simpleqaSummary, simplevqaMetrics } from "./summaries/simpleqa-summary.js";
 
 /**
  * How each benchmark is scored: which scorer reads an item's response, which summary turns the
@@ -87,6 +92,7 @@ for (const scorer of [
   infoseekScorer,
   hleJudgeScorer,
   simpleqaJudgeScorer,
+  simplevqaJudgeScorer,
   yesNoJudgeScorer,
   genericScorer,
 ]) {
@@ -135,8 +141,8 @@ const builtins: [string, BenchmarkScoring][] = [
   [
     "simplevqa",
     {
-      scorer: simpleqaJudgeScorer,
-      summary: simpleqaSummary(metaCategories("language")),
+      scorer: simplevqaJudgeScorer,
+      summary: simpleqaSummary(metaCategories("language"), simplevqaMetrics),
       missingCounted: false,
     },
   ],

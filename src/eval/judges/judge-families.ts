@@ -1,5 +1,10 @@
 import { judgeScorer } from "./judge-scorer.js";
-import { hleJudgeTemplate, simpleqaJudgeTemplate, yesNoJudgeTemplate } from "./judge-templates.js";
+import {
+  hleJudgeTemplate,
+  simpleqaJudgeTemplate,
+  simplevqaJudgeTemplate,
+  yesNoJudgeTemplate,
+} from "./judge-templates.js";
 
 /** BrowseComp / HLE style: extracted answer, reasoning, `correct: yes|no`, confidence. */
 export const hleJudgeScorer = judgeScorer({
@@ -18,6 +23,18 @@ export const simpleqaJudgeScorer = judgeScorer({
   template: simpleqaJudgeTemplate,
   parser: "simpleqa",
   strictParser: "simpleqa-strict",
+  verdictScore: (parsed) => ({
+    correct: parsed.verdict === "correct",
+    attempted: parsed.verdict !== "not-attempted",
+  }),
+});
+
+/** SimpleVQA's own judge: the grade in Chinese as the first value of a JSON object. */
+export const simplevqaJudgeScorer = judgeScorer({
+  name: "simplevqa-judge",
+  upstream: "SimpleVQA/SimpleVQA llm_as_a_vqa_judger.py, simpleVQA_eval.py",
+  template: simplevqaJudgeTemplate,
+  parser: "simplevqa",
   verdictScore: (parsed) => ({
     correct: parsed.verdict === "correct",
     attempted: parsed.verdict !== "not-attempted",

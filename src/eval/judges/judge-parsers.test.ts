@@ -7,6 +7,7 @@ import {
   judgeParserNamed,
   simpleqaParser,
   simpleqaStrictParser,
+  simplevqaParser,
 } from "./judge-parsers.js";
 
 describe("judge parsers", () => {
@@ -66,6 +67,19 @@ describe("judge parsers", () => {
     // simple-evals' pattern is case-sensitive; anything else is "no".
     expect(browsecompParser("Correct: Yes").verdict).toBe("no");
     expect(browsecompParser("").verdict).toBe("no");
+  });
+
+  it.each([
+    ['```json\n{"预测答案0": "正确"}\n```', "correct"],
+    ['{"预测答案0": "**错误**"', "incorrect"],
+    ['{"预测答案0": {"conclusion": "未尝试"}}', "not-attempted"],
+    // Longer than three characters: not attempted, as upstream.
+    ['{"预测答案0": "答案是正确的"}', "not-attempted"],
+    // Upstream crashes on these; Loupe reads them as not attempted.
+    ["A", "not-attempted"],
+    ['{"预测答案0": "对"}', "not-attempted"],
+  ])("SimpleVQA reads %j as %s", (reply, verdict) => {
+    expect(simplevqaParser(reply).verdict).toBe(verdict);
   });
 
   it("names the parsers when one is unknown", () => {

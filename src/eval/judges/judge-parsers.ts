@@ -121,11 +121,42 @@ export const deepeyesV2StrictParser: JudgeParser = (reply) => {
   return { verdict: last === "yes" ? "yes" : "no" };
 };
 
+const simplevqaVerdicts: Record<string, string> = {
+  正确: "correct",
+  错误: "incorrect",
+  未尝试: "not-attempted",
+};
+
+/**
+ * SimpleVQA's own judge (SimpleVQA/SimpleVQA llm_as_a_vqa_judger.py, simpleVQA_eval.py): the reply
+ * with its ```json fences removed and a "}" added when it does not end with one is a JSON object;
+ * its first value (or that value's `conclusion`), with "**" removed, is 正确 / 错误 / 未尝试; any
+ * other text longer than three characters is 未尝试. Upstream crashes on a reply that is not
+ * JSON or on another short word; both are read as not attempted here.
+ */
+export const simplevqaParser: JudgeParser = (reply) => {
+  let text = reply.replaceAll("```json", "").replaceAll("```python", "").replaceAll("```", "").trim();
+  if (!text.endsWith("}")) text += "}";
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { verdict: "not-attempted" };
+  }
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return { verdict: "not-attempted" };
+  const first = Object.values(parsed)[0];
+  const conclusion =
+    first && typeof first === "object" ? (first as { conclusion?: unknown }).conclusion : first;
+  const word = String(conclusion ?? "").replaceAll("**", "");
+  return { verdict: simplevqaVerdicts[word] ?? "not-attempted" };
+};
+
 export const judgeParsers: Readonly<Record<string, JudgeParser>> = {
   hle: hleParser,
   browsecomp: browsecompParser,
   simpleqa: simpleqaParser,
   "simpleqa-strict": simpleqaStrictParser,
+  simplevqa: simplevqaParser,
   "deepeyes-v2": deepeyesV2Parser,
   "deepeyes-v2-strict": deepeyesV2StrictParser,
 };

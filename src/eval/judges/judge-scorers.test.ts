@@ -115,13 +115,30 @@ describe("judge scorers against a scripted judge model", () => {
         ["q1", "Paris"],
         ["q2", "y"],
       ]),
-      { benchmark: "simplevqa", judge: judgeFor(server.baseUrl, { maxRetries: 2 }) },
+      { benchmark: "livevqa", judge: judgeFor(server.baseUrl, { maxRetries: 2 }) },
     );
     expect(calls).toBe(1 + 3);
     expect(report.summary.judgeFailures).toEqual(["q2"]);
     expect(report.items[1]).toMatchObject({ correct: false, judge: [{ verdict: "error" }] });
     expect(report.items[1]!.judgeError).toMatch(/503|overloaded/);
     expect(report.summary.overall.value).toBe(0.5);
+  });
+
+  it("SimpleVQA's own judge: a JSON object whose first value is the grade in Chinese", async () => {
+    server = await startModelServer([{ content: '```json\n{"预测答案0": "**正确**"}\n```' }]);
+    const report = await scorePredictions([item], new Map([["q1", "Paris"]]), {
+      benchmark: "simplevqa",
+      judge: judgeFor(server.baseUrl),
+    });
+    expect(report.summary.scorer).toBe("simplevqa-judge");
+    expect(report.items[0]).toMatchObject({
+      correct: true,
+      attempted: true,
+      judge: [{ verdict: "correct" }],
+    });
+    expect(server.requests[0]!.body.messages[0].content).toContain(
+      "Standard answer: Paris\nPrediction 0: Paris\n",
+    );
   });
 
   it("asks for a judge when the benchmark needs one", async () => {

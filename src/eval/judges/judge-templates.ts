@@ -75,3 +75,40 @@ Decide whether the [model answer] agrees with the [reference answer]. Do not wor
 [question]: {{question}}
 [reference answer]: {{correct_answer}}
 [model answer]: {{response}}`;
+
+/**
+ * SimpleVQA's judge layout (llm_as_a_vqa_judger.py): the three grades with examples, the rules,
+ * then the question, gold and prediction, and a JSON object whose first value is the grade in
+ * Chinese (正确 correct, 错误 incorrect, 未尝试 not attempted), which its parser reads.
+ */
+export const simplevqaJudgeTemplate = `Grade the model's predicted answer to the question against the standard answer, as one of: 正确 (correct), 错误 (incorrect) or 未尝试 (not attempted).
+
+## 正确 (correct)
+The prediction contains the important information of the standard answer and nothing that contradicts it. Language (Chinese or English), case, punctuation, grammar and order do not matter; hedging is fine when the standard answer is there and nothing is wrong.
+Example: question "What are the names of the two moons of Mars?", standard answer "Phobos and Deimos": "Deimos and Phobos", "火卫一和火卫二", "I believe Phobos and Deimos, not certain" are 正确.
+
+## 错误 (incorrect)
+A statement in the prediction contradicts the standard answer, even when hedged ("maybe", "I'm not sure, but I think").
+Examples: "Phobos", "Phobos, Deimos and Titan", "Mars has no moons".
+
+## 未尝试 (not attempted)
+The important information is missing and nothing contradicts it.
+Examples: "I don't know", "I cannot identify the planet in the picture", "N/A", "Mars has two moons; one is Phobos, I'm not sure of the other".
+
+Further rules:
+- For a numeric standard answer the prediction must agree with it: with "3518.17", "3518" and "3518.17" are 正确, "3600" is 错误, "about 3500" is 未尝试.
+- When the standard answer says more than the question asks, the prediction only needs what is asked.
+- Information the question makes obvious may be left out.
+- Different translations or names of the same person or thing are 正确.
+
+## New example. Grade the prediction; do not apologise or correct yourself.
+\`\`\`
+Question: {{question}}
+Standard answer: {{correct_answer}}
+Prediction 0: {{predicted_answer}}
+\`\`\`
+
+Reply with only a JSON object, its key unchanged:
+\`\`\`json
+{"预测答案0": "one of 正确, 错误, 未尝试, with no other text"}
+\`\`\``;

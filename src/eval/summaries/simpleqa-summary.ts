@@ -23,14 +23,34 @@ export function simpleqaMetrics(pairs: readonly ScoredPair[]): Record<string, nu
   return { correct, incorrect, notAttempted, accuracyGivenAttempted, f1 };
 }
 
-export function simpleqaSummary(categoryOf?: CategoryOf): Summarizer {
+/**
+ * SimpleVQA's simpleVQA_eval.py: the same figures, but the three fractions and their sum are
+ * rounded to 4 places first, and accuracy given attempted and F1 are computed from the rounded
+ * values.
+ */
+export function simplevqaMetrics(pairs: readonly ScoredPair[]): Record<string, number> {
+  const round = (value: number) => Math.round(value * 10_000) / 10_000;
+  const exact = simpleqaMetrics(pairs);
+  const correct = round(exact.correct!);
+  const incorrect = round(exact.incorrect!);
+  const notAttempted = round(exact.notAttempted!);
+  const attempted = round(correct + incorrect);
+  const accuracyGivenAttempted = attempted > 0 ? correct / attempted : 0;
+  const f1 =
+    accuracyGivenAttempted + correct > 0
+      ? (2 * accuracyGivenAttempted * correct) / (accuracyGivenAttempted + correct)
+      : 0;
+  return { correct, incorrect, notAttempted, accuracyGivenAttempted, f1 };
+}
+
+export function simpleqaSummary(categoryOf?: CategoryOf, metrics = simpleqaMetrics): Summarizer {
   const accuracy = accuracySummary(categoryOf);
   return (pairs) => {
     const base = accuracy(pairs);
     return {
       ...base,
       measure: "fraction correct (SimpleQA grades)",
-      metrics: { ...base.metrics, ...simpleqaMetrics(pairs) },
+      metrics: { ...base.metrics, ...metrics(pairs) },
     };
   };
 }

@@ -6,7 +6,7 @@ import { accuracySummary, meanScoreSummary } from "./accuracy-summary.js";
 import { hrbenchCycleSummary } from "./hrbench-cycle-summary.js";
 import { infoseekSummary } from "./infoseek-summary.js";
 import type { ScoredPair } from "./score-summary.js";
-import { simpleqaMetrics } from "./simpleqa-summary.js";
+import { simpleqaMetrics, simplevqaMetrics } from "./simpleqa-summary.js";
 import { waldInterval } from "./wald-interval.js";
 
 function pair(item: Partial<EvalItem>, score: Partial<ScoredItem> & { correct: boolean }): ScoredPair {
@@ -67,6 +67,18 @@ describe("summaries", () => {
     expect(metrics.notAttempted).toBe(0.25);
     expect(metrics.accuracyGivenAttempted).toBeCloseTo(2 / 3);
     expect(metrics.f1).toBeCloseTo((2 * (2 / 3) * 0.5) / (2 / 3 + 0.5));
+  });
+
+  it("SimpleVQA rounds the fractions to 4 places before accuracy given attempted", () => {
+    const pairs = [
+      pair({ id: "1" }, { correct: true, attempted: true }),
+      pair({ id: "2" }, { correct: false, attempted: true }),
+      pair({ id: "3" }, { correct: false, attempted: false }),
+    ];
+    const metrics = simplevqaMetrics(pairs);
+    expect(metrics.correct).toBe(0.3333);
+    // The rounded fractions: 0.3333 / round(0.3333 + 0.3333, 4).
+    expect(metrics.accuracyGivenAttempted).toBe(0.3333 / 0.6666);
   });
 
   it("InfoSeek: the harmonic mean of the two splits' rounded percentages", () => {
