@@ -2,6 +2,7 @@ import { Registry } from "../core/registry.js";
 import type { EvalItem } from "./eval-item.js";
 import {
   hleJudgeScorer,
+  livevqaJudgeScorer,
   simpleqaJudgeScorer,
   simplevqaJudgeScorer,
   yesNoJudgeScorer,
@@ -24,7 +25,7 @@ import {
 import { hrbenchCycleSummary } from "./summaries/hrbench-cycle-summary.js";
 import { infoseekSummary } from "./summaries/infoseek-summary.js";
 import type { Summarizer } from "./summaries/score-summary.js";
-import { simpleqaSummary, simplevqaMetrics } from "./summaries/simpleqa-summary.js";
+import { livevqaSummary, simpleqaSummary, simplevqaMetrics } from "./summaries/simpleqa-summary.js";
 
 /**
  * How each benchmark is scored: which scorer reads an item's response, which summary turns the
@@ -93,6 +94,7 @@ for (const scorer of [
   hleJudgeScorer,
   simpleqaJudgeScorer,
   simplevqaJudgeScorer,
+  livevqaJudgeScorer,
   yesNoJudgeScorer,
   genericScorer,
 ]) {
@@ -150,8 +152,8 @@ const builtins: [string, BenchmarkScoring][] = [
   [
     "livevqa",
     {
-      scorer: simpleqaJudgeScorer,
-      summary: simpleqaSummary(withSubcategory),
+      scorer: livevqaJudgeScorer,
+      summary: livevqaSummary(withSubcategory),
       missingCounted: false,
     },
   ],

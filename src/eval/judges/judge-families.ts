@@ -1,6 +1,7 @@
 import { judgeScorer } from "./judge-scorer.js";
 import {
   hleJudgeTemplate,
+  livevqaJudgeTemplate,
   simpleqaJudgeTemplate,
   simplevqaJudgeTemplate,
   yesNoJudgeTemplate,
@@ -27,6 +28,22 @@ export const simpleqaJudgeScorer = judgeScorer({
     correct: parsed.verdict === "correct",
     attempted: parsed.verdict !== "not-attempted",
   }),
+});
+
+/**
+ * LiveVQA's own judge (unified_benchmark.py): SimpleQA's grader, the target being every accepted
+ * answer, the reply exactly A, B or C; an empty answer is C without asking.
+ */
+export const livevqaJudgeScorer = judgeScorer({
+  name: "livevqa-judge",
+  upstream: "fumingyang2004/LIVEVQA liveVQA_benchmarks/unified_benchmark.py (judge_answer_with_ai)",
+  template: livevqaJudgeTemplate,
+  parser: "livevqa",
+  verdictScore: (parsed) => ({
+    correct: parsed.verdict === "correct",
+    attempted: parsed.verdict !== "not-attempted",
+  }),
+  withoutJudge: (values) => (values.response!.trim() === "" ? { verdict: "not-attempted" } : undefined),
 });
 
 /** SimpleVQA's own judge: the grade in Chinese as the first value of a JSON object. */

@@ -5,6 +5,7 @@ import {
   deepeyesV2StrictParser,
   hleParser,
   judgeParserNamed,
+  livevqaParser,
   simpleqaParser,
   simpleqaStrictParser,
   simplevqaParser,
@@ -80,6 +81,17 @@ describe("judge parsers", () => {
     ['{"预测答案0": "对"}', "not-attempted"],
   ])("SimpleVQA reads %j as %s", (reply, verdict) => {
     expect(simplevqaParser(reply).verdict).toBe(verdict);
+  });
+
+  it.each([
+    ["A", "correct"],
+    [" b\n", "incorrect"],
+    ["C", "not-attempted"],
+    // Anything but the bare letter is an error, left out of LiveVQA's figures.
+    ["A: CORRECT", "error"],
+    ["CORRECT", "error"],
+  ])("LiveVQA reads %j as %s", (reply, verdict) => {
+    expect(livevqaParser(reply).verdict).toBe(verdict);
   });
 
   it("names the parsers when one is unknown", () => {

@@ -121,6 +121,16 @@ export const deepeyesV2StrictParser: JudgeParser = (reply) => {
   return { verdict: last === "yes" ? "yes" : "no" };
 };
 
+/**
+ * LiveVQA's unified_benchmark.py `judge_answer_with_ai`: the reply, stripped and upper-cased, must
+ * be exactly A, B or C; anything else is an error, which its statistics leave out of every
+ * denominator (verdict "error" here, left out the same way by its summary).
+ */
+export const livevqaParser: JudgeParser = (reply) => {
+  const letter = reply.trim().toUpperCase();
+  return { verdict: simpleqaVerdicts[letter] ?? "error" };
+};
+
 const simplevqaVerdicts: Record<string, string> = {
   正确: "correct",
   错误: "incorrect",
@@ -157,6 +167,7 @@ export const judgeParsers: Readonly<Record<string, JudgeParser>> = {
   simpleqa: simpleqaParser,
   "simpleqa-strict": simpleqaStrictParser,
   simplevqa: simplevqaParser,
+  livevqa: livevqaParser,
   "deepeyes-v2": deepeyesV2Parser,
   "deepeyes-v2-strict": deepeyesV2StrictParser,
 };

@@ -18,6 +18,8 @@ export interface JudgeFamily {
   /** The parser `--strict` reads the same reply with, when the family has a known parser quirk. */
   strictParser?: string;
   verdictScore(parsed: ParsedVerdict): { correct: boolean; attempted?: boolean };
+  /** A verdict reached without asking the judge (LiveVQA grades an empty answer C itself). */
+  withoutJudge?(values: Record<string, string>): ParsedVerdict | undefined;
 }
 
 export function judgeValues(item: EvalItem, response: string): Record<string, string> {
@@ -31,6 +33,10 @@ export function judgeValues(item: EvalItem, response: string): Record<string, st
     full_response: response,
     correct_answer: gold,
     gold_target: aliases.length > 0 ? `${gold} (also accepted: ${aliases.join("; ")})` : gold,
+    // LiveVQA's target: every accepted answer quoted, joined by " OR ".
+    gold_targets_or: ((item.aliases ?? []).length > 0 ? item.aliases! : [gold])
+      .map((text) => `"${text}"`)
+      .join(" OR "),
     answers: [gold, ...aliases].join(" / "),
     answer_letter: item.choices && item.choices.length > 0 ? item.answer : "",
     options: (item.choices ?? [])
@@ -71,6 +77,18 @@ export function judgeScorer(family: JudgeFamily): Scorer {
       }
       const parser: JudgeParser = judgeParserNamed(judge.parser ?? family.parser);
       const values = judgeValues(item, response);
+      const settled = family.withoutJudge?.(values);
+      if (settled) {
+        const { correct, attempted } = family.verdictScore(settled);
+        return {
+          id: item.id,
+          extracted: values.response,
+          correct,
+          score: correct ? 1 : 0,
+          why: `${describeVerdict(settled)} (decided without the judge, as upstream)`,
+          ...(attempted === undefined ? {} : { attempted }),
+        };
+      }
       const reply = await judge.ask(family.template, values, context.signal);
       if (!reply.ok) {
         return {

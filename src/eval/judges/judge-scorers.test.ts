@@ -121,7 +121,9 @@ describe("judge scorers against a scripted judge model", () => {
     expect(report.summary.judgeFailures).toEqual(["q2"]);
     expect(report.items[1]).toMatchObject({ correct: false, judge: [{ verdict: "error" }] });
     expect(report.items[1]!.judgeError).toMatch(/503|overloaded/);
-    expect(report.summary.overall.value).toBe(0.5);
+    // LiveVQA leaves items its judge could not grade out of the figures; they are still listed.
+    expect(report.summary.overall).toMatchObject({ value: 1, n: 1 });
+    expect(report.summary.metrics.judgeErrors).toBe(1);
   });
 
   it("SimpleVQA's own judge: a JSON object whose first value is the grade in Chinese", async () => {

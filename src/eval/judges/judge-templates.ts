@@ -112,3 +112,9 @@ Reply with only a JSON object, its key unchanged:
 \`\`\`json
 {"预测答案0": "one of 正确, 错误, 未尝试, with no other text"}
 \`\`\``;
+
+/** LiveVQA's grader is simple-evals' SimpleQA grader with every accepted answer as the target. */
+export const livevqaJudgeTemplate = simpleqaJudgeTemplate.replace(
+  "Gold target: {{gold_target}}",
+  "Gold target: {{gold_targets_or}}",
+);

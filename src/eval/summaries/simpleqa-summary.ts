@@ -54,3 +54,22 @@ export function simpleqaSummary(categoryOf?: CategoryOf, metrics = simpleqaMetri
     };
   };
 }
+
+/**
+ * LiveVQA's statistics: items whose judge gave no A/B/C (or failed) are left out of every
+ * figure; the headline is A / (A + B + C), `accuracyGivenAttempted` its A / (A + B).
+ */
+export function livevqaSummary(categoryOf?: CategoryOf): Summarizer {
+  const inner = simpleqaSummary(categoryOf);
+  return (pairs) => {
+    const graded = pairs.filter(
+      (pair) => pair.score.judge?.[0]?.verdict !== "error" && pair.score.judgeError === undefined,
+    );
+    const figures = inner(graded);
+    return {
+      ...figures,
+      measure: "A / (A + B + C), judge errors left out",
+      metrics: { ...figures.metrics, judgeErrors: pairs.length - graded.length },
+    };
+  };
+}

@@ -252,8 +252,8 @@ describe("loupe eval score", () => {
       for await (const item of loadBenchmark("livevqa", fixturePath("livevqa-news", "benchmark.json")))
         items.push(item);
       expect(items).toHaveLength(80);
-      // Every third item right (the gold option's text), every fifth of the rest "I don't know", the others wrong.
-      const goldText = (item: EvalItem) => item.choices![item.answer.charCodeAt(0) - 65]!;
+      // Every third item right (its first accepted answer), every fifth of the rest "I don't know", the others wrong.
+      const goldText = (item: EvalItem) => item.aliases?.[0] ?? item.choices![item.answer.charCodeAt(0) - 65]!;
       const predictions = items.map((item, index) => ({
         id: item.id,
         response:
@@ -268,9 +268,11 @@ describe("loupe eval score", () => {
       const file = writeLines("livevqa-predictions.jsonl", predictions);
       server = await startModelServer((request) => {
         const prompt: string = request.body.messages[0].content;
-        const gold = /Gold target: (.*?)(?: \(also accepted: .*\))?\n/.exec(prompt)![1]!.trim();
+        const targets = /Gold target: ([^\n]*)/.exec(prompt)![1]!;
         const predicted = /Predicted answer: ([^\n]*)/.exec(prompt)![1]!.trim();
-        return { content: predicted === gold ? "A" : predicted === "I don't know" ? "C" : "B" };
+        return {
+          content: targets.includes(`"${predicted}"`) ? "A" : predicted === "I don't know" ? "C" : " b\n",
+        };
       });
       const result = await runCli(
         [
@@ -292,7 +294,7 @@ describe("loupe eval score", () => {
       expect(result.code, result.stderr).toBe(0);
       const report = JSON.parse(result.stdout);
       expect(server.requests).toHaveLength(80);
-      expect(report.summary.scorer).toBe("simpleqa-judge");
+      expect(report.summary.scorer).toBe("livevqa-judge");
       expect(report.summary.overall.value).toBeCloseTo(right / 80, 10);
       expect(report.summary.metrics.notAttempted).toBeCloseTo(notAttempted / 80, 10);
       expect(report.summary.metrics.accuracyGivenAttempted).toBeCloseTo(right / (80 - notAttempted), 10);
@@ -300,7 +302,10 @@ describe("loupe eval score", () => {
       const first = report.items[0];
       expect(first).toMatchObject({ id: items[0]!.id, correct: true, attempted: true });
       expect(first.judge[0]).toMatchObject({ model: "judge", reply: "A", verdict: "correct" });
-      expect(first.judge[0].prompt).toContain(`Gold target: ${goldText(items[0]!)}`);
+      // LiveVQA's target: every accepted answer quoted, joined by OR.
+      expect(first.judge[0].prompt).toContain(
+        `Gold target: ${items[0]!.aliases!.map((alias) => `"${alias}"`).join(" OR ")}\n`,
+      );
     },
     90_000,
   );
