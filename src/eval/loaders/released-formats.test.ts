@@ -150,19 +150,20 @@ describe("VLMEvalKit TSVs with base64 images", () => {
     expect((await collect(loadBenchmark("hrbench-8k", file))).length).toBe(4);
   });
 
-  it("MME-RealWorld-Lite TSV: Perception/Reasoning from the category path, several images as a list literal", async () => {
+  it("mme_realworld_lite.tsv: options from `multi-choice options` (a list literal), Perception/Reasoning from the category path, several images", async () => {
     const images = `['${red.toString("base64")}', '${blue.toString("base64")}']`;
+    const options = `['(A) 1', '(B) 2', "(C) 3 o'clock", '(D) 4', '(E) 5']`;
     const file = write(
       "mme_realworld_lite.tsv",
       tsv(
-        ["index", "image", "question", "A", "B", "C", "D", "E", "answer", "category", "l2-category"],
-        [["7", images, "How many cars?", "1", "2", "3", "4", "5", "C", "Perception/Monitoring", "counting"]],
+        ["index", "image", "question", "multi-choice options", "answer", "category", "l2-category"],
+        [["7", images, "How many cars?", options, "C", "Perception/Monitoring", "counting"]],
       ),
     );
-    const [item] = await collect(loadBenchmark("mme-realworld-lite", file));
+    const [item] = await collect(loadBenchmark("mme-realworld-lite", folder));
     expect(item).toMatchObject({
       id: "7",
-      choices: ["1", "2", "3", "4", "5"],
+      choices: ["1", "2", "3 o'clock", "4", "5"],
       answer: "C",
       category: "Perception",
       subcategory: "Monitoring",
@@ -170,6 +171,74 @@ describe("VLMEvalKit TSVs with base64 images", () => {
     expect(item!.meta).toEqual({ categoryPath: "Perception/Monitoring", l2Category: "counting" });
     expect(item!.images).toHaveLength(2);
     expect(bytesOf(item!, 1).equals(blue)).toBe(true);
+    expect(file).toMatch(/mme_realworld_lite\.tsv$/);
+  });
+
+  it("VLMEvalKit's generated MME-RealWorld.tsv (A..E added, options as text) and the base64 JSON files", async () => {
+    const tsvFile = write(
+      "MME-RealWorld.tsv",
+      tsv(
+        [
+          "index",
+          "image",
+          "question",
+          "multi-choice options",
+          "A",
+          "B",
+          "C",
+          "D",
+          "E",
+          "answer",
+          "category",
+          "l2-category",
+        ],
+        [
+          [
+            "1",
+            red.toString("base64"),
+            "Which lane?",
+            "The choices are listed below:\n(A) left\n(B) middle\n(C) right\n(D) none\n(E) both",
+            "left",
+            "middle",
+            "right",
+            "none",
+            "both",
+            "A",
+            "Reasoning/Autonomous_Driving",
+            "intention",
+          ],
+        ],
+      ),
+    );
+    const [fromTsv] = await collect(loadBenchmark("mme-realworld", tsvFile));
+    expect(fromTsv).toMatchObject({
+      choices: ["left", "middle", "right", "none", "both"],
+      category: "Reasoning",
+      subcategory: "Autonomous_Driving",
+    });
+    const jsonFile = write(
+      "Monitoring.json",
+      JSON.stringify([
+        {
+          index: 5,
+          image: blue.toString("base64"),
+          question: "车辆是什么颜色？",
+          "multi-choice options": ["(A) 红", "(B) 蓝", "(C) 白", "(D) 黑", "(E) 无"],
+          answer: "B",
+          category: "Perception/Monitoring",
+          "l2-category": "color",
+        },
+      ]),
+    );
+    const [fromJson] = await collect(loadBenchmark("mme-realworld-cn", jsonFile));
+    expect(fromJson).toMatchObject({
+      id: "5",
+      question: "车辆是什么颜色？",
+      choices: ["红", "蓝", "白", "黑", "无"],
+      answer: "B",
+      category: "Perception",
+    });
+    expect(bytesOf(fromJson!).equals(blue)).toBe(true);
   });
 
   it("TreeBench.tsv: target_instances parsed, boxes kept for mIoU", async () => {
