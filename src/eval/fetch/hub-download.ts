@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import {
   createReadStream,
-  createWriteStream,
   existsSync,
   readFileSync,
   renameSync,

@@ -417,6 +417,74 @@ describe("the original releases", () => {
     expect(items[1]).toMatchObject({ id: "knowledge_1", images: [], aliases: [], meta: { hasImage: false } });
   });
 
+  it("HR-Bench parquet and V* parquet: the same columns as their TSV/JSONL, images as base64 text or a struct", async () => {
+    const text = (name: string) => ({
+      name,
+      repetition: "optional" as const,
+      type: "BYTE_ARRAY" as const,
+      converted: "UTF8" as const,
+    });
+    const hrFile = join(folder, "hr_bench_8k.parquet");
+    writeParquet(
+      hrFile,
+      ["index", "question", "A", "B", "answer", "category", "cycle_category", "image"].map(text),
+      [
+        flatColumn("index", ["0"]),
+        flatColumn("question", ["What does the sign say?"]),
+        flatColumn("A", ["OPEN"]),
+        flatColumn("B", ["CLOSED"]),
+        flatColumn("answer", ["B"]),
+        flatColumn("category", ["single"]),
+        flatColumn("cycle_category", ["cycle_2"]),
+        flatColumn("image", [red.toString("base64")]),
+      ],
+      1,
+    );
+    const [hr] = await collect(loadBenchmark("hrbench-8k", hrFile));
+    expect(hr).toMatchObject({
+      id: "0",
+      choices: ["OPEN", "CLOSED"],
+      answer: "B",
+      meta: { cycleCategory: "cycle_2", rotation: 2, task: "FSP" },
+    });
+    expect(bytesOf(hr!).equals(red)).toBe(true);
+
+    const vstarFile = join(folder, "vstar.parquet");
+    writeParquet(
+      vstarFile,
+      [
+        { name: "question_id", repetition: "required", type: "INT64" },
+        text("text"),
+        text("label"),
+        text("category"),
+        {
+          name: "image",
+          repetition: "optional",
+          children: [{ name: "bytes", repetition: "optional", type: "BYTE_ARRAY" }],
+        },
+      ],
+      [
+        { path: ["question_id"], values: [42n], definitionLevels: [] },
+        flatColumn("text", [
+          "Is the cup left of the plate?\n(A) yes\n(B) no\nAnswer with the option's letter.",
+        ]),
+        flatColumn("label", ["A"]),
+        flatColumn("category", ["relative_position"]),
+        { path: ["image", "bytes"], values: [blue], definitionLevels: [2] },
+      ],
+      1,
+    );
+    const [star] = await collect(loadBenchmark("vstar", vstarFile));
+    expect(star).toMatchObject({
+      id: "42",
+      question: "Is the cup left of the plate?",
+      choices: ["yes", "no"],
+      answer: "A",
+      category: "relative_position",
+    });
+    expect(bytesOf(star!).equals(blue)).toBe(true);
+  });
+
   it("FVQA parquet: the user turn without <image>, images as a list of byte structs, candidates from a JSON string", async () => {
     const file = join(folder, "fvqa_test.parquet");
     const text = (name: string) => ({
