@@ -43,7 +43,7 @@ function mmeRealworld(
 
 export const mmeRealworldFull = mmeRealworld(
   "mme-realworld",
-  "MME-RealWorld: 23,609 five-option questions on high-resolution real-world images (perception and reasoning)",
+  "MME-RealWorld: five-option questions on high-resolution real-world images (perception and reasoning)",
   ["MME-RealWorld.tsv", "MME_RealWorld.json"],
   undefined,
 );
@@ -55,7 +55,7 @@ export const mmeRealworldCn = mmeRealworld(
 );
 export const mmeRealworldLite = mmeRealworld(
   "mme-realworld-lite",
-  "MME-RealWorld-Lite: 1,919 questions sampled from MME-RealWorld",
+  "MME-RealWorld-Lite: a sample of MME-RealWorld's questions",
   ["mme_realworld_lite.tsv", "MME-RealWorld-Lite.tsv"],
   { repo: "yifanzhang114/MME-RealWorld-Base64", path: "mme_realworld_lite.tsv" },
 );
