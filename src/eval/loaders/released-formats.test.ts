@@ -855,3 +855,21 @@ describe("bad data is an eval-data error naming the file, row and field", () => 
     });
   }
 });
+
+describe("registerBenchmark", () => {
+  it("adds a library user's own benchmark, listed and loaded like the built-ins", async () => {
+    const { registerBenchmark, benchmarkList } = await import("../benchmarks.js");
+    const { generic } = await import("./generic.js");
+    registerBenchmark({
+      ...generic,
+      name: "my-set",
+      description: "my own questions",
+      dataFiles: ["mine.jsonl"],
+    });
+    expect(benchmarkList().map((entry) => entry.name)).toContain("my-set");
+    write("mine.jsonl", `${JSON.stringify({ id: "m1", question: "Q?", answer: "yes" })}\n`);
+    const [item] = await collect(loadBenchmark("my-set", folder));
+    expect(item).toMatchObject({ id: "m1", answer: "yes" });
+    expect(() => registerBenchmark({ ...generic, name: "my-set" })).toThrow(/already registered/);
+  });
+});
