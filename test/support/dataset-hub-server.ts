@@ -79,7 +79,9 @@ export async function startDatasetHub(files: Record<string, HubFileEntry>): Prom
     const body = content.subarray(start);
     if (cuts > 0) {
       cuts -= 1;
-      response.write(body.subarray(0, cutBytes), () => setTimeout(() => response.socket?.destroy(), 20));
+      // The cut comes a moment after the bytes, as on a real network: bytes that arrive together
+      // with the close can be dropped by the client's fetch before it reads them.
+      response.write(body.subarray(0, cutBytes), () => setTimeout(() => response.socket?.destroy(), 300));
       return;
     }
     response.end(body);

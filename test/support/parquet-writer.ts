@@ -152,7 +152,7 @@ export function writeParquet(file: string, schema: SchemaNode[], columns: LeafCo
       header.i32(2, data.length);
       header.i32(3, data.length);
       header.struct(5, () => {
-        header.i32(1, column.definitionLevels.length);
+        header.i32(1, column.definitionLevels.length || column.values.length);
         header.i32(2, 0); // PLAIN
         header.i32(3, 3); // RLE
         header.i32(4, 3);
@@ -165,7 +165,7 @@ export function writeParquet(file: string, schema: SchemaNode[], columns: LeafCo
       type: leaf.node.type,
       offset,
       size: header.bytes.length + data.length,
-      count: column.definitionLevels.length,
+      count: column.definitionLevels.length || column.values.length,
     });
   }
 

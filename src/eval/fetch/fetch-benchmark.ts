@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { LoupeError } from "../../core/errors.js";
 import { makeDirectory } from "../../core/make-directory.js";
 import { assertOrdinaryPath, loupeHome } from "../../core/paths.js";
@@ -56,7 +56,7 @@ function record(folder: string, benchmark: string, result: DownloadResult): void
   } catch {
     // first fetch into this folder
   }
-  const name = result.path.slice(folder.length + 1);
+  const name = basename(result.path);
   manifest.files = manifest.files.filter((entry) => entry.file !== name);
   manifest.files.push({
     file: name,

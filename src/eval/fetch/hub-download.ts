@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import {
   createReadStream,
-  createWriteStream,
   existsSync,
   readFileSync,
   renameSync,
@@ -9,9 +8,8 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
+import { open } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { LoupeError } from "../../core/errors.js";
 import { describeFetchFailure } from "../../core/fetch-failure.js";
 import type { HubFile } from "../benchmark.js";
@@ -251,12 +249,42 @@ async function fetchInto(
   const start = resumed ? offset : 0;
   let done = start;
   const total = size;
-  const counted = Readable.fromWeb(response.body as import("node:stream/web").ReadableStream<Uint8Array>);
-  counted.on("data", (chunk: Buffer) => {
-    done += chunk.length;
-    options.onProgress?.({ file: basename(part, ".part"), done, ...(total === undefined ? {} : { total }) });
-  });
-  await pipeline(counted, createWriteStream(part, { flags: resumed ? "a" : "w" }));
+  // Reading and writing are decoupled: the reader always has a read waiting, so each chunk is
+  // handed over as it arrives (a web stream drops the chunks still queued when the connection
+  // is cut), and the writer appends them in order. When the connection is cut, everything
+  // received is written before the error goes on, so the part is the longest prefix we got.
+  // Up to 8 MB may wait for the disk; past that the reader waits for the writer.
+  const handle = await open(part, resumed ? "a" : "w");
+  const waiting: Uint8Array[] = [];
+  let waitingBytes = 0;
+  let writing: Promise<void> = Promise.resolve();
+  const drain = async () => {
+    while (waiting.length > 0) {
+      const chunk = waiting.shift()!;
+      await handle.write(chunk);
+      waitingBytes -= chunk.length;
+      done += chunk.length;
+      options.onProgress?.({
+        file: basename(part, ".part"),
+        done,
+        ...(total === undefined ? {} : { total }),
+      });
+    }
+  };
+  try {
+    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+      waiting.push(chunk);
+      waitingBytes += chunk.length;
+      writing = writing.then(drain);
+      if (waitingBytes > 8 << 20) await writing;
+    }
+  } finally {
+    try {
+      await writing;
+    } finally {
+      await handle.close();
+    }
+  }
 }
 
 function readPartInfo(path: string): { url?: string; version?: string } | undefined {

@@ -70,6 +70,10 @@ export async function* readDelimitedRecords(
             if (index > sliceStart) pieces.push(chunk.subarray(sliceStart, index));
             quoteSeen = true;
             sliceStart = index + 1;
+          } else {
+            // skip to the next quote natively: a quoted base64 cell is megabytes
+            const next = chunk.indexOf(quote, index + 1);
+            index = (next < 0 ? chunk.length : next) - 1;
           }
           continue;
         }
@@ -103,6 +107,14 @@ export async function* readDelimitedRecords(
         continue;
       }
       fieldStarted = true;
+      // skip to the field's end natively (the next separator or line break)
+      const nextSeparator = chunk.indexOf(separatorByte, index + 1);
+      const nextNewline = chunk.indexOf(newline, index + 1);
+      index =
+        Math.min(
+          nextSeparator < 0 ? chunk.length : nextSeparator,
+          nextNewline < 0 ? chunk.length : nextNewline,
+        ) - 1;
     }
     if (inQuotes && quoteSeen) {
       // the chunk ended right after a quote: keep deciding with the next chunk

@@ -49,6 +49,13 @@ class TopLevelScanner {
         if (this.#escaped) this.#escaped = false;
         else if (char === "\\") this.#escaped = true;
         else if (char === '"') this.#inString = false;
+        else {
+          // skip to the next quote or backslash natively: a base64 image is megabytes of string
+          const quoteAt = chunk.indexOf('"', index + 1);
+          const backslashAt = chunk.indexOf("\\", index + 1);
+          index =
+            Math.min(quoteAt < 0 ? chunk.length : quoteAt, backslashAt < 0 ? chunk.length : backslashAt) - 1;
+        }
         continue;
       }
       if (char === '"') this.#inString = true;

@@ -150,19 +150,20 @@ describe("VLMEvalKit TSVs with base64 images", () => {
     expect((await collect(loadBenchmark("hrbench-8k", file))).length).toBe(4);
   });
 
-  it("MME-RealWorld-Lite TSV: Perception/Reasoning from the category path, several images as a list literal", async () => {
+  it("mme_realworld_lite.tsv: options from `multi-choice options` (a list literal), Perception/Reasoning from the category path, several images", async () => {
     const images = `['${red.toString("base64")}', '${blue.toString("base64")}']`;
+    const options = `['(A) 1', '(B) 2', "(C) 3 o'clock", '(D) 4', '(E) 5']`;
     const file = write(
       "mme_realworld_lite.tsv",
       tsv(
-        ["index", "image", "question", "A", "B", "C", "D", "E", "answer", "category", "l2-category"],
-        [["7", images, "How many cars?", "1", "2", "3", "4", "5", "C", "Perception/Monitoring", "counting"]],
+        ["index", "image", "question", "multi-choice options", "answer", "category", "l2-category"],
+        [["7", images, "How many cars?", options, "C", "Perception/Monitoring", "counting"]],
       ),
     );
-    const [item] = await collect(loadBenchmark("mme-realworld-lite", file));
+    const [item] = await collect(loadBenchmark("mme-realworld-lite", folder));
     expect(item).toMatchObject({
       id: "7",
-      choices: ["1", "2", "3", "4", "5"],
+      choices: ["1", "2", "3 o'clock", "4", "5"],
       answer: "C",
       category: "Perception",
       subcategory: "Monitoring",
@@ -170,6 +171,74 @@ describe("VLMEvalKit TSVs with base64 images", () => {
     expect(item!.meta).toEqual({ categoryPath: "Perception/Monitoring", l2Category: "counting" });
     expect(item!.images).toHaveLength(2);
     expect(bytesOf(item!, 1).equals(blue)).toBe(true);
+    expect(file).toMatch(/mme_realworld_lite\.tsv$/);
+  });
+
+  it("VLMEvalKit's generated MME-RealWorld.tsv (A..E added, options as text) and the base64 JSON files", async () => {
+    const tsvFile = write(
+      "MME-RealWorld.tsv",
+      tsv(
+        [
+          "index",
+          "image",
+          "question",
+          "multi-choice options",
+          "A",
+          "B",
+          "C",
+          "D",
+          "E",
+          "answer",
+          "category",
+          "l2-category",
+        ],
+        [
+          [
+            "1",
+            red.toString("base64"),
+            "Which lane?",
+            "The choices are listed below:\n(A) left\n(B) middle\n(C) right\n(D) none\n(E) both",
+            "left",
+            "middle",
+            "right",
+            "none",
+            "both",
+            "A",
+            "Reasoning/Autonomous_Driving",
+            "intention",
+          ],
+        ],
+      ),
+    );
+    const [fromTsv] = await collect(loadBenchmark("mme-realworld", tsvFile));
+    expect(fromTsv).toMatchObject({
+      choices: ["left", "middle", "right", "none", "both"],
+      category: "Reasoning",
+      subcategory: "Autonomous_Driving",
+    });
+    const jsonFile = write(
+      "Monitoring.json",
+      JSON.stringify([
+        {
+          index: 5,
+          image: blue.toString("base64"),
+          question: "车辆是什么颜色？",
+          "multi-choice options": ["(A) 红", "(B) 蓝", "(C) 白", "(D) 黑", "(E) 无"],
+          answer: "B",
+          category: "Perception/Monitoring",
+          "l2-category": "color",
+        },
+      ]),
+    );
+    const [fromJson] = await collect(loadBenchmark("mme-realworld-cn", jsonFile));
+    expect(fromJson).toMatchObject({
+      id: "5",
+      question: "车辆是什么颜色？",
+      choices: ["红", "蓝", "白", "黑", "无"],
+      answer: "B",
+      category: "Perception",
+    });
+    expect(bytesOf(fromJson!).equals(blue)).toBe(true);
   });
 
   it("TreeBench.tsv: target_instances parsed, boxes kept for mIoU", async () => {
@@ -346,6 +415,74 @@ describe("the original releases", () => {
     });
     expect(bytesOf(items[0]!).equals(red)).toBe(true);
     expect(items[1]).toMatchObject({ id: "knowledge_1", images: [], aliases: [], meta: { hasImage: false } });
+  });
+
+  it("HR-Bench parquet and V* parquet: the same columns as their TSV/JSONL, images as base64 text or a struct", async () => {
+    const text = (name: string) => ({
+      name,
+      repetition: "optional" as const,
+      type: "BYTE_ARRAY" as const,
+      converted: "UTF8" as const,
+    });
+    const hrFile = join(folder, "hr_bench_8k.parquet");
+    writeParquet(
+      hrFile,
+      ["index", "question", "A", "B", "answer", "category", "cycle_category", "image"].map(text),
+      [
+        flatColumn("index", ["0"]),
+        flatColumn("question", ["What does the sign say?"]),
+        flatColumn("A", ["OPEN"]),
+        flatColumn("B", ["CLOSED"]),
+        flatColumn("answer", ["B"]),
+        flatColumn("category", ["single"]),
+        flatColumn("cycle_category", ["cycle_2"]),
+        flatColumn("image", [red.toString("base64")]),
+      ],
+      1,
+    );
+    const [hr] = await collect(loadBenchmark("hrbench-8k", hrFile));
+    expect(hr).toMatchObject({
+      id: "0",
+      choices: ["OPEN", "CLOSED"],
+      answer: "B",
+      meta: { cycleCategory: "cycle_2", rotation: 2, task: "FSP" },
+    });
+    expect(bytesOf(hr!).equals(red)).toBe(true);
+
+    const vstarFile = join(folder, "vstar.parquet");
+    writeParquet(
+      vstarFile,
+      [
+        { name: "question_id", repetition: "required", type: "INT64" },
+        text("text"),
+        text("label"),
+        text("category"),
+        {
+          name: "image",
+          repetition: "optional",
+          children: [{ name: "bytes", repetition: "optional", type: "BYTE_ARRAY" }],
+        },
+      ],
+      [
+        { path: ["question_id"], values: [42n], definitionLevels: [] },
+        flatColumn("text", [
+          "Is the cup left of the plate?\n(A) yes\n(B) no\nAnswer with the option's letter.",
+        ]),
+        flatColumn("label", ["A"]),
+        flatColumn("category", ["relative_position"]),
+        { path: ["image", "bytes"], values: [blue], definitionLevels: [2] },
+      ],
+      1,
+    );
+    const [star] = await collect(loadBenchmark("vstar", vstarFile));
+    expect(star).toMatchObject({
+      id: "42",
+      question: "Is the cup left of the plate?",
+      choices: ["yes", "no"],
+      answer: "A",
+      category: "relative_position",
+    });
+    expect(bytesOf(star!).equals(blue)).toBe(true);
   });
 
   it("FVQA parquet: the user turn without <image>, images as a list of byte structs, candidates from a JSON string", async () => {
@@ -717,4 +854,22 @@ describe("bad data is an eval-data error naming the file, row and field", () => 
       });
     });
   }
+});
+
+describe("registerBenchmark", () => {
+  it("adds a library user's own benchmark, listed and loaded like the built-ins", async () => {
+    const { registerBenchmark, benchmarkList } = await import("../benchmarks.js");
+    const { generic } = await import("./generic.js");
+    registerBenchmark({
+      ...generic,
+      name: "my-set",
+      description: "my own questions",
+      dataFiles: ["mine.jsonl"],
+    });
+    expect(benchmarkList().map((entry) => entry.name)).toContain("my-set");
+    write("mine.jsonl", `${JSON.stringify({ id: "m1", question: "Q?", answer: "yes" })}\n`);
+    const [item] = await collect(loadBenchmark("my-set", folder));
+    expect(item).toMatchObject({ id: "m1", answer: "yes" });
+    expect(() => registerBenchmark({ ...generic, name: "my-set" })).toThrow(/already registered/);
+  });
 });
