@@ -253,7 +253,8 @@ describe("loupe eval score", () => {
         items.push(item);
       expect(items).toHaveLength(80);
       // Every third item right (its first accepted answer), every fifth of the rest "I don't know", the others wrong.
-      const goldText = (item: EvalItem) => item.aliases?.[0] ?? item.choices![item.answer.charCodeAt(0) - 65]!;
+      const goldText = (item: EvalItem) =>
+        item.aliases?.[0] ?? item.choices![item.answer.charCodeAt(0) - 65]!;
       const predictions = items.map((item, index) => ({
         id: item.id,
         response:
