@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
@@ -290,9 +290,12 @@ describe("loupe eval score", () => {
           server.baseUrl,
           "--json",
         ],
-        { timeoutMs: 60_000 },
+        { timeoutMs: 60_000, peakMemoryFile: join(root, "livevqa-peak-memory") },
       );
       expect(result.code, result.stderr).toBe(0);
+      const peakMemoryBytes = Number(readFileSync(join(root, "livevqa-peak-memory"), "utf8"));
+      expect(peakMemoryBytes).toBeGreaterThan(0);
+      expect(peakMemoryBytes).toBeLessThan(1024 ** 3);
       const report = JSON.parse(result.stdout);
       expect(server.requests).toHaveLength(80);
       expect(report.summary.scorer).toBe("livevqa-judge");
