@@ -12,6 +12,7 @@ const benches = [
   { name: "concurrent-python-model-2s", file: "bench/concurrent-python.ts", args: ["--model-ms", "2000"] },
   { name: "crop-encode", file: "bench/crop-encode.ts", args: [] },
   { name: "plan", file: "bench/plan.ts", args: [] },
+  { name: "eval-score", file: "bench/eval-score.ts", args: [] },
   { name: "python-sandbox", file: "bench/python-sandbox.ts", args: [] },
   // About 6 minutes at the 100k documents and images the issue asks for; for a quicker look run
   // `node --import tsx bench/search-index.ts --docs 20000` directly.
