@@ -12,6 +12,7 @@ import { headerSecret, httpUrl } from "./config-strings.js";
 import { coordinateSystems } from "./coordinate-systems.js";
 import { dialectNameSchema } from "./dialect-names.js";
 import { searchConfigSchema } from "./search-config.js";
+import { serverConfigSchema } from "./server-config.js";
 
 /**
  * One schema for everything a user configures. The same shape comes from a config file
@@ -204,6 +205,8 @@ export const loupeConfigSchema = z.strictObject({
   /** Prices by model name, replacing Loupe's approximate ones by name (budgets.maxCostUsd). */
   modelPrices: z.record(z.string(), modelPriceSchema).default({}),
   approval: approvalConfigSchema.default({ tools: [], webVisitNewDomains: false }),
+  /** `loupe serve` (core/server-config.ts). */
+  server: serverConfigSchema.default(() => serverConfigSchema.parse({})),
 });
 export type LoupeConfig = z.infer<typeof loupeConfigSchema>;
 
