@@ -137,7 +137,7 @@ export function runRoutes(app: Hono<ServerEnv>, context: ServerContext): void {
       );
     const request = resumeRequest(body, checkpoint.trajectory);
     const run = await launcher.resume(id, request, c.get("caller"));
-    return c.json({ ...runLinks(c, run.id, "running"), next_event_id: run.log.lastId + 1 }, 202);
+    return c.json({ ...runLinks(c, run.id, "running"), next_event_id: run.segmentStart }, 202);
   });
 
   app.get("/v1/images/:hash", async (c) => {

@@ -13,6 +13,8 @@ export interface ServedRun {
   images: ImageSet;
   /** The latest checkpoint while it runs, the whole trajectory once it ended. */
   trajectory?: Trajectory;
+  /** The id of the first event of the segment running now (a resumed run's new events start here). */
+  segmentStart: number;
   /** Cancels the segment running now. */
   controller: AbortController;
   /** Why the run could not start, when it could not (its parts failed after the request was accepted). */
@@ -50,6 +52,7 @@ export class RunRegistry {
     const existing = this.#runs.get(id);
     if (existing) {
       existing.log.reopen();
+      existing.segmentStart = existing.log.lastId + 1;
       existing.images = images;
       existing.controller = new AbortController();
       const at = this.#finished.indexOf(id);
@@ -62,6 +65,7 @@ export class RunRegistry {
       createdAt,
       log: new EventLog(this.#eventBufferSize),
       images,
+      segmentStart: 1,
       controller: new AbortController(),
       settled: Promise.resolve(),
     };
