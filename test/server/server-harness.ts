@@ -5,6 +5,7 @@ import sharp from "sharp";
 import { resolveConfig } from "../../src/api/resolve-config.js";
 import { serverApiKeys } from "../../src/apps/server/auth.js";
 import { listen } from "../../src/apps/server/listen.js";
+import { withServedImageHost } from "../../src/apps/server/served-image-host.js";
 import { createServerApp, type ServerApp } from "../../src/apps/server/server-app.js";
 import { layerConfig } from "../../src/core/config-layers.js";
 import type { RunStore } from "../../src/core/run-store.js";
@@ -36,9 +37,11 @@ export async function startTestServer(
   const env: NodeJS.ProcessEnv = { ...process.env, LOUPE_HOME: mkdtempSync(join(tmpdir(), "loupe-serve-")) };
   delete env.LOUPE_API_KEYS;
   Object.assign(env, options.env);
-  const raw = layerConfig(
-    { model: { baseUrl: model.baseUrl, name: TEST_MODEL_ID, maxRetries: 0 }, tools: ["crop"] },
-    options.config ?? {},
+  const raw = withServedImageHost(
+    layerConfig(
+      { model: { baseUrl: model.baseUrl, name: TEST_MODEL_ID, maxRetries: 0 }, tools: ["crop"] },
+      options.config ?? {},
+    ),
   );
   const config = await resolveConfig(raw, { env });
   const server = createServerApp({

@@ -5,6 +5,7 @@ import { addRunOptions } from "../cli/ask-command.js";
 import { type ConfigFlags, loadRawConfig } from "../cli/load-config.js";
 import { serverApiKeys } from "./auth.js";
 import { listen } from "./listen.js";
+import { withServedImageHost } from "./served-image-host.js";
 import { createServerApp } from "./server-app.js";
 
 interface ServeFlags extends ConfigFlags {
@@ -31,7 +32,9 @@ async function serve(flags: ServeFlags): Promise<void> {
   const port = Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new LoupeError("config", `--port: expected a port number (0-65535), got "${flags.port}".`);
-  const { raw, origins } = await loadRawConfig(flags);
+  const layers = await loadRawConfig(flags);
+  const raw = withServedImageHost(layers.raw);
+  const { origins } = layers;
   const config = await resolveConfig(raw, { origins });
   const server = createServerApp({ baseConfig: raw, config });
   const listening = await listen(server.app, {
