@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Checks for the Debian packages Loupe's Python sandbox needs (listed in debian-packages.txt, the
 # one list, also quoted by the sandbox's own "not available" message): bubblewrap and Debian's
-# python3 with PIL, numpy, matplotlib, OpenCV and SciPy, and the DejaVu fonts.
+# python3 with PIL, numpy, matplotlib, OpenCV and SciPy, the DejaVu fonts, and PostgreSQL (the run
+# store's tests start a private cluster of it; they skip without it, except under CI).
 #
 # Runs before `npm test`. It installs only when asked to, with LOUPE_INSTALL_SYSTEM_PACKAGES=1 or
-# CI=true (and root or passwordless sudo); otherwise it prints the command to run and carries on.
+# CI set (and root or passwordless sudo); otherwise it prints the command to run and carries on.
 # Loupe works without the packages: the sandbox tests skip with a message saying why.
 set -u
 list="$(dirname "$0")/debian-packages.txt"
@@ -18,7 +19,8 @@ done <"$list"
 have_all() {
   command -v bwrap >/dev/null 2>&1 &&
     /usr/bin/python3 -c "import PIL, numpy, matplotlib, cv2, scipy" >/dev/null 2>&1 &&
-    [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]
+    [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] &&
+    compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null
 }
 
 if have_all; then exit 0; fi
@@ -28,7 +30,7 @@ if ! command -v apt-get >/dev/null 2>&1; then
   exit 0
 fi
 
-if [ "${LOUPE_INSTALL_SYSTEM_PACKAGES:-}" != "1" ] && [ "${CI:-}" != "true" ]; then
+if [ "${LOUPE_INSTALL_SYSTEM_PACKAGES:-}" != "1" ] && [ -z "${CI:-}" ]; then
   echo "loupe: the Python sandbox needs Debian packages (its tests skip without them). Install them with:" >&2
   echo "  sudo apt-get install -y ${packages[*]}" >&2
   echo "  (or set LOUPE_INSTALL_SYSTEM_PACKAGES=1 to let npm test install them)" >&2

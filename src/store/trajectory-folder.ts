@@ -69,7 +69,11 @@ export class TrajectoryFolder {
   }
 }
 
-/** Reads and validates a trajectory from its folder or its JSON file; loads image bytes on request. */
+/**
+ * Reads and validates a trajectory from its folder or its JSON file; loads image bytes on request.
+ * An image record may carry its bytes as base64 in `data` instead of a `file` (the one
+ * self-contained file `loupe runs export --file` writes, store/trajectory-file.ts).
+ */
 export async function readTrajectory(
   location: string,
   options: { loadImages?: boolean } = {},
@@ -83,6 +87,7 @@ export async function readTrajectory(
   } catch (error) {
     throw new LoupeError("trajectory-invalid", `Cannot read trajectory ${file}: ${describeError(error)}`);
   }
+  const embedded = embeddedImages(raw);
   const parsed = trajectorySchema.safeParse(raw);
   if (!parsed.success) {
     throw new LoupeError(
@@ -92,12 +97,28 @@ export async function readTrajectory(
   }
   const images = new ImageSet();
   for (const record of parsed.data.images) {
-    const bytes =
-      options.loadImages && record.file
-        ? await readFile(join(dir, record.file)).catch(() => undefined)
-        : undefined;
+    const data = embedded.get(record.id);
+    const bytes = !options.loadImages
+      ? undefined
+      : data !== undefined
+        ? Buffer.from(data, "base64")
+        : record.file
+          ? await readFile(join(dir, record.file)).catch(() => undefined)
+          : undefined;
     const { file: _file, ...ref } = record;
     images.restore(ref, bytes ? new Uint8Array(bytes) : undefined);
   }
   return { trajectory: parsed.data, images, dir };
+}
+
+/** The base64 bytes of the image records that carry them (`data`), by image id. */
+function embeddedImages(raw: unknown): Map<string, string> {
+  const found = new Map<string, string>();
+  const images = (raw as { images?: unknown } | null)?.images;
+  if (!Array.isArray(images)) return found;
+  for (const image of images) {
+    const { id, data } = (image ?? {}) as { id?: unknown; data?: unknown };
+    if (typeof id === "string" && typeof data === "string") found.set(id, data);
+  }
+  return found;
 }

@@ -42,10 +42,16 @@ export const commandList: readonly CommandEntry[] = [
   },
   {
     name: "resume",
-    term: "resume [options] <dir>",
+    term: "resume [options] <dir-or-id>",
     description:
-      "go on with a run from its folder: after a crash, Ctrl-C or kill, a pause for approval, or with a follow-up question",
+      "go on with a run from its folder or the run store: after a crash, Ctrl-C or kill, a pause for approval, or with a follow-up question",
     load: async () => (await import("./resume-command.js")).resumeCommand(),
+  },
+  {
+    name: "runs",
+    term: "runs",
+    description: "the run store: list, show, export, import and remove recorded runs",
+    load: async () => (await import("./runs-command.js")).runsCommand(),
   },
   {
     name: "serve",

@@ -24,6 +24,9 @@ const exitCodeByErrorCode: Partial<Record<LoupeErrorCode, ExitCode>> = {
   "model-timeout": exitCodes.modelFailure,
   "model-output": exitCodes.modelFailure,
   cancelled: exitCodes.interrupted,
+  // A run id the store does not hold, or a store that cannot be opened: the --store setting or the id given.
+  "run-not-found": exitCodes.config,
+  store: exitCodes.config,
 };
 
 /**
