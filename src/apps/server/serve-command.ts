@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { resolveConfig } from "../../api/resolve-config.js";
 import { LoupeError } from "../../core/errors.js";
 import { addRunOptions } from "../cli/ask-command.js";
+import { addStoreOption, openRecordingStore } from "../cli/store-option.js";
 import { type ConfigFlags, loadRawConfig } from "../cli/load-config.js";
 import { serverApiKeys } from "./auth.js";
 import { listen } from "./listen.js";
@@ -23,6 +24,7 @@ export function serveCommand(): Command {
       "127.0.0.1",
     );
   addRunOptions(command);
+  addStoreOption(command);
   return command.action(async (flags: ServeFlags) => {
     await serve(flags);
   });
@@ -36,14 +38,16 @@ async function serve(flags: ServeFlags): Promise<void> {
   const raw = withServedImageHost(layers.raw);
   const { origins } = layers;
   const config = await resolveConfig(raw, { origins });
-  const server = createServerApp({ baseConfig: raw, config });
+  // Runs checkpoint into the store as they go; finished ones are fetched, listed and resumed from it.
+  const store = await openRecordingStore(config.store);
+  const server = createServerApp({ baseConfig: raw, config, ...(store ? { store } : {}) });
   const listening = await listen(server.app, {
     host: flags.host,
     port,
     apiKeys: serverApiKeys(config.server, process.env),
   });
   process.stderr.write(
-    `loupe serve: listening on ${listening.url} (model ${config.model.name} at ${config.model.baseUrl}); OpenAI base URL ${listening.url}/v1\n`,
+    `loupe serve: listening on ${listening.url} (model ${config.model.name} at ${config.model.baseUrl}; runs ${store ? "kept in the store" : "kept in memory"}); OpenAI base URL ${listening.url}/v1\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -53,4 +57,5 @@ async function serve(flags: ServeFlags): Promise<void> {
   process.stderr.write("loupe serve: stopping; live runs are cancelled and recorded\n");
   await server.close();
   await listening.close();
+  await store?.close();
 }
