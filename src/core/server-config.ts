@@ -41,7 +41,7 @@ export const serverConfigSchema = z.strictObject({
   /** Events kept in memory per live run for Last-Event-ID replay; the oldest go first past it. */
   eventBufferSize: count().default(10_000),
   /** Finished runs kept in memory (for fetching, resuming, listing) when no run store is open. */
-  finishedRunsKept: count().default(1000),
+  finishedRunsKept: count().default(100),
   /** Image URLs in requests may reach loopback and private addresses (trusted setups, tests). */
   allowPrivateImageUrls: z.boolean().default(false),
   /** Where clients reach this server (run links; the public image host when search.imageHost.kind is loupe-server). */

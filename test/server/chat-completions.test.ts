@@ -62,6 +62,8 @@ describe("POST /v1/chat/completions", () => {
     const extra = data as any;
     expect(extra.choices[0].message.reasoning_content).toContain("→ crop(");
     expect(extra.choices[0].message.reasoning_content).toContain("← crop returned [+1 image]");
+    // The answer is the content, not repeated in the reasoning.
+    expect(extra.choices[0].message.reasoning_content).not.toContain("The image is blue.");
     const runId = response.headers.get("x-loupe-run-id");
     expect(extra.loupe.run_id).toBe(runId);
     expect(extra.loupe.run_url).toBe(`${loupe.url}/v1/runs/${runId}`);
@@ -102,6 +104,7 @@ describe("POST /v1/chat/completions", () => {
     expect(reasoning).toContain("The sign is small; I will crop it.");
     expect(reasoning).toContain("→ crop(");
     expect(reasoning).toContain("It is blue.");
+    expect(reasoning).not.toContain("The image is blue.");
     expect(finish).toBe("stop");
     expect(usage).toMatchObject({ prompt_tokens: 220, completion_tokens: 18 });
   });

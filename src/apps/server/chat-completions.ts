@@ -16,30 +16,58 @@ const observationPreviewChars = 300;
 
 /**
  * What the steps of a run read like in `reasoning_content` (decision 1017): the model's
- * reasoning and text as it streams, and one short line per tool call and per observation. The
- * answer is not here: it is the message's `content`.
+ * reasoning as it streams, its text once the step shows what the text was (a step that calls
+ * tools or is followed by another: all of it; the answering step: what is left without the
+ * answer, such as a dialect's <think> part), and one short line per tool call and per
+ * observation. The answer itself is the message's `content`, never repeated here.
  */
-export function reasoningText(event: RunEvent): string | undefined {
-  switch (event.type) {
-    case "reasoning-delta":
-    case "text-delta":
-      return event.text;
-    case "step-start":
-      return event.step > 1 ? "\n\n" : undefined;
-    case "tool-call-start":
-      return `\n→ ${event.tool}(${oneLine(JSON.stringify(event.arguments) ?? "", 200)})\n`;
-    case "tool-call-end": {
-      const images =
-        event.images.length > 0
-          ? ` [+${event.images.length} image${event.images.length === 1 ? "" : "s"}]`
-          : "";
-      const verb = event.isError ? "failed" : "returned";
-      return `← ${event.tool} ${verb}${images}: ${oneLine(event.text, observationPreviewChars)}\n`;
+export class ReasoningWriter {
+  #heldText = "";
+  #lastWasReasoning = false;
+
+  /** The reasoning text this event adds now ("" for none). */
+  write(event: RunEvent): string {
+    switch (event.type) {
+      case "reasoning-delta":
+        this.#lastWasReasoning = true;
+        return event.text;
+      case "text-delta":
+        this.#heldText += event.text;
+        return "";
+      case "step-start": {
+        const held = this.#flush();
+        return event.step > 1 ? `${held}\n\n` : held;
+      }
+      case "tool-call-start":
+        return `${this.#flush()}\n→ ${event.tool}(${oneLine(JSON.stringify(event.arguments) ?? "", 200)})\n`;
+      case "tool-call-end": {
+        const count = event.images.length;
+        const images = count > 0 ? ` [+${count} image${count === 1 ? "" : "s"}]` : "";
+        const verb = event.isError ? "failed" : "returned";
+        return `← ${event.tool} ${verb}${images}: ${oneLine(event.text, observationPreviewChars)}\n`;
+      }
+      case "answer": {
+        const rest = this.#heldText.replace(event.answer, "").replace(/<answer>\s*<\/answer>/g, "");
+        this.#heldText = rest.trim() ? rest : "";
+        return this.#flush();
+      }
+      case "run-end":
+        return this.#flush();
+      case "error":
+        return event.retrying ? `\n(model error, retrying: ${event.message})\n` : "";
+      default:
+        return "";
     }
-    case "error":
-      return event.retrying ? `\n(model error, retrying: ${event.message})\n` : undefined;
-    default:
-      return undefined;
+  }
+
+  /** The held text of the step, after the reasoning with a line between them. */
+  #flush(): string {
+    const text = this.#heldText;
+    this.#heldText = "";
+    if (!text.trim()) return "";
+    const separator = this.#lastWasReasoning ? "\n" : "";
+    this.#lastWasReasoning = false;
+    return `${separator}${text}`;
   }
 }
 
@@ -79,7 +107,11 @@ export function runFailure(trajectory: Trajectory, link: RunLink): ApiError | un
 
 /** The whole chat.completion for a finished run. */
 export function completionBody(run: ServedRun, trajectory: Trajectory, model: string, link: RunLink) {
-  const reasoning = [...replayEvents(trajectory, run.images)].map(reasoningText).join("").trim();
+  const writer = new ReasoningWriter();
+  const reasoning = [...replayEvents(trajectory, run.images)]
+    .map((event) => writer.write(event))
+    .join("")
+    .trim();
   const answered = trajectory.answer !== undefined;
   return {
     id: `chatcmpl-${run.id}`,
@@ -123,12 +155,13 @@ export async function* completionChunks(
       ...extra,
     })}\n\n`;
   yield chunk({ role: "assistant", content: "" }, null, { loupe: options.link });
+  const writer = new ReasoningWriter();
   let answered = false;
   let failure: { code: string; message: string } | undefined;
   for await (const entry of run.log.follow(0, options.signal)) {
     if ("missed" in entry) continue;
     const { event } = entry;
-    const reasoning = reasoningText(event);
+    const reasoning = writer.write(event);
     if (reasoning) yield chunk({ reasoning_content: reasoning });
     if (event.type === "error" && !event.retrying) failure = { code: event.code, message: event.message };
     if (event.type === "answer") {
