@@ -190,6 +190,7 @@ describe("POST /v1/chat/completions", () => {
     const dialectError = (await json(dialect)).error;
     expect(dialectError.message).toContain("klingon");
     expect(dialectError.code).toBe("config");
+    expect(dialectError.param).toBe("dialect");
 
     const image = await post(
       JSON.stringify({

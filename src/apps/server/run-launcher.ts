@@ -15,7 +15,7 @@ import { ImageSet } from "../../core/image-set.js";
 import type { RunCheckpoint, RunCheckpointStore } from "../../core/run-checkpoint.js";
 import type { RunStore } from "../../core/run-store.js";
 import type { LoadedImage } from "../../images/load-image.js";
-import { ApiError } from "./api-error.js";
+import { ApiError, apiErrorOf } from "./api-error.js";
 import type { ConcurrencyLimit } from "./concurrency-limit.js";
 import { isRunning, type RunRegistry, type ServedRun } from "./run-registry.js";
 import type { ServerMetrics } from "./server-metrics.js";
@@ -127,7 +127,15 @@ export class RunLauncher {
     if (choices.profile !== undefined) over.profile = choices.profile;
     if (choices.tools !== undefined) over.tools = choices.tools;
     if (choices.budgets !== undefined) over.budgets = choices.budgets;
-    return resolveConfig(layerConfig(baseConfig, over), { env });
+    try {
+      return await resolveConfig(layerConfig(baseConfig, over), { env });
+    } catch (error) {
+      // "Invalid configuration: budgets.maxSteps: ..." names the request field at fault.
+      const field = isLoupeError(error)
+        ? /^Invalid configuration: ([\w.]+):/.exec(error.message)?.[1]
+        : undefined;
+      throw field ? apiErrorOf(error, field) : error;
+    }
   }
 
   /** Starts a run; resolves once its parts are made (a bad tool name fails here), not when it ends. */
