@@ -43,7 +43,10 @@ export async function startTestServer(
       options.config ?? {},
     ),
   );
-  const config = await resolveConfig(raw, { env });
+  const config = await resolveConfig(raw, { env }).catch(async (error: unknown) => {
+    await model.close();
+    throw error;
+  });
   const server = createServerApp({
     baseConfig: raw,
     config,

@@ -175,3 +175,17 @@ describe("request limits", () => {
     expect(text).toContain("# TYPE loupe_model_latency_seconds histogram");
   });
 });
+
+describe("server config", () => {
+  it("refuses bad server settings, naming the key", async () => {
+    await expect(startTestServer([], { config: { server: { maxBodyBytes: 0 } } })).rejects.toThrow(
+      /server\.maxBodyBytes: /,
+    );
+    await expect(startTestServer([], { config: { server: { publicUrl: "ftp://x" } } })).rejects.toThrow(
+      /server\.publicUrl: must be an http:\/\/ or https:\/\/ URL/,
+    );
+    await expect(startTestServer([], { config: { server: { maxRunsPerKey: 3 } } })).rejects.toThrow(
+      /server: Unrecognized key/,
+    );
+  });
+});

@@ -1,4 +1,5 @@
 import type { Hono } from "hono";
+import type { Trajectory } from "../../core/trajectory.js";
 import { ApiError } from "./api-error.js";
 import { completionBody, completionChunks, type RunLink, runFailure } from "./chat-completions.js";
 import { parseChatRequest } from "./chat-messages.js";
@@ -52,13 +53,13 @@ export function chatRoutes(app: Hono<ServerEnv>, context: ServerContext): void {
     }
     // The client waiting here may go away; the run does not depend on it.
     await run.settled;
-    const trajectory = run.trajectory;
+    const { trajectory } = run;
     const failure = trajectory ? runFailure(trajectory, link) : startFailure(run.failure, link);
-    if (failure || !trajectory) {
+    if (failure) {
       for (const [name, value] of Object.entries(headers)) c.header(name, value);
-      return errorResponse(c, failure ?? startFailure(run.failure, link), metrics);
+      return errorResponse(c, failure, metrics);
     }
-    return c.json(completionBody(run, trajectory, model, link), 200, headers);
+    return c.json(completionBody(run, trajectory as Trajectory, model, link), 200, headers);
   });
 }
 

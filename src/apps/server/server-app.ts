@@ -55,11 +55,11 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
   const env = options.env ?? process.env;
   const settings = config.server;
   const keys = serverApiKeys(settings, env);
-  const metrics = new ServerMetrics();
   const registry = new RunRegistry({
     finishedKept: settings.finishedRunsKept,
     eventBufferSize: settings.eventBufferSize,
   });
+  const metrics = new ServerMetrics(() => registry.live().length);
   const launcher = new RunLauncher({
     baseConfig: options.baseConfig,
     config,

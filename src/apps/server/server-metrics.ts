@@ -19,17 +19,18 @@ export class ServerMetrics {
   readonly #latencyCounts = latencyBuckets.map(() => 0);
   #latencyCount = 0;
   #latencySum = 0;
-  #inFlight = 0;
+  readonly #inFlight: () => number;
+
+  /** `inFlight` counts the runs going on now (the registry's live runs). */
+  constructor(inFlight: () => number = () => 0) {
+    this.#inFlight = inFlight;
+  }
 
   /** One event of any run. */
   observe(event: RunEvent): void {
-    if (event.type === "run-start") {
-      this.#runsStarted += 1;
-      this.#inFlight += 1;
-    } else if (event.type === "run-end") {
-      increment(this.#runsFinished, event.stopReason);
-      this.#inFlight = Math.max(0, this.#inFlight - 1);
-    } else if (event.type === "step-start") this.#steps += 1;
+    if (event.type === "run-start") this.#runsStarted += 1;
+    else if (event.type === "run-end") increment(this.#runsFinished, event.stopReason);
+    else if (event.type === "step-start") this.#steps += 1;
     else if (event.type === "tool-call-start") increment(this.#toolCalls, event.tool);
     else if (event.type === "error") increment(this.#errors, event.code);
   }
@@ -52,10 +53,6 @@ export class ServerMetrics {
     increment(this.#requests, `${route}\u0000${status}`);
   }
 
-  get runsInFlight(): number {
-    return this.#inFlight;
-  }
-
   /** The Prometheus text exposition format (version 0.0.4). */
   render(): string {
     const lines: string[] = [];
@@ -67,7 +64,7 @@ export class ServerMetrics {
     for (const [reason, value] of this.#runsFinished)
       lines.push(`loupe_runs_finished_total{stop_reason="${label(reason)}"} ${value}`);
     family("loupe_runs_in_flight", "gauge", "Runs going on now.");
-    lines.push(`loupe_runs_in_flight ${this.#inFlight}`);
+    lines.push(`loupe_runs_in_flight ${this.#inFlight()}`);
     family("loupe_steps_total", "counter", "Model turns taken by all runs.");
     lines.push(`loupe_steps_total ${this.#steps}`);
     family("loupe_tool_calls_total", "counter", "Tool calls, by tool.");
