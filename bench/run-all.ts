@@ -16,6 +16,8 @@ const benches = [
   // `node --import tsx bench/search-index.ts --docs 20000` directly.
   { name: "server", file: "bench/server.ts", args: [] },
   { name: "search-index", file: "bench/search-index.ts", args: [] },
+  // Starts a private PostgreSQL cluster when PostgreSQL is installed (as the tests do).
+  { name: "store", file: "bench/store.ts", args: [] },
 ];
 
 const wanted = process.argv.slice(2);

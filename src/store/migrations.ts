@@ -117,6 +117,11 @@ export const migrations: readonly Migration[] = [
         PRIMARY KEY (run_id, image_id)
       );
       CREATE INDEX run_images_image ON run_images (image_id);
+      -- Stored uncompressed: a checkpoint rewrites the record, and compressing it took most of the
+      -- save's time (bench/store.ts); images are JPEG or PNG, compressed already.
+      ALTER TABLE runs ALTER COLUMN record SET STORAGE EXTERNAL;
+      ALTER TABLE steps ALTER COLUMN record SET STORAGE EXTERNAL;
+      ALTER TABLE images ALTER COLUMN bytes SET STORAGE EXTERNAL;
     `,
   },
   {

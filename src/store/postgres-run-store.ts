@@ -7,8 +7,8 @@ import type { Trajectory } from "../core/trajectory.js";
 import { listQuery, type SummaryRow, summaryOf } from "./list-query.js";
 import { LATEST_SCHEMA_VERSION, MIGRATIONS_TABLE, migrations, newerSchemaMessage } from "./migrations.js";
 import { redactUrl } from "./open-run-store.js";
+import { runNotFound } from "./run-not-found.js";
 import { normalizeFilter } from "./run-summary.js";
-import { runNotFound } from "./sqlite-run-store.js";
 import { fromStoredRun, type StoredRun, toStoredRun } from "./stored-run.js";
 
 /** Any constant: the advisory lock that keeps two processes from migrating at once. */

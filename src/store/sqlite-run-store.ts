@@ -16,6 +16,7 @@ import {
   migrations,
   newerSchemaMessage,
 } from "./migrations.js";
+import { runNotFound } from "./run-not-found.js";
 import { normalizeFilter } from "./run-summary.js";
 import { fromStoredRun, type StoredRun, toStoredRun } from "./stored-run.js";
 
@@ -195,12 +196,6 @@ function bytesOf(image: StoredRun["images"][number], runId: string): Uint8Array 
       `Cannot save run ${runId}: the bytes of image ${image.id.slice(0, 12)} are not loaded and the store does not have them.`,
     );
   }
-}
-
-export function runNotFound(runId: string, where: string): LoupeError {
-  return new LoupeError("run-not-found", `No run ${runId} in the run store ${where}.`, {
-    hint: "`loupe runs list` shows the runs it holds",
-  });
 }
 
 function storeError(error: unknown, context: string): LoupeError {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { testImage } from "../agent/agent-harness.js";
 import { type ModelServer, type ScriptedReply, startModelServer } from "../support/model-server.js";
+import { POSTGRES_INSTALL_HINT, postgresBinaries, startPostgres } from "../support/postgres.js";
 import { runCli, spawnCli } from "../support/run-cli.js";
 
 let server: ModelServer | undefined;
@@ -218,4 +219,50 @@ describe("loupe runs (the run store from the CLI)", () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(new RegExp(`Cannot open the run store ${broken}`));
   }, 120_000);
+
+  const hasPostgres = postgresBinaries() !== undefined;
+  it.runIf(hasPostgres || process.env.CI)(
+    "ask records into PostgreSQL given --store postgres://; runs list reads it",
+    async () => {
+      if (!hasPostgres) throw new Error(POSTGRES_INSTALL_HINT);
+      const cluster = await startPostgres();
+      try {
+        const url = await cluster.createDatabase();
+        server = await startModelServer([
+          { toolCalls: [crop("call_a", [0, 0, 320, 240])] },
+          { content: "Red." },
+        ]);
+        const { dir, home, imagePath, env } = await workspace();
+        const asked = await runCli(
+          [
+            "ask",
+            "--base-url",
+            server.baseUrl,
+            "--model",
+            "test-model",
+            "-i",
+            imagePath,
+            "--out",
+            join(dir, "run"),
+            "Colour?",
+          ],
+          { env: { ...env, LOUPE_STORE: url } },
+        );
+        expect(asked.code, asked.stderr).toBe(0);
+        expect(existsSync(join(home, "loupe.db"))).toBe(false);
+        const [run] = await listed(env, "--store", url, "--tool", "crop");
+        expect(run).toMatchObject({ stopReason: "answer", steps: 2 });
+        const exported = join(dir, "exported");
+        const exportFolder = await runCli(["runs", "export", run!.id, "--out", exported, "--store", url], {
+          env,
+        });
+        expect(exportFolder.code, exportFolder.stderr).toBe(0);
+        const replayed = await runCli(["replay", exported], { env });
+        expect(replayed.stdout).toContain("Red.");
+      } finally {
+        await cluster.stop();
+      }
+    },
+    120_000,
+  );
 });
