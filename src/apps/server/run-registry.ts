@@ -100,7 +100,7 @@ export class RunRegistry {
         a.createdAt === b.createdAt ? b.id.localeCompare(a.id) : b.createdAt.localeCompare(a.createdAt),
       );
     const before = filter.before ? summaries.findIndex((summary) => summary.id === filter.before) : -1;
-    return summaries.slice(before + 1).slice(0, Math.min(filter.limit ?? 100, 1000));
+    return summaries.slice(before + 1).slice(0, Math.min(filter.limit ?? 50, 1000));
   }
 }
 
