@@ -19,6 +19,7 @@ let client: OpenAI;
 beforeAll(async () => {
   loupe = await startTestServer((request) => {
     const text = JSON.stringify(request.body.messages);
+    if (text.includes("model breaks")) return { status: 500, error: { message: "out of GPU memory" } };
     // A crop first when asked to look closer, then the answer.
     if (text.includes("look closer") && !text.includes('"role":"tool"'))
       return {
@@ -107,6 +108,23 @@ describe("POST /v1/chat/completions", () => {
     expect(reasoning).not.toContain("The image is blue.");
     expect(finish).toBe("stop");
     expect(usage).toMatchObject({ prompt_tokens: 220, completion_tokens: 18 });
+  });
+
+  it("raises the model server's failure in the client, streaming or not", async () => {
+    const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: "user", content: "the model breaks" }];
+    const whole = await client.chat.completions
+      .create({ model: "test-model", messages })
+      .catch((error: unknown) => error);
+    expect(whole).toBeInstanceOf(OpenAI.APIError);
+    expect((whole as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
+    expect((whole as Error).message).toContain("out of GPU memory");
+    const stream = await client.chat.completions.create({ model: "test-model", messages, stream: true });
+    const streamed = await (async () => {
+      for await (const _chunk of stream) {
+      }
+    })().catch((error: unknown) => error);
+    expect(streamed).toBeInstanceOf(OpenAI.APIError);
+    expect((streamed as Error).message).toContain("out of GPU memory");
   });
 
   it("ends the stream with [DONE] on the wire", async () => {

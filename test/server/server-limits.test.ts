@@ -121,6 +121,25 @@ describe("request limits", () => {
     });
   });
 
+  it("counts a streamed body with no Content-Length against the limit too", async () => {
+    const piece = new TextEncoder().encode(`{"messages":[{"role":"user","content":"${"y".repeat(1000)}`);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 10) controller.enqueue(piece);
+        else controller.close();
+      },
+    });
+    const response = await fetch(`${loupe.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    expect(response.status).toBe(413);
+    expect((await json(response)).error.code).toBe("body-too-large");
+  });
+
   it("answers 429 with Retry-After when a key has its most runs going, and takes runs again after", async () => {
     const first = await fetch(`${loupe.url}/v1/runs`, {
       method: "POST",
