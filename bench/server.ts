@@ -4,7 +4,8 @@
  * 1. Overhead of POST /v1/chat/completions (a question answered with no tool call) over asking
  *    the model server directly with the same openai client: median and p95 wall time of
  *    `--requests` sequential requests each way, and their ratio; between them the library's
- *    `ask()`, so the figure splits into what a run costs and what the HTTP server adds.
+ *    `ask()` and the app called in process (`app.fetch`, no HTTP hop to Loupe), so the figure
+ *    splits into what a run costs, what the app's handling adds, and what the hop adds.
  * 2. Events per second delivered to `--clients` concurrent SSE clients of one run's
  *    /v1/runs/:id/events (a reply streamed in `--events` pieces, so that many text-delta
  *    events), counted by the clients: total events received / wall time from the run's start
@@ -57,6 +58,7 @@ async function startLoupe(stream: boolean) {
   const listening = await listen(server.app, { port: 0, apiKeys: [] });
   return {
     url: listening.url,
+    fetch: server.app.fetch,
     close: async () => {
       await server.close();
       await listening.close();
@@ -103,12 +105,34 @@ async function timeAsk(count: number): Promise<number[]> {
   return times;
 }
 
+/** The app's own handling, called in process (no HTTP hop between client and Loupe). */
+async function timeAppFetch(count: number): Promise<number[]> {
+  const body = JSON.stringify({ model: TEST_MODEL_ID, messages });
+  const times: number[] = [];
+  for (let index = 0; index < count; index++) {
+    const started = performance.now();
+    const response = await wholeReplies.fetch(
+      new Request("http://loupe.local/v1/chat/completions", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      }),
+    );
+    const reply = (await response.json()) as { choices: { message: { content: string } }[] };
+    times.push(performance.now() - started);
+    if (reply.choices[0]?.message.content !== answer) throw new Error("unexpected answer");
+  }
+  return times;
+}
+
 // Warm both paths (JIT, connections, the config and dialect code) before measuring.
 await timeRequests(direct, 20);
 await timeRequests(throughLoupe, 20);
 await timeAsk(20);
+await timeAppFetch(20);
 const directTimes = await timeRequests(direct, requests);
 const askTimes = await timeAsk(requests);
+const appTimes = await timeAppFetch(requests);
 const loupeTimes = await timeRequests(throughLoupe, requests);
 const directMedian = percentile(directTimes, 50);
 const loupeMedian = percentile(loupeTimes, 50);
@@ -120,6 +144,10 @@ const askMedian = percentile(askTimes, 50);
 console.log(
   `  the library's ask():    median ${askMedian.toFixed(2)} ms, p95 ${percentile(askTimes, 95).toFixed(2)} ms`,
 );
+const appMedian = percentile(appTimes, 50);
+console.log(
+  `  the app, in process:    median ${appMedian.toFixed(2)} ms, p95 ${percentile(appTimes, 95).toFixed(2)} ms`,
+);
 console.log(
   `  through loupe serve:   median ${loupeMedian.toFixed(2)} ms, p95 ${percentile(loupeTimes, 95).toFixed(2)} ms`,
 );
@@ -127,7 +155,7 @@ console.log(
   `  overhead: ${(loupeMedian - directMedian).toFixed(2)} ms per request (median), ratio ${(loupeMedian / directMedian).toFixed(2)}x;`,
 );
 console.log(
-  `  of which the HTTP server itself (serve − ask): ${(loupeMedian - askMedian).toFixed(2)} ms, ratio ${(loupeMedian / askMedian).toFixed(2)}x over ask()`,
+  `  serve − ask: ${(loupeMedian - askMedian).toFixed(2)} ms (${(loupeMedian / askMedian).toFixed(2)}x ask), of which the app's own handling (in process − ask) ${(appMedian - askMedian).toFixed(2)} ms (${(appMedian / askMedian).toFixed(2)}x) and the HTTP hop to Loupe the rest`,
 );
 
 await wholeReplies.close();
