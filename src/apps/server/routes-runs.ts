@@ -136,7 +136,7 @@ export function runRoutes(app: Hono<ServerEnv>, context: ServerContext): void {
         `Run ${id} is still running; resume it once it stops.`,
       );
     const request = resumeRequest(body, checkpoint.trajectory);
-    const run = await launcher.resume(id, request, c.get("caller"));
+    const run = await launcher.resume(id, request, c.get("caller"), checkpoint);
     return c.json({ ...runLinks(c, run.id, "running"), next_event_id: run.segmentStart }, 202);
   });
 

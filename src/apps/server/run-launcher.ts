@@ -162,8 +162,16 @@ export class RunLauncher {
     return run;
   }
 
-  /** Goes on with a paused, cancelled or finished run, in memory or in the store, under its id. */
-  async resume(runId: string, request: ResumeRequest, caller: string): Promise<ServedRun> {
+  /**
+   * Goes on with a paused, cancelled or finished run, in memory or in the store, under its id;
+   * `loaded` is its checkpoint when the caller has already read it.
+   */
+  async resume(
+    runId: string,
+    request: ResumeRequest,
+    caller: string,
+    loaded?: RunCheckpoint,
+  ): Promise<ServedRun> {
     const { registry } = this.#options;
     const existing = registry.get(runId);
     if (existing && isRunning(existing))
@@ -173,7 +181,7 @@ export class RunLauncher {
         "run-running",
         `Run ${runId} is still running; it can be resumed once it stops.`,
       );
-    const checkpoint = await this.checkpointOf(runId);
+    const checkpoint = loaded ?? (await this.checkpointOf(runId));
     const release = this.reserve(caller);
     let config: LoupeConfig;
     let parts: RunParts;
