@@ -287,6 +287,35 @@ export function runApiSuite(name: string, storage?: SuiteStore): void {
         expect(run).toMatchObject({ stop_reason: "answer", answer: "Slowly answered." });
       });
 
+      it("finishes a non-streaming chat completion whose client gave up waiting", async () => {
+        const controller = new AbortController();
+        const request = fetch(`${loupe.url}/v1/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ messages: [{ role: "user", content: "slow answer, abandoned" }] }),
+          signal: controller.signal,
+        }).catch(() => undefined);
+        while (!loupe.model.requests.some((recorded) => JSON.stringify(recorded.body).includes("abandoned")))
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        controller.abort();
+        await request;
+        let found: { id: string; stopReason: string } | undefined;
+        for (let attempt = 0; attempt < 200 && found?.stopReason !== "answer"; attempt++) {
+          await new Promise((resolve) => setTimeout(resolve, 25));
+          found = (await json(await fetch(`${loupe.url}/v1/runs?text=abandoned`))).data[0];
+        }
+        expect(found?.stopReason).toBe("answer");
+      });
+
+      it("refuses a Last-Event-ID that is not a number of events", async () => {
+        const id = await createRun({ question: "What colour?" });
+        const response = await fetch(`${loupe.url}/v1/runs/${id}/events`, {
+          headers: { "Last-Event-ID": "abc" },
+        });
+        expect(response.status).toBe(400);
+        expect((await json(response)).error.code).toBe("invalid-event-id");
+      });
+
       it("refuses image URLs on private addresses unless the config allows them", async () => {
         const response = await fetch(`${loupe.url}/v1/runs`, {
           method: "POST",
