@@ -271,8 +271,8 @@ export const loupeConfigSchema = z.strictObject({
    * or "none". The default is $LOUPE_HOME/loupe.db (store/open-run-store.ts).
    */
   store: z.string().min(1).optional(),
-  /** Loupe's network servers (`loupe mcp --http`, `loupe serve`): API keys. */
-  server: serverConfigSchema.default({ apiKeys: [] }),
+  /** `loupe serve` (core/server-config.ts). */
+  server: serverConfigSchema.default(() => serverConfigSchema.parse({})),
 });
 export type LoupeConfig = z.infer<typeof loupeConfigSchema>;
 

@@ -141,9 +141,7 @@ describe("loupe mcp --http with API keys", () => {
       },
     );
     expect(result.code).toBe(exitCodes.config);
-    expect(result.stderr).toContain(
-      "--host 0.0.0.0: binding an address other than loopback needs an API key",
-    );
+    expect(result.stderr).toContain("Refusing to listen on 0.0.0.0 without an API key");
   }, 40_000);
 
   it("asks every request for a configured key, on loopback too", async () => {

@@ -52,7 +52,7 @@ export function mcpCommand(): Command {
         tools,
         host: flags.host,
         port,
-        apiKeys: serverApiKeys(config, process.env),
+        apiKeys: serverApiKeys(config.server, process.env),
         idleTimeoutMs,
         maxBodyBytes,
         maxSessions,
