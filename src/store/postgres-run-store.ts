@@ -31,7 +31,13 @@ export class PostgresRunStore implements RunStore {
 
   /** Connects, and applies the migrations the database lacks. */
   static async open(url: string, options: { maxConnections?: number } = {}): Promise<PostgresRunStore> {
-    const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 4 });
+    // allowExitOnIdle: a store left open (a command that failed before closing it) never keeps
+    // the process alive once its connections are idle.
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.maxConnections ?? 4,
+      allowExitOnIdle: true,
+    });
     // A connection that dies while idle must not take the process down; the next query reports it.
     pool.on("error", () => {});
     const store = new PostgresRunStore(pool, redactUrl(url));
