@@ -212,15 +212,7 @@ async function saveStored(client: pg.PoolClient, stored: StoredRun): Promise<voi
   const have = new Set(present.rows.map((row) => row.id));
   for (const image of stored.images) {
     if (have.has(image.id)) continue;
-    let bytes: Uint8Array;
-    try {
-      bytes = image.bytes();
-    } catch {
-      throw new LoupeError(
-        "store",
-        `Cannot save run ${runId}: the bytes of image ${image.id.slice(0, 12)} are not loaded and the store does not have them.`,
-      );
-    }
+    const bytes = image.bytes();
     await client.query(
       "INSERT INTO images (id, mime, byte_length, bytes) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING",
       [image.id, image.mime, image.byteLength, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)],
