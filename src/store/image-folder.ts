@@ -17,14 +17,18 @@ export class ImageFolder {
     return join(this.dir, `${id}.${extensionForMime(mime)}`);
   }
 
-  /** Writes the bytes unless the file is there; a temporary file and a rename, so no reader sees half. */
-  ensure(id: string, mime: string, bytes: Uint8Array): void {
+  /**
+   * Writes the bytes unless the file is there (`bytes` is called only then); a temporary file and
+   * a rename, so no reader sees half.
+   */
+  ensure(id: string, mime: string, bytes: () => Uint8Array): void {
     const path = this.pathOf(id, mime);
     if (existsSync(path)) return;
+    const content = bytes();
     try {
       makeDirectory(this.dir, "the run store's image folder");
       const temporary = `${path}.${process.pid}.tmp`;
-      writeFileSync(temporary, bytes);
+      writeFileSync(temporary, content);
       renameSync(temporary, path);
     } catch (error) {
       throw new LoupeError("store", `Cannot write image ${path}: ${describeError(error)}`, { cause: error });

@@ -31,7 +31,13 @@ export class PostgresRunStore implements RunStore {
 
   /** Connects, and applies the migrations the database lacks. */
   static async open(url: string, options: { maxConnections?: number } = {}): Promise<PostgresRunStore> {
-    const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 4 });
+    // allowExitOnIdle: a store left open (a command that failed before closing it) never keeps
+    // the process alive once its connections are idle.
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.maxConnections ?? 4,
+      allowExitOnIdle: true,
+    });
     // A connection that dies while idle must not take the process down; the next query reports it.
     pool.on("error", () => {});
     const store = new PostgresRunStore(pool, redactUrl(url));
@@ -206,15 +212,7 @@ async function saveStored(client: pg.PoolClient, stored: StoredRun): Promise<voi
   const have = new Set(present.rows.map((row) => row.id));
   for (const image of stored.images) {
     if (have.has(image.id)) continue;
-    let bytes: Uint8Array;
-    try {
-      bytes = image.bytes();
-    } catch {
-      throw new LoupeError(
-        "store",
-        `Cannot save run ${runId}: the bytes of image ${image.id.slice(0, 12)} are not loaded and the store does not have them.`,
-      );
-    }
+    const bytes = image.bytes();
     await client.query(
       "INSERT INTO images (id, mime, byte_length, bytes) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING",
       [image.id, image.mime, image.byteLength, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)],

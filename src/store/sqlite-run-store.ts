@@ -67,8 +67,7 @@ export class SqliteRunStore implements RunStore {
       const inserted = s.insertImage.run(image.id, image.mime, image.byteLength).changes > 0;
       // A new row, or one this store has not seen yet: make sure the file is there. (A known image
       // whose row another store removed comes back as a new row, and its file is written again.)
-      if (inserted || !this.#known.has(image.id))
-        this.images.ensure(image.id, image.mime, bytesOf(image, summary.id));
+      if (inserted || !this.#known.has(image.id)) this.images.ensure(image.id, image.mime, image.bytes);
     }
     s.upsertRun.run({
       id: summary.id,
@@ -184,17 +183,6 @@ export class SqliteRunStore implements RunStore {
     } catch (error) {
       throw storeError(error, `Cannot read the run store ${this.path}`);
     }
-  }
-}
-
-function bytesOf(image: StoredRun["images"][number], runId: string): Uint8Array {
-  try {
-    return image.bytes();
-  } catch {
-    throw new LoupeError(
-      "store",
-      `Cannot save run ${runId}: the bytes of image ${image.id.slice(0, 12)} are not loaded and the store does not have them.`,
-    );
   }
 }
 

@@ -1,5 +1,7 @@
 import { formatConfigIssues } from "../core/config.js";
 import { LoupeError } from "../core/errors.js";
+import type { ImageSet } from "../core/image-set.js";
+import { sha256Hex } from "../core/images.js";
 import type { RunCheckpoint } from "../core/run-checkpoint.js";
 import type { RunSummary } from "../core/run-store.js";
 import { type Trajectory, trajectorySchema } from "../core/trajectory.js";
@@ -18,6 +20,7 @@ export interface StoredRun {
   record: string;
   steps: { position: number; json: string }[];
   observations: StoredObservation[];
+  /** `bytes` checks them against the id (a store calls it only for images it lacks). */
   images: { id: string; mime: string; byteLength: number; bytes: () => Uint8Array }[];
 }
 
@@ -66,9 +69,32 @@ export function toStoredRun({ trajectory, images }: RunCheckpoint): StoredRun {
       id: image.id,
       mime: image.mime,
       byteLength: image.byteLength,
-      bytes: () => images.bytes(image.id),
+      bytes: () => verifiedBytes(images, image.id, trajectory.id),
     })),
   };
+}
+
+/**
+ * An image's bytes for a store that does not have them yet, checked against the id they are kept
+ * under: images are written once and shared by every run that names that hash, so bytes that are
+ * not the hash's (an edited or crafted trajectory being imported) must never become its copy.
+ */
+function verifiedBytes(images: ImageSet, id: string, runId: string): Uint8Array {
+  let bytes: Uint8Array;
+  try {
+    bytes = images.bytes(id);
+  } catch {
+    throw new LoupeError(
+      "store",
+      `Cannot save run ${runId}: the bytes of image ${id.slice(0, 12)} are not loaded and the store does not have them.`,
+    );
+  }
+  if (sha256Hex(bytes) !== id)
+    throw new LoupeError(
+      "store",
+      `Cannot save run ${runId}: the bytes given for image ${id.slice(0, 12)} are not that image (their sha256 differs).`,
+    );
+  return bytes;
 }
 
 /** The trajectory back from its record and its steps (in order); `where` names the run in errors. */

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ImageSet } from "../../src/core/image-set.js";
 import type { RunCheckpoint } from "../../src/core/run-checkpoint.js";
 import type { RunStore } from "../../src/core/run-store.js";
 import { openRunStore } from "../../src/store/open-run-store.js";
@@ -206,6 +207,30 @@ export function runStoreSuite(name: string, factory: StoreFactory): void {
         // Saved again after its images were collected: they come back.
         await store.save(real);
         expect((await store.load(real.trajectory.id)).images.size).toBe(3);
+      });
+    });
+
+    it("refuses bytes that are not the image they claim to be, so no run can poison a shared image", async () => {
+      await withStore(factory, async (store) => {
+        const honest = runWithOwnImage(real, "honest", 7);
+        const id = honest.trajectory.images[0]!.id;
+        const forged = new ImageSet();
+        forged.restore({ ...honest.trajectory.images[0]! }, new Uint8Array([1, 2, 3]));
+        const failure = store.save({ trajectory: { ...honest.trajectory, id: "forged" }, images: forged });
+        await expect(failure).rejects.toMatchObject({ code: "store" });
+        await expect(failure).rejects.toThrow(
+          `the bytes given for image ${id.slice(0, 12)} are not that image`,
+        );
+        expect(await store.list()).toEqual([]);
+        await store.save(honest);
+        expect(
+          Buffer.from((await store.getImage(id))!.bytes).equals(Buffer.from(honest.images.bytes(id))),
+        ).toBe(true);
+        // Once the store has the image, a run naming it needs no bytes of its own.
+        const withoutBytes = new ImageSet();
+        withoutBytes.restore({ ...honest.trajectory.images[0]! }, undefined);
+        await store.save({ trajectory: { ...honest.trajectory, id: "by-reference" }, images: withoutBytes });
+        expect((await store.load("by-reference")).images.bytes(id)).toEqual(honest.images.bytes(id));
       });
     });
 
