@@ -1,18 +1,12 @@
-import { createHash } from "node:crypto";
-import {
-  createReadStream,
-  existsSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { LoupeError } from "../../core/errors.js";
 import { describeFetchFailure } from "../../core/fetch-failure.js";
 import type { HubFile } from "../benchmark.js";
+import { digestOf, gitBlobId, matches, readExpectation, type Verification } from "./hub-checksum.js";
+
+export type { Verification } from "./hub-checksum.js";
 
 /**
  * One file from a Hugging Face dataset repository, downloaded the way the hub serves it:
@@ -24,11 +18,9 @@ import type { HubFile } from "../benchmark.js";
  *   the next attempt (this call's retries, or the next `loupe eval fetch`) asks for the rest
  *   with `Range: bytes=<size>-`. A part of another version, or a server that answers a range
  *   with the whole file (200), starts over.
- * - Checksummed (decision 1107): the file's SHA-256 from the registry when it has one; else the
- *   hub's `X-Linked-Etag` (the SHA-256 of an LFS file, sent with the redirect); else an `ETag`
- *   of 40 hex digits, the git blob id of a small file (SHA-1 of `blob <size>\0` + content).
- *   A mismatch removes the part and fails; a file the hub gives no checksum for is kept and
- *   reported as unverified.
+ * - Checksummed (decision 1104, hub-checksum.ts): against the registry's SHA-256, else what
+ *   the hub's headers give. A mismatch removes the part and fails; a file the hub gives no
+ *   checksum for is kept and reported as unverified.
  */
 export interface DownloadOptions {
   /** The hub's base URL, `https://huggingface.co` unless configured (tests: a loopback server). */
@@ -40,13 +32,6 @@ export interface DownloadOptions {
   onProgress?: (progress: { file: string; done: number; total?: number }) => void;
   signal?: AbortSignal;
 }
-
-export type Verification =
-  | "manifest sha256"
-  | "hub X-Linked-Etag sha256"
-  | "hub ETag git blob sha1"
-  | "hub ETag sha256"
-  | "none";
 
 export interface DownloadResult {
   path: string;
@@ -60,15 +45,6 @@ export interface DownloadResult {
   alreadyPresent: boolean;
 }
 
-interface Expectation {
-  verifiedBy: Verification;
-  /** Hex digest to compare with, or undefined when the hub gives none. */
-  digest?: string;
-  size?: number;
-  /** What identifies this version of the file for resuming. */
-  version: string;
-}
-
 export function hubFileUrl(hubUrl: string, file: HubFile): string {
   const path = file.path.split("/").map(encodeURIComponent).join("/");
   return `${hubUrl.replace(/\/+$/, "")}/datasets/${file.repo}/resolve/${encodeURIComponent(file.revision ?? "main")}/${path}`;
@@ -79,7 +55,7 @@ export async function downloadHubFile(file: HubFile, options: DownloadOptions): 
   const target = join(options.folder, file.saveAs ?? basename(file.path));
   const part = `${target}.part`;
   const partInfo = `${part}.json`;
-  const expectation = await expect(url, file, options.signal);
+  const expectation = await readExpectation(url, file, options.signal);
 
   if (existsSync(target)) {
     const sha256 = await digestOf(target, "sha256");
@@ -161,60 +137,6 @@ export async function downloadHubFile(file: HubFile, options: DownloadOptions): 
   };
 }
 
-/** A HEAD without following redirects: the hub puts X-Linked-Etag and X-Linked-Size on the redirect. */
-async function expect(url: string, file: HubFile, signal: AbortSignal | undefined): Promise<Expectation> {
-  let response: Response;
-  try {
-    response = await fetch(url, { method: "HEAD", redirect: "manual", ...(signal ? { signal } : {}) });
-  } catch (error) {
-    throw new LoupeError("eval-data", `cannot reach ${url}: ${describeFetchFailure(error)}`, {
-      cause: error,
-      hint: "loupe eval fetch needs the dataset hub (set LOUPE_HUB_URL for a mirror); or download the files yourself and pass --data.",
-    });
-  }
-  if (response.status === 401 || response.status === 403)
-    throw new LoupeError(
-      "eval-data",
-      `${url}: the hub refused access (${response.status}); the dataset may be gated: accept its terms on the hub and download it yourself.`,
-    );
-  if (response.status >= 400)
-    throw new LoupeError("eval-data", `${url}: not on the hub (${response.status})`);
-  const header = (name: string) => response.headers.get(name) ?? undefined;
-  const sizeText =
-    header("x-linked-size") ?? (response.status === 200 ? header("content-length") : undefined);
-  const size = sizeText === undefined ? undefined : Number(sizeText);
-  const linked = cleanEtag(header("x-linked-etag"));
-  const etag = cleanEtag(header("etag"));
-  const sized = Number.isFinite(size) ? { size: size as number } : {};
-  if (file.sha256)
-    return {
-      verifiedBy: "manifest sha256",
-      digest: file.sha256.toLowerCase(),
-      version: file.sha256.toLowerCase(),
-      ...sized,
-    };
-  if (linked && /^[0-9a-f]{64}$/.test(linked))
-    return { verifiedBy: "hub X-Linked-Etag sha256", digest: linked, version: linked, ...sized };
-  if (etag && /^[0-9a-f]{64}$/.test(etag))
-    return { verifiedBy: "hub ETag sha256", digest: etag, version: etag, ...sized };
-  if (etag && /^[0-9a-f]{40}$/.test(etag))
-    return { verifiedBy: "hub ETag git blob sha1", digest: etag, version: etag, ...sized };
-  return { verifiedBy: "none", version: etag ?? linked ?? `size ${sizeText ?? "unknown"}`, ...sized };
-}
-
-function cleanEtag(value: string | undefined): string | undefined {
-  if (value === undefined || value.startsWith("W/")) return undefined;
-  return value.replace(/^"|"$/g, "").toLowerCase();
-}
-
-async function matches(path: string, sha256: string, expectation: Expectation): Promise<boolean> {
-  if (expectation.digest === undefined)
-    return expectation.size === undefined || statSync(path).size === expectation.size;
-  if (expectation.verifiedBy === "hub ETag git blob sha1")
-    return (await gitBlobId(path)) === expectation.digest;
-  return sha256 === expectation.digest;
-}
-
 async function fetchInto(
   url: string,
   part: string,
@@ -293,16 +215,4 @@ function readPartInfo(path: string): { url?: string; version?: string } | undefi
   } catch {
     return undefined;
   }
-}
-
-export async function digestOf(path: string, algorithm: "sha256" | "sha1", prefix?: string): Promise<string> {
-  const hash = createHash(algorithm);
-  if (prefix !== undefined) hash.update(prefix);
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
-}
-
-/** Git's id of a file's content: SHA-1 of `blob <size>\0` and the bytes (the hub's ETag of a non-LFS file). */
-export function gitBlobId(path: string): Promise<string> {
-  return digestOf(path, "sha1", `blob ${statSync(path).size}\0`);
 }

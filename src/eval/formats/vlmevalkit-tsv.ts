@@ -13,6 +13,7 @@ import { type ImageContext, imagesOf } from "./eval-images.js";
  * ImageBaseDataset resolves it the same way). That row is read again from its byte offset when
  * it came earlier, or found by reading on when it comes later, so the file is still read as a
  * stream; the last shared image is kept, since rows sharing one usually follow each other.
+ * A short cell with a dot, slash or colon is a path or URL (users' own TSVs), not a reference.
  */
 export interface VlmevalkitRow {
   row: DataRow;
@@ -50,14 +51,14 @@ export async function* readVlmevalkitRows(
     offsets.set(index, record.offset);
     const cell = dataRow.values.image;
     let images: EvalImage[];
-    if (typeof cell === "string" && !isMissing(cell) && cell.trim().length <= 64) {
+    if (typeof cell === "string" && !isMissing(cell) && isIndexReference(cell)) {
       const target = cell.trim();
       if (shared?.index !== target) {
         const targetRow = await findRow(file, separator, header, offsets, target, record.offset, {
           file,
           row,
         });
-        if (typeof targetRow.values.image === "string" && targetRow.values.image.trim().length <= 64)
+        if (typeof targetRow.values.image === "string" && isIndexReference(targetRow.values.image))
           throw evalDataError(
             { file, row, field: "image" },
             `refers to row index ${target}, whose image is itself a reference`,
@@ -111,4 +112,10 @@ export function optionColumns(row: DataRow): string[] {
     choices.push(text);
   }
   return choices;
+}
+
+/** VLMEvalKit's test (64 characters or fewer), less what can only be a path or URL. */
+function isIndexReference(cell: string): boolean {
+  const text = cell.trim();
+  return text.length <= 64 && !/[./:]/.test(text);
 }

@@ -274,12 +274,17 @@ describe("VLMEvalKit TSVs with base64 images", () => {
       "mine.tsv",
       tsv(
         ["index", "image", "question", "answer", "category"],
-        [["q1", red.toString("base64"), "Name the fruit.", "apple", "food"]],
+        [
+          ["q1", red.toString("base64"), "Name the fruit.", "apple", "food"],
+          ["q2", "pics/q2.jpg", "Name the animal.", "cat", "animals"],
+        ],
       ),
     );
-    const [item] = await collect(loadBenchmark("generic", file));
+    const [item, second] = await collect(loadBenchmark("generic", file));
     expect(item).toMatchObject({ id: "q1", question: "Name the fruit.", answer: "apple", category: "food" });
     expect(item!.choices).toBeUndefined();
+    // A short cell with a dot or slash is a path, not another row's index.
+    expect(second!.images).toEqual([{ kind: "path", path: join(folder, "pics", "q2.jpg") }]);
   });
 });
 
