@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # Checks for the Debian packages Loupe's Python sandbox needs (listed in debian-packages.txt, the
 # one list, also quoted by the sandbox's own "not available" message): bubblewrap and Debian's
-# python3 with PIL, numpy, matplotlib, OpenCV and SciPy, the DejaVu fonts, and PostgreSQL (the run
-# store's tests start a private cluster of it; they skip without it, except under CI).
+# python3 with PIL, numpy, matplotlib, OpenCV and SciPy, the DejaVu fonts; and those only the
+# tests need (debian-test-packages.txt): PostgreSQL (the run store's tests start a private
+# cluster of it; they skip without it, except under CI).
 #
 # Runs before `npm test`. It installs only when asked to, with LOUPE_INSTALL_SYSTEM_PACKAGES=1 or
 # CI set (and root or passwordless sudo); otherwise it prints the command to run and carries on.
 # Loupe works without the packages: the sandbox tests skip with a message saying why.
 set -u
-list="$(dirname "$0")/debian-packages.txt"
 packages=()
-while IFS= read -r line; do
-  line="${line%%#*}"
-  line="${line//[[:space:]]/}"
-  [ -n "$line" ] && packages+=("$line")
-done <"$list"
+for list in "$(dirname "$0")/debian-packages.txt" "$(dirname "$0")/debian-test-packages.txt"; do
+  while IFS= read -r line; do
+    line="${line%%#*}"
+    line="${line//[[:space:]]/}"
+    [ -n "$line" ] && packages+=("$line")
+  done <"$list"
+done
 
 have_all() {
   command -v bwrap >/dev/null 2>&1 &&

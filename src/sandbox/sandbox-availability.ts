@@ -14,7 +14,6 @@ export const builtInDebianPackages = [
   "python3-opencv",
   "python3-scipy",
   "fonts-dejavu-core",
-  "postgresql",
 ];
 
 /** The one list of the sandbox's Debian packages, also read by scripts/ensure-system-packages.sh. */
