@@ -69,7 +69,7 @@ function invalidConfiguration(error: z.ZodError, origins: ReadonlyMap<string, st
   });
   const message =
     lines.length === 1
-      ? `Invalid configuration: ${lines[0]}.`
+      ? `Invalid configuration: ${lines[0]}${/[.!?]$/.test(lines[0] ?? "") ? "" : "."}`
       : `Invalid configuration:\n${lines.join("\n")}`;
   return new LoupeError("config", message);
 }

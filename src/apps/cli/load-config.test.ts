@@ -106,6 +106,14 @@ describe("loadConfig", () => {
     expect(config.budgets.maxCostUsd).toBe(0.25);
   });
 
+  it("ends a one-line config error with one full stop", async () => {
+    const file = await configFile({ model: { baseUrl: "http://x/v1", name: "m" }, dialect: "klingon" });
+    const error = await loadConfig({ config: file }, {}, { discover: noDiscovery }).catch((caught) => caught);
+    expect(error.message).toMatch(
+      /^Invalid configuration: dialect: unknown dialect "klingon"\. Registered dialects: .*artist\.$/,
+    );
+  });
+
   it("reads a config file saved with a UTF-8 byte order mark", async () => {
     const file = await configFile({ model: { baseUrl: "http://x/v1", name: "bom-model" } }, "\uFEFF");
     const config = await loadConfig({ config: file }, {}, { discover: noDiscovery });
