@@ -47,6 +47,8 @@ export type { ImageFacts, ImageProvenance, ImageRef } from "./core/images.js";
 export type { ContentPart, FunctionToolSpec, Message, NativeToolCall } from "./core/messages.js";
 export type { CitationCheck, Evidence, PlanRecord, ResearchRecord } from "./core/mode-records.js";
 export type { FinishReason, ModelOutput, TokenUsage } from "./core/model-output.js";
+export type { RunCheckpoint, RunCheckpointStore } from "./core/run-checkpoint.js";
+export type { RunFilter, RunStore, RunSummary } from "./core/run-store.js";
 export type { AnyTool, RunImageView, Tool, ToolContext, ToolResult } from "./core/tool.js";
 export type { ImageSearchHit, PageVisit, TextSearchHit, ToolOutputData } from "./core/tool-output.js";
 export {
@@ -78,6 +80,11 @@ export {
 export { type PromptPack, parsePromptPack, promptPackSchema } from "./dialects/prompt-pack.js";
 export { findPromptPack, registerPromptPack } from "./dialects/prompt-pack-registry.js";
 export { getDialect, listDialects, registerDialect } from "./dialects/registry.js";
+// Benchmarks: their items, and scoring as the benchmarks' own code does.
+export type { BenchmarkDefinition, LoadOptions } from "./eval/benchmark.js";
+export { benchmarkList, loadBenchmark, registerBenchmark } from "./eval/benchmarks.js";
+export type { EvalImage, EvalItem, ItemScore, JudgeCall } from "./eval/eval-item.js";
+export { type ScoreOptions, type ScoreReport, scorePredictions } from "./eval/score-predictions.js";
 export type { LoadedImage } from "./images/load-image.js";
 export { ChatClient, type ChatClientOptions, type ChatRequest } from "./models/chat-client.js";
 export { plainMessages, SerializedMessages } from "./models/serialized-messages.js";
@@ -96,6 +103,7 @@ export {
   type SearchBackendContext,
   type SearchBackendFactory,
 } from "./search/backend-registry.js";
+export { openRunStore } from "./store/open-run-store.js";
 export { readTrajectory, TrajectoryFolder } from "./store/trajectory-folder.js";
 export { createToolbox, selectTools, type Toolbox, type ToolboxOptions } from "./tools/registry.js";
 export type { PageSummarizer, PageSummary } from "./tools/search/search-tool-options.js";

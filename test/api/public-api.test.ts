@@ -35,6 +35,7 @@ describe("the public surface", () => {
         "TrajectoryFolder",
         "ask",
         "askModes",
+        "benchmarkList",
         "createRunParts",
         "createToolbox",
         "defineTool",
@@ -46,8 +47,10 @@ describe("the public surface", () => {
         "isLoupeError",
         "listDialects",
         "loadImage",
+        "loadBenchmark",
         "loadImages",
         "loupeConfigSchema",
+        "openRunStore",
         "parsePlan",
         "parsePromptPack",
         "plainMessages",
@@ -55,6 +58,7 @@ describe("the public surface", () => {
         "profilesOf",
         "promptPackSchema",
         "readTrajectory",
+        "registerBenchmark",
         "registerDialect",
         "registerProfile",
         "registerPromptPack",
@@ -67,6 +71,7 @@ describe("the public surface", () => {
         "runAgent",
         "runMode",
         "runPlan",
+        "scorePredictions",
         "runResearch",
         "selectTools",
         "stopReasons",
@@ -82,6 +87,15 @@ describe("the public surface", () => {
 });
 
 describe("types", () => {
+  it("a run store is a checkpoint store, and benchmarks stream EvalItems", () => {
+    expectTypeOf(loupe.openRunStore).returns.toEqualTypeOf<Promise<loupe.RunStore>>();
+    expectTypeOf<loupe.RunStore>().toExtend<loupe.RunCheckpointStore>();
+    expectTypeOf(loupe.loadBenchmark).returns.toEqualTypeOf<AsyncGenerator<loupe.EvalItem>>();
+    expectTypeOf<
+      Awaited<ReturnType<typeof loupe.scorePredictions>>["items"][number]
+    >().toExtend<loupe.ItemScore>();
+  });
+
   it("ask requires model and question", () => {
     expectTypeOf(ask).parameter(0).toEqualTypeOf<AskOptions>();
     expectTypeOf<{ question: string }>().not.toExtend<AskOptions>();
