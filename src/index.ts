@@ -47,7 +47,13 @@ export type { ImageFacts, ImageProvenance, ImageRef } from "./core/images.js";
 export type { ContentPart, FunctionToolSpec, Message, NativeToolCall } from "./core/messages.js";
 export type { FinishReason, ModelOutput, TokenUsage } from "./core/model-output.js";
 export type { AnyTool, RunImageView, Tool, ToolContext, ToolResult } from "./core/tool.js";
-export type { ImageSearchHit, PageVisit, TextSearchHit, ToolOutputData } from "./core/tool-output.js";
+export type {
+  ImageMatchKind,
+  ImageSearchHit,
+  PageVisit,
+  TextSearchHit,
+  ToolOutputData,
+} from "./core/tool-output.js";
 export {
   type StepRecord,
   type StopReason,
