@@ -92,6 +92,14 @@ export class DocumentStore {
     return row !== undefined && row.mtime_ms === mtimeMs && row.size === size;
   }
 
+  hasPath(path: string): boolean {
+    return this.idOfPath(path) !== undefined;
+  }
+
+  idOfPath(path: string): number | undefined {
+    return (this.statements.byPath.get(path) as { id: number } | undefined)?.id;
+  }
+
   /** Removes any earlier version of the file; returns image URLs its page referenced. */
   removePath(path: string): string[] {
     const row = this.statements.byPath.get(path) as { id: number } | undefined;

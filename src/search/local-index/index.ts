@@ -77,6 +77,27 @@ export class LocalIndex implements SearchBackend {
   }
 
   /**
+   * Takes files out of the index (pages and images, by the paths they were added under): their
+   * rows, text, descriptors and features go, and the in-memory indexes forget them at once. No
+   * rebuild: the rest of the index is untouched. Returns how many files were removed.
+   */
+  remove(paths: string[]): number {
+    let removed = 0;
+    this.store.transaction(() => {
+      const touched: string[] = [];
+      for (const path of paths) {
+        const key = resolve(path);
+        if (!this.store.hasPath(key)) continue;
+        touched.push(...this.store.removePath(key));
+        removed++;
+      }
+      this.store.refreshImageText(touched);
+    });
+    this.vectors.invalidate();
+    return removed;
+  }
+
+  /**
    * Stores images already described, without files behind them (the benchmark generates 100k
    * pictures this way). Each path must be unique; its file URL becomes the image URL.
    */
@@ -136,6 +157,11 @@ export class LocalIndex implements SearchBackend {
       }
     }
     return hits;
+  }
+
+  /** The document id of an indexed file (the benchmark checks matches by it). */
+  imageIdOf(path: string): number | undefined {
+    return this.store.idOfPath(resolve(path));
   }
 
   /** Reverse image search with a chosen matcher (searchByImage uses "combined"; the benchmark all three). */

@@ -88,7 +88,55 @@ function orb(cv: OpenCv, features: number): OpenCv {
   return detector;
 }
 
-export async function detectFeatures(frame: GreyFrame, maxFeatures: number): Promise<LocalFeatures> {
+/** Cells per side of the grid over which indexed keypoints are spread (see spreadOverGrid). */
+const SPREAD_GRID = 4;
+/** Keypoints detected per keypoint kept when spreading. */
+const SPREAD_OVERSAMPLING = 3;
+
+/**
+ * Keypoints are ranked by Harris response, so the strongest cluster where the picture is busiest
+ * (a building) and a quiet corner (sky) keeps almost none: a crop of that corner then finds too
+ * few partners. Indexed images keep the best keypoints of each grid cell first, then the best of
+ * the rest, so any third of the picture holds about a third of its keypoints.
+ */
+function spreadOverGrid(
+  points: Float32Array,
+  responses: Float32Array,
+  frame: GreyFrame,
+  keep: number,
+): number[] {
+  const order = Array.from(responses.keys()).sort((a, b) => responses[b]! - responses[a]!);
+  const quota = Math.ceil(keep / (SPREAD_GRID * SPREAD_GRID));
+  const perCell = new Uint16Array(SPREAD_GRID * SPREAD_GRID);
+  const chosen: number[] = [];
+  const taken = new Uint8Array(order.length);
+  for (const index of order) {
+    const column = Math.min(
+      SPREAD_GRID - 1,
+      Math.floor((points[2 * index]! / frame.frameWidth) * SPREAD_GRID),
+    );
+    const row = Math.min(
+      SPREAD_GRID - 1,
+      Math.floor((points[2 * index + 1]! / frame.frameHeight) * SPREAD_GRID),
+    );
+    const cell = row * SPREAD_GRID + column;
+    if (perCell[cell]! >= quota) continue;
+    perCell[cell]!++;
+    taken[index] = 1;
+    chosen.push(index);
+  }
+  for (const index of order) {
+    if (chosen.length >= keep) break;
+    if (!taken[index]) chosen.push(index);
+  }
+  return chosen.slice(0, keep);
+}
+
+export async function detectFeatures(
+  frame: GreyFrame,
+  maxFeatures: number,
+  spread = false,
+): Promise<LocalFeatures> {
   const cv = await openCv();
   const mat = new cv.Mat(frame.frameHeight, frame.frameWidth, cv.CV_8UC1);
   const mask = new cv.Mat();
@@ -96,13 +144,35 @@ export async function detectFeatures(frame: GreyFrame, maxFeatures: number): Pro
   const descriptors = new cv.Mat();
   try {
     mat.data.set(frame.pixels);
-    orb(cv, maxFeatures).detectAndCompute(mat, mask, keypoints, descriptors);
-    const count = Math.min(keypoints.size(), descriptors.rows);
+    orb(cv, spread ? maxFeatures * SPREAD_OVERSAMPLING : maxFeatures).detectAndCompute(
+      mat,
+      mask,
+      keypoints,
+      descriptors,
+    );
+    const detected = Math.min(keypoints.size(), descriptors.rows);
+    const allPoints = new Float32Array(2 * detected);
+    const responses = new Float32Array(detected);
+    for (let index = 0; index < detected; index++) {
+      const keypoint = keypoints.get(index);
+      allPoints[2 * index] = keypoint.pt.x;
+      allPoints[2 * index + 1] = keypoint.pt.y;
+      responses[index] = keypoint.response;
+    }
+    const kept = spread
+      ? spreadOverGrid(allPoints, responses, frame, maxFeatures)
+      : Array.from({ length: detected }, (_, index) => index);
+    const count = kept.length;
     const points = new Float32Array(2 * count);
-    for (let index = 0; index < count; index++) {
-      const { pt } = keypoints.get(index);
-      points[2 * index] = pt.x;
-      points[2 * index + 1] = pt.y;
+    const bytes = new Uint8Array(count * DESCRIPTOR_SIZE);
+    const all = descriptors.data as Uint8Array;
+    for (const [position, index] of kept.entries()) {
+      points[2 * position] = allPoints[2 * index]!;
+      points[2 * position + 1] = allPoints[2 * index + 1]!;
+      bytes.set(
+        all.subarray(index * DESCRIPTOR_SIZE, (index + 1) * DESCRIPTOR_SIZE),
+        position * DESCRIPTOR_SIZE,
+      );
     }
     return {
       width: frame.width,
@@ -111,7 +181,7 @@ export async function detectFeatures(frame: GreyFrame, maxFeatures: number): Pro
       frameHeight: frame.frameHeight,
       count,
       points,
-      descriptors: new Uint8Array(descriptors.data.subarray(0, count * DESCRIPTOR_SIZE)),
+      descriptors: bytes,
     };
   } finally {
     mat.delete();
@@ -123,7 +193,7 @@ export async function detectFeatures(frame: GreyFrame, maxFeatures: number): Pro
 
 /** Features of an image to index. */
 export async function describeLocalFeatures(input: Uint8Array | string): Promise<LocalFeatures> {
-  return detectFeatures(await greyFrame(input), INDEXED_FEATURES);
+  return detectFeatures(await greyFrame(input), INDEXED_FEATURES, true);
 }
 
 /** Blob layout: frame width, frame height (uint16 each), then per keypoint x, y (uint16) and its descriptor. */
