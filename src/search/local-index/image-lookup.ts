@@ -36,8 +36,11 @@ const VERIFIED_CANDIDATES = 8;
 const MIN_QUERY_FEATURES = 24;
 /** Global window size above which an aligned match is the whole picture rather than a crop. */
 const SAME_IMAGE_WINDOW = 0.92;
-/** Hash score up to which unverified global candidates are offered as `similar`. */
-const SIMILAR_MAX_DISTANCE = 48;
+/**
+ * Unverified global candidates are offered as `similar` however far they are: the nearest
+ * pictures are what the model asked for when no copy exists (the score says how near).
+ */
+const SIMILAR_MAX_DISTANCE = Number.POSITIVE_INFINITY;
 
 export interface ImageQuery {
   descriptors: ImageDescriptors;
@@ -91,7 +94,7 @@ export async function lookUpImage(
   for (const item of similar) if (found.size < limit) add(item);
   if (found.size < limit && choice !== "features") {
     const nearest =
-      global.length > 0
+      global.length >= limit
         ? global
         : store.imageHashes
             .nearest(query.descriptors, limit, SIMILAR_MAX_DISTANCE)

@@ -92,7 +92,7 @@ export function imageSearchTool(
         const lines = value.map((hit, rank) => {
           const thumbnail = hit.imageId ? `\n   thumbnail: ${thumbnails.get(hit.source)?.label}` : "";
           const match = hit.match ? `\n   match: ${describeMatch(hit.match)}` : "";
-          return `${rank + 1}. ${hit.title || "(untitled)"}\n   page: ${hit.link}\n   image: ${hit.source}${match}${thumbnail}`;
+          return `${rank + 1}. ${hit.title || "(untitled)"}\n   page: ${hit.link}\n   image: ${hit.source}${thumbnail}${match}`;
         });
         const unverified =
           value.length > 0 && value.every((hit) => hit.match?.kind === "similar")
