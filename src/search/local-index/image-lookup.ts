@@ -31,7 +31,7 @@ export interface LookedUpImage {
 }
 
 /** Feature candidates verified per pass (each about 1-3 ms: a brute-force match and RANSAC). */
-const VERIFIED_CANDIDATES = 8;
+const VERIFIED_CANDIDATES = 16;
 /** Below this many keypoints a query has too little structure for features (flat graphics). */
 const MIN_QUERY_FEATURES = 24;
 /** Global window size above which an aligned match is the whole picture rather than a crop. */
