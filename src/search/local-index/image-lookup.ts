@@ -19,7 +19,8 @@ import {
  *    few milliseconds and also for tiny or flat pictures that have no corners;
  * 2. otherwise local features (ORB, LSH inverted index, RANSAC homography): rotations, mirrors
  *    (a second pass over the flipped query), small and off-centre crops, screenshots, captions;
- * 3. when nothing verifies, the nearest candidates of both, marked `similar`.
+ * 3. only when nothing verifies, the nearest candidates of both, marked `similar` (verified
+ *    copies come alone: look-alikes after them would only bury them).
  */
 export type ImageMatcherChoice = "combined" | "global" | "features";
 
@@ -90,7 +91,9 @@ export async function lookUpImage(
       if (found.size > 0) break;
     }
   }
-  // Nothing verified (or fewer than asked): the nearest candidates, said to be only similar.
+  // Verified copies are the answer; look-alikes would only bury them.
+  if (found.size > 0) return [...found.values()].slice(0, limit);
+  // Nothing verified: the nearest candidates, said to be only similar.
   for (const item of similar) if (found.size < limit) add(item);
   if (found.size < limit && choice !== "features") {
     const nearest =
