@@ -3,6 +3,7 @@
  * reverse image query p50/p99 and recall@1 under crops, resizes and JPEG recompression; search
  * cache hit latency next to a local text query.
  *   node --import tsx bench/search-index.ts [--docs 100000] [--queries 200]
+ *     [--matcher-images 1000] [--photo-queries 12] [--matchers-only]
  * Text documents are real Markdown files ingested through `add`. Images: a few hundred real PNG
  * files go through `add` (the real image ingest rate); the rest are generated pictures (96-256 px,
  * any aspect) reduced by sharp exactly as ingest does and stored through addImageDescriptors, so
@@ -17,7 +18,11 @@ import { pathToFileURL } from "node:url";
 import sharp, { type Sharp } from "sharp";
 import { SearchCache } from "../src/search/cache.js";
 import { CANONICAL_SIZE, describeCanonicalPixels } from "../src/search/local-index/image-descriptors.js";
+import type { ImageMatcherChoice } from "../src/search/local-index/image-lookup.js";
 import { openLocalIndex } from "../src/search/local-index/index.js";
+import { describeLocalFeatures } from "../src/search/local-index/local-features.js";
+import { fixturePath, hasFixtures } from "../test/support/fixtures.js";
+import { issueTransforms } from "../test/support/image-transforms.js";
 
 function argument(name: string, fallback: number): number {
   const position = process.argv.indexOf(`--${name}`);
@@ -26,6 +31,11 @@ function argument(name: string, fallback: number): number {
 const documentCount = argument("docs", 100_000);
 const queryCount = argument("queries", 200);
 const realImageFiles = Math.min(300, documentCount);
+/** Images in the side-by-side comparison of the matchers (issue 14): real photos plus distractors. */
+const matcherImages = argument("matcher-images", 1000);
+/** Real photos queried per transform in that comparison. */
+const photoQueries = argument("photo-queries", 12);
+const skipText = process.argv.includes("--matchers-only");
 
 /** Deterministic pseudo-random numbers (mulberry32), so image i can be regenerated for its query. */
 function random(seed: number): () => number {
@@ -178,7 +188,7 @@ const transforms: Record<string, (png: Buffer, seed: number) => Promise<Buffer>>
 const folder = mkdtempSync(join(tmpdir(), "loupe-bench-index-"));
 const rows: [string, string][] = [];
 const benchStart = performance.now();
-try {
+if (!skipText) {
   const index = openLocalIndex(join(folder, "index.sqlite"));
 
   // Text: real files through add().
@@ -284,12 +294,118 @@ try {
     `${stats.documents} documents, ${stats.images} images: ${(stats.bytes / 1e6).toFixed(0)} MB on disk, image scan memory ${(stats.imageMemoryBytes / 1e6).toFixed(0)} MB, process RSS ${(memory.rss / 1e6).toFixed(0)} MB`,
   ]);
   index.close();
+}
+
+/**
+ * Issue 14: today's matcher (global descriptors) next to the new one (global first, then ORB
+ * local features with RANSAC; image-lookup.ts), on the same index and the same queries. The index
+ * holds the fixture photos (hires, r1v4-demo, livevqa-news) through add(), and generated pictures
+ * as distractors (the generator above, 96-256 px, described with descriptors and ORB features
+ * exactly as ingest does). Queries: every issue-14 transform of `photoQueries` photos. Recall@1
+ * counts a hit only when the first result is the original and is not marked `similar`.
+ */
+async function compareMatchers(): Promise<void> {
+  if (!hasFixtures) {
+    rows.push(["matchers (issue 14)", "skipped: ../shared/fixtures not found"]);
+    return;
+  }
+  const { readdirSync, readFileSync } = await import("node:fs");
+  const photoFolders = ["hires", "r1v4-demo", join("livevqa-news", "images")].map((name) =>
+    fixturePath(name),
+  );
+  const photos = photoFolders.flatMap((photoFolder) =>
+    readdirSync(photoFolder)
+      .filter((name) => /\.(jpe?g|png)$/i.test(name))
+      .map((name) => join(photoFolder, name)),
+  );
+  const matcherFolder = join(folder, "matchers");
+  const index = openLocalIndex(join(matcherFolder, "index.sqlite"));
+  const photoIngest = await index.add(photos);
+  rows.push([
+    "matchers: photo ingest (descriptors + ORB)",
+    `${photoIngest.images} photos in ${photoIngest.seconds.toFixed(1)} s = ${(photoIngest.images / photoIngest.seconds).toFixed(1)} images/s`,
+  ]);
+  const distractors = Math.max(0, matcherImages - photoIngest.images);
+  const distractorStart = performance.now();
+  for (let start = 0; start < distractors; start += 100) {
+    const seeds = Array.from(
+      { length: Math.min(100, distractors - start) },
+      (_, offset) => 1_000_000 + start + offset,
+    );
+    const described = [];
+    for (const seed of seeds) {
+      const png = await pngOf(seed);
+      described.push({
+        path: join(matcherFolder, `distractor-${seed}.png`),
+        title: `distractor ${seed}`,
+        descriptors: await describeGenerated(seed),
+        features: await describeLocalFeatures(png),
+      });
+    }
+    index.addImageDescriptors(described);
+  }
+  const distractorSeconds = (performance.now() - distractorStart) / 1000;
+  rows.push([
+    "matchers: distractor generate+describe+store",
+    `${distractors} in ${distractorSeconds.toFixed(1)} s = ${(distractors / Math.max(distractorSeconds, 1e-9)).toFixed(1)} images/s`,
+  ]);
+  const stats = index.stats();
+  rows.push([
+    `matchers: index of ${stats.images} images`,
+    `disk ${(stats.bytes / stats.images / 1024).toFixed(1)} KB/image; memory ${(stats.imageMemoryBytes / stats.images / 1024).toFixed(2)} KB/image global + ${(stats.featureMemoryBytes / stats.images / 1024).toFixed(2)} KB/image local features`,
+  ]);
+  const queried = photos
+    .filter((_, position) => position % Math.max(1, Math.floor(photos.length / photoQueries)) === 0)
+    .slice(0, photoQueries);
+  // Queries start from the photo at most 1600 px on a side (still the same picture, and the
+  // index holds the full file): encoding 11-megapixel PNGs would dominate the run.
+  const originals = await Promise.all(
+    queried.map((photo) =>
+      sharp(readFileSync(photo))
+        .rotate()
+        .resize(1600, 1600, { fit: "inside", withoutEnlargement: true })
+        .jpeg({ quality: 95 })
+        .toBuffer(),
+    ),
+  );
+  const allLatencies: Record<string, number[]> = { global: [], combined: [] };
+  for (const [name, transform] of Object.entries(issueTransforms)) {
+    const queries = await Promise.all(originals.map((bytes, position) => transform(bytes, position)));
+    const cells: string[] = [];
+    for (const choice of ["global", "combined"] as ImageMatcherChoice[]) {
+      let found = 0;
+      const latencies: number[] = [];
+      for (const [position, bytes] of queries.entries()) {
+        const { value, ms } = await timed(() =>
+          index.matchImage({ id: "query", bytes, mime: "image/png" }, 5, choice),
+        );
+        latencies.push(ms);
+        allLatencies[choice]!.push(ms);
+        const first = value[0];
+        if (first && first.match.kind !== "similar" && first.id === index.imageIdOf(queried[position]!))
+          found++;
+      }
+      cells.push(
+        `${choice === "global" ? "today" : "new"} ${(found / queries.length).toFixed(2)} (p50 ${percentile(latencies, 0.5).toFixed(0)} ms)`,
+      );
+    }
+    rows.push([`matchers: ${name}`, cells.join(", ")]);
+  }
+  rows.push(["matchers: today's, all queries", p50p99(allLatencies.global!, 1)]);
+  rows.push(["matchers: new, all queries", p50p99(allLatencies.combined!, 1)]);
+  index.close();
+}
+
+try {
+  await compareMatchers();
 } finally {
   rmSync(folder, { recursive: true, force: true });
 }
 
 const width = Math.max(...rows.map(([name]) => name.length));
 console.log(
-  `\nlocal index at ${documentCount} documents and ${documentCount} images, ${queryCount} queries per row, ${((performance.now() - benchStart) / 1000).toFixed(0)} s in all\n`,
+  skipText
+    ? `\nimage matchers at ${matcherImages} images, ${photoQueries} photos per transform, ${((performance.now() - benchStart) / 1000).toFixed(0)} s in all\n`
+    : `\nlocal index at ${documentCount} documents and ${documentCount} images, ${queryCount} queries per row, ${((performance.now() - benchStart) / 1000).toFixed(0)} s in all\n`,
 );
 for (const [name, value] of rows) console.log(`${name.padEnd(width)}  ${value}`);

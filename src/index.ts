@@ -50,7 +50,13 @@ export type { FinishReason, ModelOutput, TokenUsage } from "./core/model-output.
 export type { RunCheckpoint, RunCheckpointStore } from "./core/run-checkpoint.js";
 export type { RunFilter, RunStore, RunSummary } from "./core/run-store.js";
 export type { AnyTool, RunImageView, Tool, ToolContext, ToolResult } from "./core/tool.js";
-export type { ImageSearchHit, PageVisit, TextSearchHit, ToolOutputData } from "./core/tool-output.js";
+export type {
+  ImageMatchKind,
+  ImageSearchHit,
+  PageVisit,
+  TextSearchHit,
+  ToolOutputData,
+} from "./core/tool-output.js";
 export {
   type StepRecord,
   type StopReason,

@@ -19,6 +19,19 @@ export interface ImageSearchHit {
   source: string;
   /** Id of the hit's thumbnail in the run's ImageSet, when it was fetched. */
   imageId?: string;
+  /** What a reverse image search found this to be, when the backend says (the local index does). */
+  match?: ImageMatchKind;
+}
+
+/**
+ * `same`: the same picture (resized, recompressed, re-coloured, rotated, mirrored or inside a
+ * larger screenshot); `crop`: the query is a part of it, at `region` in the hit's own pixels;
+ * `similar`: nearest by appearance, not verified. `score` is 0-1; verified kinds are 0.5 and up.
+ */
+export interface ImageMatchKind {
+  kind: "same" | "crop" | "similar";
+  score: number;
+  region?: { x: number; y: number; width: number; height: number };
 }
 
 export interface PageVisit {

@@ -3,6 +3,7 @@ import Database from "better-sqlite3";
 import { describeError, LoupeError } from "../../core/errors.js";
 import { makeDirectory } from "../../core/make-directory.js";
 import { DESCRIPTOR_BYTES } from "./image-descriptors.js";
+import { FRAME_SIDE } from "./local-features.js";
 
 /**
  * The on-disk layout of the local index. One SQLite file in WAL mode:
@@ -10,12 +11,14 @@ import { DESCRIPTOR_BYTES } from "./image-descriptors.js";
  * - document_text: FTS5 over title and body (for images the body is the file name, alt texts and
  *   captions of pages that show it), ranked with bm25;
  * - image_descriptors: one fixed-size blob per image (see image-descriptors.ts);
+ * - image_features: ORB keypoints and descriptors of each image (see local-features.ts), from
+ *   which the in-memory inverted index (feature-index.ts) is rebuilt at open;
  * - image_references: which page shows which image URL, with the alt text and caption;
  * - embeddings: optional vectors from an OpenAI-compatible embeddings endpoint.
  * The schema version includes the descriptor size, so a change of descriptors asks for a rebuild
  * instead of silently comparing incompatible blobs.
  */
-export const SCHEMA_VERSION = `2/${DESCRIPTOR_BYTES}`;
+export const SCHEMA_VERSION = `3/${DESCRIPTOR_BYTES}/orb-${FRAME_SIDE}`;
 
 export type DocumentKind = "page" | "image";
 
@@ -69,6 +72,10 @@ export function openDatabase(path: string): Database.Database {
       width INTEGER NOT NULL,
       height INTEGER NOT NULL,
       descriptors BLOB NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS image_features (
+      document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+      features BLOB NOT NULL
     );
     CREATE TABLE IF NOT EXISTS image_references (
       page_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,

@@ -1,7 +1,9 @@
 import type Database from "better-sqlite3";
 import { type DocumentRow, openDatabase } from "./database.js";
+import { FeatureIndex } from "./feature-index.js";
 import { decodeDescriptors, encodeDescriptors, type ImageDescriptors } from "./image-descriptors.js";
 import { ImageHashMatrix } from "./image-matcher.js";
+import { decodeFeatures, encodeFeatures, type LocalFeatures } from "./local-features.js";
 import type { ParsedPage } from "./parsed-document.js";
 
 export interface StoredFile {
@@ -14,6 +16,8 @@ export interface StoredFile {
 export interface StoredImage extends StoredFile {
   title: string;
   descriptors: ImageDescriptors;
+  /** Local features; an image without (no corners at all, or described elsewhere) is matched globally only. */
+  features?: LocalFeatures;
 }
 
 /**
@@ -23,6 +27,7 @@ export interface StoredImage extends StoredFile {
 export class DocumentStore {
   readonly database: Database.Database;
   readonly imageHashes = new ImageHashMatrix();
+  readonly imageFeatures = new FeatureIndex();
   private readonly statements;
 
   constructor(path: string) {
@@ -46,6 +51,9 @@ export class DocumentStore {
       descriptors: database.prepare(
         "SELECT width, height, descriptors FROM image_descriptors WHERE document_id = ?",
       ),
+      insertFeatures: database.prepare("INSERT INTO image_features (document_id, features) VALUES (?, ?)"),
+      features: database.prepare(`SELECT f.features, d.width, d.height FROM image_features f
+        JOIN image_descriptors d ON d.document_id = f.document_id WHERE f.document_id = ?`),
       insertReference: database.prepare(
         "INSERT INTO image_references (page_id, image_url, alt, caption) VALUES (?, ?, ?, ?)",
       ),
@@ -71,12 +79,25 @@ export class DocumentStore {
       };
       this.imageHashes.add(document_id, decodeDescriptors(descriptors, width, height));
     }
+    for (const row of database.prepare("SELECT document_id, features FROM image_features").iterate()) {
+      const { document_id, features } = row as { document_id: number; features: Buffer };
+      const decoded = decodeFeatures(features, 0, 0);
+      this.imageFeatures.add(document_id, decoded.descriptors, decoded.count);
+    }
   }
 
   /** The stored document for a path when its mtime and size are unchanged; used to skip re-ingest. */
   unchanged(path: string, mtimeMs: number, size: number): boolean {
     const row = this.statements.byPath.get(path) as { mtime_ms: number; size: number } | undefined;
     return row !== undefined && row.mtime_ms === mtimeMs && row.size === size;
+  }
+
+  hasPath(path: string): boolean {
+    return this.idOfPath(path) !== undefined;
+  }
+
+  idOfPath(path: string): number | undefined {
+    return (this.statements.byPath.get(path) as { id: number } | undefined)?.id;
   }
 
   /** Removes any earlier version of the file; returns image URLs its page referenced. */
@@ -87,6 +108,7 @@ export class DocumentStore {
     this.statements.deleteText.run(row.id);
     this.statements.deleteDocument.run(row.id);
     this.imageHashes.remove(row.id);
+    this.imageFeatures.remove(row.id);
     return referenced;
   }
 
@@ -137,6 +159,10 @@ export class DocumentStore {
       encodeDescriptors(descriptors),
     );
     this.imageHashes.add(id, descriptors);
+    if (image.features && image.features.count > 0) {
+      this.statements.insertFeatures.run(id, encodeFeatures(image.features));
+      this.imageFeatures.add(id, image.features.descriptors, image.features.count);
+    }
     return id;
   }
 
@@ -185,6 +211,14 @@ export class DocumentStore {
       | { width: number; height: number; descriptors: Buffer }
       | undefined;
     return row ? decodeDescriptors(row.descriptors, row.width, row.height) : undefined;
+  }
+
+  /** An indexed image's local features, with its own size (for regions in its pixels). */
+  imageFeaturesOf(id: number): LocalFeatures | undefined {
+    const row = this.statements.features.get(id) as
+      | { features: Buffer; width: number; height: number }
+      | undefined;
+    return row ? decodeFeatures(row.features, row.width, row.height) : undefined;
   }
 
   /** Pages that show the image at this URL, oldest first. */

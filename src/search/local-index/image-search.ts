@@ -4,7 +4,7 @@ import { alignmentQuery, alignToCandidate } from "./image-alignment.js";
 import type { ImageDescriptors } from "./image-descriptors.js";
 import { MATCH_MAX_DISTANCE } from "./image-matcher.js";
 import { rerankDistance } from "./image-rerank.js";
-import { IMAGE_WINDOWS } from "./image-windows.js";
+import { IMAGE_WINDOWS, type ImageWindow } from "./image-windows.js";
 
 /** How many stage-one candidates get the finer re-rank (descriptors read from SQLite). */
 const RERANK_CANDIDATES = 16;
@@ -20,6 +20,10 @@ export interface ImageMatch {
   id: number;
   distance: number;
   window: number;
+  /** NCC of the query with the aligned region (VERIFIED_CORRELATION and above: the same picture). */
+  correlation: number;
+  /** Where the query aligned, as fractions of the candidate's width and height. */
+  region: ImageWindow;
 }
 
 /**
@@ -30,7 +34,7 @@ export interface ImageMatch {
  */
 const FIRST_SCAN_MAX_SCORE = 20;
 /** NCC above which a candidate counts as the same picture (true crops align at 0.97-0.99). */
-const VERIFIED_CORRELATION = 0.9;
+export const VERIFIED_CORRELATION = 0.9;
 
 /**
  * Indexed images that look like the query (the same picture, resized, recompressed or cropped):
@@ -42,7 +46,7 @@ export function matchImage(store: DocumentStore, query: ImageDescriptors, limit:
   let matches = verifiedMatches(store, query, queryThumbnail, limit, FIRST_SCAN_MAX_SCORE);
   if (!matches.some((match) => match.correlation >= VERIFIED_CORRELATION))
     matches = verifiedMatches(store, query, queryThumbnail, limit, MATCH_MAX_DISTANCE);
-  return matches.slice(0, limit).map(({ id, distance, window }) => ({ id, distance, window }));
+  return matches.slice(0, limit);
 }
 
 function verifiedMatches(
@@ -51,9 +55,9 @@ function verifiedMatches(
   queryThumbnail: Float32Array,
   limit: number,
   maxScore: number,
-): (ImageMatch & { correlation: number })[] {
+): ImageMatch[] {
   const candidates = store.imageHashes.nearest(query, Math.max(RERANK_CANDIDATES, limit), maxScore);
-  const reranked: (ImageMatch & { indexed: ImageDescriptors })[] = [];
+  const reranked: { id: number; distance: number; window: number; indexed: ImageDescriptors }[] = [];
   for (const candidate of candidates) {
     const indexed = store.imageDescriptors(candidate.imageId);
     if (!indexed) continue;
@@ -64,7 +68,7 @@ function verifiedMatches(
   reranked.sort((a, b) => a.distance - b.distance);
   const aligned = reranked.slice(0, Math.max(ALIGNED_CANDIDATES, limit)).map((match) => {
     // Start from the window the re-rank preferred; it is at worst a few percent off the crop.
-    const { correlation } = alignToCandidate(
+    const { correlation, region } = alignToCandidate(
       queryThumbnail,
       match.indexed.thumbnail,
       IMAGE_WINDOWS[match.window]!,
@@ -74,6 +78,7 @@ function verifiedMatches(
       distance: match.distance / 2 + ALIGNMENT_WEIGHT * (1 - Math.max(0, correlation)),
       window: match.window,
       correlation,
+      region,
     };
   });
   return aligned.sort((a, b) => a.distance - b.distance);
@@ -83,7 +88,11 @@ function verifiedMatches(
  * An image document as a search hit: `link` is the first page that shows it (so the model can
  * visit the article), or the image itself when no indexed page does; `source` is the image URL.
  */
-export function imageHit(store: DocumentStore, id: number): ImageSearchHit | undefined {
+export function imageHit(
+  store: DocumentStore,
+  id: number,
+  match?: ImageSearchHit["match"],
+): ImageSearchHit | undefined {
   const document = store.document(id);
   if (!document) return undefined;
   const [page] = store.pagesShowing(document.url);
@@ -91,5 +100,6 @@ export function imageHit(store: DocumentStore, id: number): ImageSearchHit | und
     title: page?.pageTitle || page?.alt || document.title,
     link: page?.pageUrl ?? document.url,
     source: document.url,
+    ...(match ? { match } : {}),
   };
 }

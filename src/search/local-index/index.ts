@@ -9,8 +9,10 @@ import { type ParserPool, sharedParserPool } from "../parsing/parser-pool.js";
 import { DocumentStore } from "./document-store.js";
 import { EmbeddingsClient, type EmbeddingsOptions } from "./embeddings-client.js";
 import { describeImage, type ImageDescriptors } from "./image-descriptors.js";
-import { imageHit, matchImage } from "./image-search.js";
+import { type ImageMatcherChoice, type LookedUpImage, lookUpImage } from "./image-lookup.js";
+import { imageHit } from "./image-search.js";
 import { type IngestProgress, type IngestReport, imageDataUrl, ingestPaths } from "./ingest.js";
+import { greyFrame, type LocalFeatures } from "./local-features.js";
 import { blendedSearch, VectorCache } from "./text-search.js";
 
 export type { IngestProgress, IngestReport } from "./ingest.js";
@@ -25,6 +27,10 @@ export interface IndexStats {
   bytes: number;
   /** Memory held for the reverse image scan (window hashes, colours and group summaries). */
   imageMemoryBytes: number;
+  /** Memory held by the local-feature inverted index (feature-index.ts). */
+  featureMemoryBytes: number;
+  /** Images with local features (the others are matched by global descriptors only). */
+  imagesWithFeatures: number;
 }
 
 export interface LocalIndexOptions {
@@ -71,10 +77,33 @@ export class LocalIndex implements SearchBackend {
   }
 
   /**
+   * Takes files out of the index (pages and images, by the paths they were added under): their
+   * rows, text, descriptors and features go, and the in-memory indexes forget them at once. No
+   * rebuild: the rest of the index is untouched. Returns how many files were removed.
+   */
+  remove(paths: string[]): number {
+    let removed = 0;
+    this.store.transaction(() => {
+      const touched: string[] = [];
+      for (const path of paths) {
+        const key = resolve(path);
+        if (!this.store.hasPath(key)) continue;
+        touched.push(...this.store.removePath(key));
+        removed++;
+      }
+      this.store.refreshImageText(touched);
+    });
+    this.vectors.invalidate();
+    return removed;
+  }
+
+  /**
    * Stores images already described, without files behind them (the benchmark generates 100k
    * pictures this way). Each path must be unique; its file URL becomes the image URL.
    */
-  addImageDescriptors(images: { path: string; title: string; descriptors: ImageDescriptors }[]): void {
+  addImageDescriptors(
+    images: { path: string; title: string; descriptors: ImageDescriptors; features?: LocalFeatures }[],
+  ): void {
     this.store.transaction(() => {
       for (const image of images) {
         this.store.removePath(image.path);
@@ -110,22 +139,53 @@ export class LocalIndex implements SearchBackend {
   }
 
   async searchByImage(image: QueryImage, options: SearchOptions): Promise<ImageSearchHit[]> {
-    let query: ImageDescriptors;
-    try {
-      query = await describeImage(image.bytes, "whole");
-    } catch (error) {
-      throw new LoupeError(
+    const found = await this.matchImage(image, options.limit);
+    const hits = found.flatMap((item) => imageHit(this.store, item.id, item.match) ?? []);
+    // Embeddings add semantically similar pictures after anything verified, in place of the
+    // unverified look-alikes (which they rank better).
+    if (this.embeddings) {
+      const verified = found.filter((item) => item.match.kind !== "similar").map((item) => item.id);
+      if (verified.length < options.limit) {
+        const byEmbedding = await this.similarByEmbedding(image, verified, options);
+        if (byEmbedding.length > 0)
+          return [
+            ...hits.filter((hit) => hit.match?.kind !== "similar"),
+            ...byEmbedding.flatMap(
+              (item) => imageHit(this.store, item.id, { kind: "similar", score: item.score }) ?? [],
+            ),
+          ].slice(0, options.limit);
+      }
+    }
+    return hits;
+  }
+
+  /** The document id of an indexed file (the benchmark checks matches by it). */
+  imageIdOf(path: string): number | undefined {
+    return this.store.idOfPath(resolve(path));
+  }
+
+  /** Reverse image search with a chosen matcher (searchByImage uses "combined"; the benchmark all three). */
+  async matchImage(
+    image: QueryImage,
+    limit: number,
+    choice: ImageMatcherChoice = "combined",
+  ): Promise<LookedUpImage[]> {
+    const unreadable = (error: unknown) =>
+      new LoupeError(
         "image-invalid",
         `cannot search by image ${image.id}: it is not an image sharp can read`,
         {
           cause: error,
         },
       );
+    let descriptors: ImageDescriptors;
+    try {
+      descriptors = await describeImage(image.bytes, "whole");
+    } catch (error) {
+      throw unreadable(error);
     }
-    const ids = matchImage(this.store, query, options.limit).map((match) => match.id);
-    if (this.embeddings && ids.length < options.limit)
-      ids.push(...(await this.similarByEmbedding(image, ids, options)));
-    return ids.slice(0, options.limit).flatMap((id) => imageHit(this.store, id) ?? []);
+    const frame = () => greyFrame(image.bytes).catch((error: unknown) => Promise.reject(unreadable(error)));
+    return lookUpImage(this.store, { descriptors, frame }, limit, choice);
   }
 
   /** Semantically similar pictures (same subject, other photo) after the near-duplicates. */
@@ -133,12 +193,12 @@ export class LocalIndex implements SearchBackend {
     image: QueryImage,
     exclude: number[],
     options: SearchOptions,
-  ): Promise<number[]> {
+  ): Promise<{ id: number; score: number }[]> {
     const [vector] = await this.embeddings!.embed([await imageDataUrl(image.bytes)], options.signal);
     return this.vectors
       .nearest(this.store, vector!, "image", options.limit + exclude.length)
       .filter((item) => item.cosine >= SIMILAR_IMAGE_COSINE && !exclude.includes(item.id))
-      .map((item) => item.id);
+      .map((item) => ({ id: item.id, score: Math.round(item.cosine * 500) / 1000 }));
   }
 
   /** A stored page by its URL (declared or file://) or its file path; undefined when not indexed. */
@@ -179,6 +239,8 @@ export class LocalIndex implements SearchBackend {
       embeddings: count("SELECT count(*) FROM embeddings"),
       bytes,
       imageMemoryBytes: this.store.imageHashes.bytes,
+      featureMemoryBytes: this.store.imageFeatures.bytes,
+      imagesWithFeatures: this.store.imageFeatures.size,
     };
   }
 

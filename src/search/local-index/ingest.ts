@@ -7,6 +7,7 @@ import type { ParserPool } from "../parsing/parser-pool.js";
 import type { DocumentStore } from "./document-store.js";
 import type { EmbeddingsClient } from "./embeddings-client.js";
 import { describeImage, type ImageDescriptors } from "./image-descriptors.js";
+import { describeLocalFeatures, type LocalFeatures } from "./local-features.js";
 import { parseMarkdown, parsePdf, parsePlainText, titleFromFileName } from "./parse-text.js";
 import type { ParsedPage } from "./parsed-document.js";
 import { type FoundFile, findIndexableFiles } from "./walk-files.js";
@@ -42,6 +43,7 @@ type ParsedFile =
       mtimeMs: number;
       size: number;
       descriptors: ImageDescriptors;
+      features: LocalFeatures;
       embedInput: string;
     };
 
@@ -95,8 +97,9 @@ async function parseFile(
   if (file.format === "image") {
     const bytes = await readFile(file.path);
     const descriptors = await describeImage(bytes);
+    const features = await describeLocalFeatures(bytes);
     const embedInput = wantsEmbedding ? await imageDataUrl(bytes) : "";
-    return { kind: "image", file, mtimeMs, size, descriptors, embedInput };
+    return { kind: "image", file, mtimeMs, size, descriptors, features, embedInput };
   }
   let page: ParsedPage;
   if (file.format === "pdf") page = await parsePdf(await readFile(file.path), file.path, parsing);
@@ -165,6 +168,7 @@ function writeBatch(
           ...file,
           title: titleFromFileName(item.file.path),
           descriptors: item.descriptors,
+          features: item.features,
         });
         touchedImageUrls.push(file.url);
         report.images++;

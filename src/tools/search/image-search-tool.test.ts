@@ -105,6 +105,34 @@ describe("image_search thumbnails", () => {
     expect(result.text).toContain(`image: ${source}\n   thumbnail: image_2`);
   });
 
+  it("says what kind of match each hit is: the same image, a crop with its region, or only similar", async () => {
+    const services = search({ image: ["local"] });
+    const tool = imageSearchTool(services);
+    const same = await tool.execute({}, contextWith(picture));
+    expect(same.text).toContain("match: the same image (score");
+    expect(same.data).toMatchObject({ results: [[{ match: { kind: "same" } }]] });
+    const crop = await sharp(picture)
+      .extract({ left: 200, top: 100, width: 360, height: 240 })
+      .png()
+      .toBuffer();
+    const cropped = await tool.execute({}, contextWith(new Uint8Array(crop)));
+    expect(cropped.text).toMatch(
+      /match: the searched image is a crop of this one: the region at x=\d+, y=\d+, \d+x\d+ px/,
+    );
+    const region = (cropped.data as { results: { match?: { region?: { x: number; width: number } } }[][] })
+      .results[0]![0]!.match!.region!;
+    // Flat graphics are matched by the global descriptors, whose region is approximate (a square
+    // window refined on a 32 px thumbnail): within 15 % of the side.
+    expect(Math.abs(region.x - 200)).toBeLessThan(90);
+    expect(Math.abs(region.width - 360)).toBeLessThan(90);
+    // Upside down and re-coloured: nothing verifies, so the look-alikes come marked as such.
+    const unlike = await sharp(picture).rotate(180).negate().png().toBuffer();
+    const similar = await tool.execute({}, contextWith(new Uint8Array(unlike)));
+    services.close();
+    expect(similar.text).toContain("no copy of this image was found");
+    expect(similar.text).toContain("match: similar-looking, not verified");
+  });
+
   it("never opens a file:// URL that a remote provider returned", async () => {
     const services = search({ image: ["serper"] });
     const result = await imageSearchTool(services).execute({ query: "harbour" }, contextWith(picture));

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { describeError } from "../../core/errors.js";
 import type { ImageRef } from "../../core/images.js";
 import type { Tool, ToolContext, ToolResult } from "../../core/tool.js";
-import type { ImageSearchHit } from "../../core/tool-output.js";
+import type { ImageMatchKind, ImageSearchHit } from "../../core/tool-output.js";
 import type { SearchOutcome } from "../../search/fallback-chain.js";
 import type { SearchServices } from "../../search/search-services.js";
 import { defaultResultsPerQuery, type SearchToolOptions } from "./search-tool-options.js";
@@ -91,9 +91,14 @@ export function imageSearchTool(
         if (value.length === 0) return `${attempt.label} (${backend}): nothing found.`;
         const lines = value.map((hit, rank) => {
           const thumbnail = hit.imageId ? `\n   thumbnail: ${thumbnails.get(hit.source)?.label}` : "";
-          return `${rank + 1}. ${hit.title || "(untitled)"}\n   page: ${hit.link}\n   image: ${hit.source}${thumbnail}`;
+          const match = hit.match ? `\n   match: ${describeMatch(hit.match)}` : "";
+          return `${rank + 1}. ${hit.title || "(untitled)"}\n   page: ${hit.link}\n   image: ${hit.source}${thumbnail}${match}`;
         });
-        return `${attempt.label} (${backend}):\n${lines.join("\n")}`;
+        const unverified =
+          value.length > 0 && value.every((hit) => hit.match?.kind === "similar")
+            ? " no copy of this image was found; the nearest look-alikes follow (not the same picture)"
+            : "";
+        return `${attempt.label} (${backend}):${unverified}\n${lines.join("\n")}`;
       });
       return {
         text: [...sections, ...notes.map((note) => `Note: ${note}`)].join("\n\n"),
@@ -108,6 +113,17 @@ export function imageSearchTool(
       };
     },
   };
+}
+
+/** One line on what kind of match a hit is, so the model knows how far to trust it. */
+export function describeMatch(match: ImageMatchKind): string {
+  const score = `score ${match.score.toFixed(2)}`;
+  if (match.kind === "same") return `the same image (${score})`;
+  if (match.kind === "similar") return `similar-looking, not verified to be the same picture (${score})`;
+  const region = match.region;
+  return region
+    ? `the searched image is a crop of this one: the region at x=${region.x}, y=${region.y}, ${region.width}x${region.height} px of it (${score})`
+    : `the searched image is a crop of this one (${score})`;
 }
 
 /**
