@@ -204,6 +204,11 @@ export const loupeConfigSchema = z.strictObject({
   /** Prices by model name, replacing Loupe's approximate ones by name (budgets.maxCostUsd). */
   modelPrices: z.record(z.string(), modelPriceSchema).default({}),
   approval: approvalConfigSchema.default({ tools: [], webVisitNewDomains: false }),
+  /**
+   * Where `loupe ask` records runs besides their folder: a SQLite file path, a postgres:// URL,
+   * or "none". The default is $LOUPE_HOME/loupe.db (store/open-run-store.ts).
+   */
+  store: z.string().min(1).optional(),
 });
 export type LoupeConfig = z.infer<typeof loupeConfigSchema>;
 

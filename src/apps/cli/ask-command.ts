@@ -8,6 +8,7 @@ import { loadInputImage } from "../../images/load-image.js";
 import { TrajectoryFolder } from "../../store/trajectory-folder.js";
 import { type ConfigFlags, loadConfig } from "./load-config.js";
 import { runInFolder } from "./run-session.js";
+import { addStoreOption, openRecordingStore } from "./store-option.js";
 
 interface AskFlags extends ConfigFlags {
   image: string[];
@@ -64,6 +65,7 @@ export function askCommand(): Command {
     .option("-o, --out <dir>", "folder for trajectory.json and images (default runs/<time>-<id>)")
     .option("-q, --quiet", "print only the answer");
   addRunOptions(command);
+  addStoreOption(command);
   return command.action(async (question: string, flags: AskFlags) => {
     process.exitCode = await ask(question, flags);
   });
@@ -73,10 +75,11 @@ async function ask(question: string, flags: AskFlags): Promise<number> {
   const config = await loadConfig(flags);
   const images = await Promise.all(flags.image.map((source) => loadInputImage(source, config.images)));
   const runId = randomUUID();
-  const folder = new TrajectoryFolder(flags.out ?? join("runs", `${timestamp()}-${runId.slice(0, 8)}`));
+  const folder = new TrajectoryFolder(flags.out ?? defaultRunFolder(runId));
   return runInFolder({
     config,
     folder,
+    store: await openRecordingStore(config.store),
     imageSet: new ImageSet(),
     flags,
     start: (parts) => runAgent({ ...parts, question, images, runId }),
@@ -85,6 +88,11 @@ async function ask(question: string, flags: AskFlags): Promise<number> {
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/** Where a run's folder goes without --out: runs/<time>-<first 8 characters of the id>. */
+export function defaultRunFolder(runId: string): string {
+  return join("runs", `${timestamp()}-${runId.slice(0, 8)}`);
 }
 
 function timestamp(): string {

@@ -29,6 +29,12 @@ export const commandList: readonly CommandEntry[] = [
     load: async () => (await import("./dialects-command.js")).dialectsCommand(),
   },
   {
+    name: "eval",
+    term: "eval",
+    description: "benchmarks: list them, fetch their data",
+    load: async () => (await import("./eval/eval-command.js")).evalCommand(),
+  },
+  {
     name: "index",
     term: "index",
     description: "the offline search index: add pages and images, search, stats",

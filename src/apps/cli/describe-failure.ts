@@ -16,6 +16,8 @@ const exitCodeByErrorCode: Partial<Record<LoupeErrorCode, ExitCode>> = {
   "image-not-found": exitCodes.config,
   "trajectory-invalid": exitCodes.config,
   "resume-refused": exitCodes.config,
+  // A benchmark file that cannot be read as its format, or a download that failed its checksum.
+  "eval-data": exitCodes.config,
   // At the top level only a command's own input is left to be wrong (`loupe index add` of a
   // missing path): inside a run the agent turns tool errors into observations.
   "tool-input": exitCodes.config,
@@ -24,6 +26,9 @@ const exitCodeByErrorCode: Partial<Record<LoupeErrorCode, ExitCode>> = {
   "model-timeout": exitCodes.modelFailure,
   "model-output": exitCodes.modelFailure,
   cancelled: exitCodes.interrupted,
+  // A run id the store does not hold, or a store that cannot be opened: the --store setting or the id given.
+  "run-not-found": exitCodes.config,
+  store: exitCodes.config,
 };
 
 /**

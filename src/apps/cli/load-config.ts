@@ -33,6 +33,7 @@ export interface ConfigFlags {
   stream?: boolean;
   response?: string;
   systemPromptFile?: string;
+  store?: string;
 }
 
 export const DEFAULT_CONFIG_FILE = "loupe.config.json";
@@ -69,6 +70,20 @@ export async function loadConfig(
   return resolveConfig(merged, { origins, env });
 }
 
+/**
+ * The `store` setting alone, by the same precedence (flag, $LOUPE_STORE, the config file), for
+ * commands that need the store before, or without, a model: `loupe runs`, `loupe resume ID`.
+ */
+export async function configuredStore(
+  flags: Pick<ConfigFlags, "config" | "store">,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string | undefined> {
+  if (flags.store) return flags.store;
+  if (env.LOUPE_STORE) return env.LOUPE_STORE;
+  const fromFile = (await readConfigFile(flags.config ?? env.LOUPE_CONFIG)).store;
+  return typeof fromFile === "string" && fromFile !== "" ? fromFile : undefined;
+}
+
 async function readConfigFile(path: string | undefined): Promise<Record<string, unknown>> {
   const file = path ? resolve(path) : resolve(DEFAULT_CONFIG_FILE);
   if (!path && !existsSync(file)) return {};
@@ -99,6 +114,7 @@ function fromEnv(env: NodeJS.ProcessEnv, origins: Origins): Record<string, unkno
   const config: Record<string, unknown> = { model };
   set("dialect", config, "dialect", ["LOUPE_DIALECT"]);
   set("profile", config, "profile", ["LOUPE_PROFILE"]);
+  set("store", config, "store", ["LOUPE_STORE"]);
   return config;
 }
 
@@ -168,6 +184,10 @@ function fromFlags(flags: ConfigFlags, origins: Origins): Record<string, unknown
   if (flags.promptPack) {
     config.promptPackFile = flags.promptPack;
     fromFlag("promptPackFile", "--prompt-pack");
+  }
+  if (flags.store) {
+    config.store = flags.store;
+    fromFlag("store", "--store");
   }
   return config;
 }

@@ -1,15 +1,19 @@
+import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import { Command } from "commander";
 import { resumeRun } from "../../agent/resume-run.js";
 import type { ApprovalDecisions } from "../../agent/tool-approval.js";
 import { budgetsSchema, type LoupeConfig } from "../../core/config.js";
 import { LoupeError } from "../../core/errors.js";
+import type { RunCheckpoint } from "../../core/run-checkpoint.js";
+import type { RunStore } from "../../core/run-store.js";
 import type { Trajectory } from "../../core/trajectory.js";
 import { loadCheckpoint } from "../../store/checkpoint-folder.js";
 import { TrajectoryFolder } from "../../store/trajectory-folder.js";
-import { addRunOptions } from "./ask-command.js";
-import { type ConfigFlags, loadConfig } from "./load-config.js";
+import { addRunOptions, defaultRunFolder } from "./ask-command.js";
+import { type ConfigFlags, configuredStore, loadConfig } from "./load-config.js";
 import { runInFolder } from "./run-session.js";
+import { addStoreOption, openRecordingStore, storeIsOff } from "./store-option.js";
 
 interface ResumeFlags extends ConfigFlags {
   approve: string[];
@@ -18,6 +22,7 @@ interface ResumeFlags extends ConfigFlags {
   followUp?: string;
   json?: boolean;
   quiet?: boolean;
+  out?: string;
 }
 
 export function resumeCommand(): Command {
@@ -25,7 +30,7 @@ export function resumeCommand(): Command {
     .description(
       "go on with a run from its folder: after a crash, Ctrl-C or kill, a pause for approval, or with a follow-up question",
     )
-    .argument("<dir>", "the run folder (or its trajectory.json)")
+    .argument("<dir-or-id>", "the run folder (or its trajectory.json), or a run id from the store")
     .option(
       "--approve <call-id>",
       "run a call that waits for approval (repeat; `all` for every one)",
@@ -41,15 +46,37 @@ export function resumeCommand(): Command {
     .option("--reason <text>", "why the calls were rejected; the model reads it")
     .option("--follow-up <question>", "ask more after a finished run")
     .option("--json", "print the trajectory as JSON on stdout")
-    .option("-q, --quiet", "print only the answer");
+    .option("-q, --quiet", "print only the answer")
+    .option("-o, --out <dir>", "for a run from the store: its folder (default runs/<time>-<id>)");
   addRunOptions(command);
-  return command.action(async (dir: string, flags: ResumeFlags) => {
-    process.exitCode = await resume(dir, flags);
+  addStoreOption(command);
+  return command.action(async (target: string, flags: ResumeFlags) => {
+    process.exitCode = await resume(target, flags);
   });
 }
 
-async function resume(dir: string, flags: ResumeFlags): Promise<number> {
-  const checkpoint = await loadCheckpoint(dir);
+/**
+ * Resumes a run from its folder (it goes on there), or, when no such path exists, from the run
+ * store by id (it goes on in a new folder). Either way the store records it, unless it is off.
+ */
+async function resume(target: string, flags: ResumeFlags): Promise<number> {
+  const location = await configuredStore(flags);
+  const fromFolder = existsSync(target);
+  let store: RunStore | undefined;
+  let checkpoint: RunCheckpoint;
+  let dir: string;
+  try {
+    store = await openRecordingStore(fromFolder ? location : storeForId(target, location));
+    checkpoint = fromFolder ? await loadCheckpoint(target) : await loadFromStore(store!, target);
+    dir = fromFolder
+      ? target.endsWith(".json")
+        ? dirname(target)
+        : target
+      : (flags.out ?? defaultRunFolder(target));
+  } catch (error) {
+    await store?.close();
+    throw error;
+  }
   const { trajectory } = checkpoint;
   const config = withRecordedBudgets(
     await loadConfig(withRecordedModel(flags, trajectory)),
@@ -57,10 +84,11 @@ async function resume(dir: string, flags: ResumeFlags): Promise<number> {
     flags,
   );
   const decisions = decisionsOf(trajectory, flags);
-  const folder = new TrajectoryFolder(dir.endsWith(".json") ? dirname(dir) : dir);
+  const folder = new TrajectoryFolder(dir);
   return runInFolder({
     config,
     folder,
+    store,
     imageSet: checkpoint.images,
     flags,
     start: (parts) =>
@@ -125,6 +153,32 @@ function decisionsOf(trajectory: Trajectory, flags: ResumeFlags): ApprovalDecisi
       `No decision for ${undecided.join(", ")}: pass --approve or --reject for every call that waits.`,
     );
   return decisions;
+}
+
+async function loadFromStore(store: RunStore, id: string): Promise<RunCheckpoint> {
+  try {
+    return await store.load(id);
+  } catch (error) {
+    if (!(error instanceof LoupeError) || error.code !== "run-not-found") throw error;
+    throw new LoupeError(
+      "run-not-found",
+      `${id} is neither a run folder nor a run id in the store: ${error.message}`,
+      {
+        cause: error,
+        ...(error.hint ? { hint: error.hint } : {}),
+      },
+    );
+  }
+}
+
+/** A run id is looked up in the store; with the store off there is nowhere to look. */
+function storeForId(id: string, location: string | undefined): string | undefined {
+  if (storeIsOff(location))
+    throw new LoupeError(
+      "run-not-found",
+      `${id} is not a folder, and the run store is off (--store none): nowhere to find it.`,
+    );
+  return location;
 }
 
 function collect(value: string, previous: string[]): string[] {

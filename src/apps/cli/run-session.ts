@@ -6,9 +6,13 @@ import type { LoupeConfig } from "../../core/config.js";
 import { describeError, LoupeError } from "../../core/errors.js";
 import type { RunEventListener } from "../../core/events.js";
 import type { ImageSet } from "../../core/image-set.js";
+import type { RunCheckpoint, RunCheckpointStore } from "../../core/run-checkpoint.js";
+import type { RunStore } from "../../core/run-store.js";
 import type { AnyTool } from "../../core/tool.js";
 import type { Trajectory } from "../../core/trajectory.js";
 import type { Dialect } from "../../dialects/dialect.js";
+import { FolderCheckpointStore } from "../../store/checkpoint-folder.js";
+import { CheckpointTargets } from "../../store/checkpoint-targets.js";
 import type { TrajectoryFolder } from "../../store/trajectory-folder.js";
 import { createEventRenderer } from "./event-renderer.js";
 import { exitCodes } from "./exit-codes.js";
@@ -28,7 +32,8 @@ export interface SessionParts {
   tools: AnyTool[];
   systemPrompt?: string;
   signal: AbortSignal;
-  onCheckpoint: (trajectory: Trajectory) => Promise<void>;
+  /** The run folder and the run store (when there is one), each saved at every checkpoint. */
+  checkpointStore: RunCheckpointStore;
   onEvent: RunEventListener;
   imageSet: ImageSet;
 }
@@ -36,16 +41,18 @@ export interface SessionParts {
 /**
  * Runs the agent for a CLI command in a trajectory folder: builds the dialect, model, tools and
  * renderer, stops the run on Ctrl-C or SIGTERM, writes every checkpoint and produced image as it
- * comes, writes the final trajectory, prints the answer and returns the exit code.
+ * comes (to the folder and to the run store, when given), writes the final trajectory, prints the
+ * answer and returns the exit code. The store is closed at the end.
  */
 export async function runInFolder(options: {
   config: LoupeConfig;
   folder: TrajectoryFolder;
+  store?: RunStore | undefined;
   imageSet: ImageSet;
   flags: OutputFlags;
   start: (parts: SessionParts) => Promise<RunResult>;
 }): Promise<number> {
-  const { config, folder, imageSet, flags } = options;
+  const { config, folder, store, imageSet, flags } = options;
   const { model, dialect, tools, systemPrompt, close } = await createRunParts(config);
   const write = (text: string) => process.stderr.write(text);
   const render = createEventRenderer({
@@ -71,9 +78,10 @@ export async function runInFolder(options: {
   };
   process.on("SIGINT", onStopSignal);
   process.on("SIGTERM", onStopSignal);
+  const folderTarget = warnOnFailure(new FolderCheckpointStore(folder), "the run's checkpoint", write);
+  const storeTarget = store && warnOnFailure(store, "the run to the run store", write);
   try {
     const pendingWrites: Promise<unknown>[] = [];
-    let checkpointFailed = false;
     const { trajectory, images: runImages } = await options.start({
       config,
       model,
@@ -81,17 +89,9 @@ export async function runInFolder(options: {
       tools,
       systemPrompt,
       signal: controller.signal,
-      // trajectory.json is rewritten (atomically) after every step, so a killed run keeps its steps.
-      onCheckpoint: async (checkpoint) => {
-        try {
-          await Promise.all(pendingWrites);
-          await folder.write(checkpoint, imageSet);
-        } catch (error) {
-          if (!checkpointFailed)
-            write(`warning: cannot write the run's checkpoint: ${describeError(error)}\n`);
-          checkpointFailed = true;
-        }
-      },
+      // trajectory.json is rewritten (atomically) after every step and finished tool call, and the
+      // store's copy replaced, so a killed run keeps its steps in both.
+      checkpointStore: new CheckpointTargets(storeTarget ? [folderTarget, storeTarget] : [folderTarget]),
       onEvent: (event) => {
         // Produced images go to disk as they appear, so an interrupted run keeps them.
         if (event.type === "tool-call-end") {
@@ -104,6 +104,7 @@ export async function runInFolder(options: {
     });
     await Promise.all(pendingWrites);
     const path = await folder.write(trajectory, runImages);
+    await storeTarget?.save({ trajectory, images: runImages });
     if (flags.json) process.stdout.write(`${JSON.stringify(trajectory, null, 2)}\n`);
     // On a terminal the renderer has shown the answer; stdout carries it for pipes and --quiet.
     else if (trajectory.answer !== undefined && (flags.quiet || !process.stdout.isTTY)) {
@@ -118,5 +119,29 @@ export async function runInFolder(options: {
     process.off("SIGINT", onStopSignal);
     process.off("SIGTERM", onStopSignal);
     await close();
+    await store?.close();
   }
+}
+
+/**
+ * A checkpoint target whose failures warn once and let the run go on: a full disk or a store
+ * that went away must not cost the run itself.
+ */
+function warnOnFailure(
+  target: RunCheckpointStore,
+  what: string,
+  write: (text: string) => void,
+): RunCheckpointStore {
+  let failed = false;
+  return {
+    async save(checkpoint: RunCheckpoint) {
+      try {
+        await target.save(checkpoint);
+      } catch (error) {
+        if (!failed) write(`warning: cannot write ${what}: ${describeError(error)}\n`);
+        failed = true;
+      }
+    },
+    load: (runId) => target.load(runId),
+  };
 }
