@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { type CommandOutput, processOutput } from "./command-output.js";
 import { fetchCommand } from "./fetch-command.js";
 import { listCommand } from "./list-command.js";
+import { runCommand } from "./run-command.js";
 
 /**
  * `loupe eval`: benchmarks. Each subcommand lives in its own file beside this one; this file only
@@ -11,5 +12,6 @@ export function evalCommand(output: CommandOutput = processOutput): Command {
   return new Command("eval")
     .description("benchmarks: list them, fetch their data")
     .addCommand(listCommand(output))
-    .addCommand(fetchCommand(output));
+    .addCommand(fetchCommand(output))
+    .addCommand(runCommand(output));
 }

@@ -43,7 +43,11 @@ export function fetchCommand(output: CommandOutput = processOutput): Command {
       }
       if (lastShown > 0) output.stderr("\n");
       for (const file of files) {
-        const how = file.alreadyPresent ? "already there" : file.resumedFrom > 0 ? `resumed from ${file.resumedFrom} bytes` : "downloaded";
+        const how = file.alreadyPresent
+          ? "already there"
+          : file.resumedFrom > 0
+            ? `resumed from ${file.resumedFrom} bytes`
+            : "downloaded";
         output.stdout(`${file.path}  ${file.bytes} bytes, ${how}, sha256 ${file.sha256}\n`);
         if (file.verifiedBy === "none")
           output.stderr(`${pc.yellow(`${file.path}: the hub gave no checksum; the file is unverified`)}\n`);

@@ -24,7 +24,9 @@ export function listCommand(output: CommandOutput = processOutput): Command {
       }
       for (const benchmark of benchmarks) {
         output.stdout(`${pc.bold(benchmark.name)}  ${benchmark.description}\n`);
-        output.stdout(`  formats: ${benchmark.formats.join(", ")}  files: ${benchmark.dataFiles.join(", ")}\n`);
+        output.stdout(
+          `  formats: ${benchmark.formats.join(", ")}  files: ${benchmark.dataFiles.join(", ")}\n`,
+        );
         output.stdout(`  ${benchmark.categories}\n`);
         output.stdout(
           `  ${pc.dim(benchmark.hub.length > 0 ? `fetch: ${benchmark.hub.join(", ")}` : `fetch: none (${benchmark.note ?? "no source"})`)}\n`,
