@@ -1,7 +1,9 @@
 import { Command } from "commander";
 import { type CommandOutput, processOutput } from "./command-output.js";
+import { compareCommand } from "./compare-command.js";
 import { fetchCommand } from "./fetch-command.js";
 import { listCommand } from "./list-command.js";
+import { reportCommand } from "./report-command.js";
 import { runCommand } from "./run-command.js";
 
 /**
@@ -13,5 +15,7 @@ export function evalCommand(output: CommandOutput = processOutput): Command {
     .description("benchmarks: list them, fetch their data")
     .addCommand(listCommand(output))
     .addCommand(fetchCommand(output))
-    .addCommand(runCommand(output));
+    .addCommand(runCommand(output))
+    .addCommand(reportCommand(output))
+    .addCommand(compareCommand(output));
 }
