@@ -47,7 +47,10 @@ for (const definition of [
 ])
   benchmarks.register(definition.name, definition);
 
-export function registerBenchmark(definition: BenchmarkDefinition, options: { replace?: boolean } = {}): void {
+export function registerBenchmark(
+  definition: BenchmarkDefinition,
+  options: { replace?: boolean } = {},
+): void {
   benchmarks.register(definition.name, definition, options);
 }
 
@@ -67,14 +70,23 @@ export function benchmarkList(): BenchmarkDefinition[] {
 export function resolveDataFile(definition: BenchmarkDefinition, path: string): string {
   if (!existsSync(path)) throw evalDataError({ file: path }, "no such file or folder");
   if (!statSync(path).isDirectory()) return path;
-  const found = definition.dataFiles.map((name) => join(path, name)).find((candidate) => existsSync(candidate));
+  const found = definition.dataFiles
+    .map((name) => join(path, name))
+    .find((candidate) => existsSync(candidate));
   if (found === undefined)
-    throw evalDataError({ file: path }, `a folder without ${definition.name}'s data (looked for ${definition.dataFiles.join(", ")})`);
+    throw evalDataError(
+      { file: path },
+      `a folder without ${definition.name}'s data (looked for ${definition.dataFiles.join(", ")})`,
+    );
   return found;
 }
 
 /** The items of a benchmark's data file (or folder), streamed; problems surface on iteration. */
-export async function* loadBenchmark(name: string, path: string, options: LoadOptions = {}): AsyncGenerator<EvalItem> {
+export async function* loadBenchmark(
+  name: string,
+  path: string,
+  options: LoadOptions = {},
+): AsyncGenerator<EvalItem> {
   const definition = benchmarkNamed(name);
   yield* definition.load(resolveDataFile(definition, path), options);
 }

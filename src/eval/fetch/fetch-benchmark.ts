@@ -25,10 +25,16 @@ export interface FetchOptions extends Omit<DownloadOptions, "folder" | "hubUrl">
  * and records what was fetched, from where and how it was checked in `loupe-fetch.json` in the
  * folder (kept across fetches, one entry per file).
  */
-export async function fetchBenchmark(name: string, options: FetchOptions = {}): Promise<{ folder: string; files: DownloadResult[] }> {
+export async function fetchBenchmark(
+  name: string,
+  options: FetchOptions = {},
+): Promise<{ folder: string; files: DownloadResult[] }> {
   const definition = benchmarkNamed(name);
   if (!definition.hub || definition.hub.length === 0)
-    throw new LoupeError("config", `${name} has no files to fetch from the dataset hub: ${definition.hubNote ?? "no source is known"}`);
+    throw new LoupeError(
+      "config",
+      `${name} has no files to fetch from the dataset hub: ${definition.hubNote ?? "no source is known"}`,
+    );
   const folder = options.folder ?? benchmarkFolder(name);
   assertOrdinaryPath(folder, "--dir");
   makeDirectory(folder, "the benchmark folder");

@@ -1,5 +1,14 @@
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -34,7 +43,12 @@ export interface DownloadOptions {
   signal?: AbortSignal;
 }
 
-export type Verification = "manifest sha256" | "hub X-Linked-Etag sha256" | "hub ETag git blob sha1" | "hub ETag sha256" | "none";
+export type Verification =
+  | "manifest sha256"
+  | "hub X-Linked-Etag sha256"
+  | "hub ETag git blob sha1"
+  | "hub ETag sha256"
+  | "none";
 
 export interface DownloadResult {
   path: string;
@@ -72,7 +86,15 @@ export async function downloadHubFile(file: HubFile, options: DownloadOptions): 
   if (existsSync(target)) {
     const sha256 = await digestOf(target, "sha256");
     if (await matches(target, sha256, expectation))
-      return { path: target, url, bytes: statSync(target).size, sha256, verifiedBy: expectation.verifiedBy, resumedFrom: 0, alreadyPresent: true };
+      return {
+        path: target,
+        url,
+        bytes: statSync(target).size,
+        sha256,
+        verifiedBy: expectation.verifiedBy,
+        resumedFrom: 0,
+        alreadyPresent: true,
+      };
   }
 
   let resumedFrom = 0;
@@ -96,7 +118,10 @@ export async function downloadHubFile(file: HubFile, options: DownloadOptions): 
         throw new LoupeError(
           "eval-data",
           `download of ${url} stopped at ${have}${expectation.size === undefined ? "" : ` of ${expectation.size}`} bytes: ${describeFetchFailure(error)}`,
-          { cause: error, hint: `The ${have} bytes are kept in ${part}; run the same command again to resume.` },
+          {
+            cause: error,
+            hint: `The ${have} bytes are kept in ${part}; run the same command again to resume.`,
+          },
         );
       }
     }
@@ -104,9 +129,13 @@ export async function downloadHubFile(file: HubFile, options: DownloadOptions): 
 
   const bytes = statSync(part).size;
   if (expectation.size !== undefined && bytes !== expectation.size) {
-    throw new LoupeError("eval-data", `download of ${url} ended at ${bytes} bytes, the hub said ${expectation.size}`, {
-      hint: `The bytes are kept in ${part}; run the same command again to resume.`,
-    });
+    throw new LoupeError(
+      "eval-data",
+      `download of ${url} ended at ${bytes} bytes, the hub said ${expectation.size}`,
+      {
+        hint: `The bytes are kept in ${part}; run the same command again to resume.`,
+      },
+    );
   }
   const sha256 = await digestOf(part, "sha256");
   if (!(await matches(part, sha256, expectation))) {
@@ -116,12 +145,22 @@ export async function downloadHubFile(file: HubFile, options: DownloadOptions): 
     throw new LoupeError(
       "eval-data",
       `checksum mismatch for ${url}: expected ${expectation.verifiedBy} ${expectation.digest}, got ${got}; the download was removed`,
-      { hint: "Run the command again; if it fails again, the hub's file changed or the connection corrupts it." },
+      {
+        hint: "Run the command again; if it fails again, the hub's file changed or the connection corrupts it.",
+      },
     );
   }
   renameSync(part, target);
   rmSync(partInfo, { force: true });
-  return { path: target, url, bytes, sha256, verifiedBy: expectation.verifiedBy, resumedFrom, alreadyPresent: false };
+  return {
+    path: target,
+    url,
+    bytes,
+    sha256,
+    verifiedBy: expectation.verifiedBy,
+    resumedFrom,
+    alreadyPresent: false,
+  };
 }
 
 /** A HEAD without following redirects: the hub puts X-Linked-Etag and X-Linked-Size on the redirect. */
@@ -136,18 +175,32 @@ async function expect(url: string, file: HubFile, signal: AbortSignal | undefine
     });
   }
   if (response.status === 401 || response.status === 403)
-    throw new LoupeError("eval-data", `${url}: the hub refused access (${response.status}); the dataset may be gated: accept its terms on the hub and download it yourself.`);
-  if (response.status >= 400) throw new LoupeError("eval-data", `${url}: not on the hub (${response.status})`);
+    throw new LoupeError(
+      "eval-data",
+      `${url}: the hub refused access (${response.status}); the dataset may be gated: accept its terms on the hub and download it yourself.`,
+    );
+  if (response.status >= 400)
+    throw new LoupeError("eval-data", `${url}: not on the hub (${response.status})`);
   const header = (name: string) => response.headers.get(name) ?? undefined;
-  const sizeText = header("x-linked-size") ?? (response.status === 200 ? header("content-length") : undefined);
+  const sizeText =
+    header("x-linked-size") ?? (response.status === 200 ? header("content-length") : undefined);
   const size = sizeText === undefined ? undefined : Number(sizeText);
   const linked = cleanEtag(header("x-linked-etag"));
   const etag = cleanEtag(header("etag"));
   const sized = Number.isFinite(size) ? { size: size as number } : {};
-  if (file.sha256) return { verifiedBy: "manifest sha256", digest: file.sha256.toLowerCase(), version: file.sha256.toLowerCase(), ...sized };
-  if (linked && /^[0-9a-f]{64}$/.test(linked)) return { verifiedBy: "hub X-Linked-Etag sha256", digest: linked, version: linked, ...sized };
-  if (etag && /^[0-9a-f]{64}$/.test(etag)) return { verifiedBy: "hub ETag sha256", digest: etag, version: etag, ...sized };
-  if (etag && /^[0-9a-f]{40}$/.test(etag)) return { verifiedBy: "hub ETag git blob sha1", digest: etag, version: etag, ...sized };
+  if (file.sha256)
+    return {
+      verifiedBy: "manifest sha256",
+      digest: file.sha256.toLowerCase(),
+      version: file.sha256.toLowerCase(),
+      ...sized,
+    };
+  if (linked && /^[0-9a-f]{64}$/.test(linked))
+    return { verifiedBy: "hub X-Linked-Etag sha256", digest: linked, version: linked, ...sized };
+  if (etag && /^[0-9a-f]{64}$/.test(etag))
+    return { verifiedBy: "hub ETag sha256", digest: etag, version: etag, ...sized };
+  if (etag && /^[0-9a-f]{40}$/.test(etag))
+    return { verifiedBy: "hub ETag git blob sha1", digest: etag, version: etag, ...sized };
   return { verifiedBy: "none", version: etag ?? linked ?? `size ${sizeText ?? "unknown"}`, ...sized };
 }
 
@@ -157,12 +210,20 @@ function cleanEtag(value: string | undefined): string | undefined {
 }
 
 async function matches(path: string, sha256: string, expectation: Expectation): Promise<boolean> {
-  if (expectation.digest === undefined) return expectation.size === undefined || statSync(path).size === expectation.size;
-  if (expectation.verifiedBy === "hub ETag git blob sha1") return (await gitBlobId(path)) === expectation.digest;
+  if (expectation.digest === undefined)
+    return expectation.size === undefined || statSync(path).size === expectation.size;
+  if (expectation.verifiedBy === "hub ETag git blob sha1")
+    return (await gitBlobId(path)) === expectation.digest;
   return sha256 === expectation.digest;
 }
 
-async function fetchInto(url: string, part: string, offset: number, size: number | undefined, options: DownloadOptions): Promise<void> {
+async function fetchInto(
+  url: string,
+  part: string,
+  offset: number,
+  size: number | undefined,
+  options: DownloadOptions,
+): Promise<void> {
   if (size !== undefined && offset === size) return;
   const response = await fetch(url, {
     headers: offset > 0 ? { range: `bytes=${offset}-` } : {},
@@ -181,7 +242,10 @@ async function fetchInto(url: string, part: string, offset: number, size: number
     const range = /^bytes (\d+)-/.exec(response.headers.get("content-range") ?? "");
     if (!range || Number(range[1]) !== offset) {
       await response.body.cancel();
-      throw new LoupeError("eval-data", `${url}: asked for bytes from ${offset}, the hub sent ${response.headers.get("content-range") ?? "no Content-Range"}`);
+      throw new LoupeError(
+        "eval-data",
+        `${url}: asked for bytes from ${offset}, the hub sent ${response.headers.get("content-range") ?? "no Content-Range"}`,
+      );
     }
   }
   const start = resumed ? offset : 0;

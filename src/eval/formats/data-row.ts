@@ -18,13 +18,19 @@ function fail(row: DataRow, field: string, problem: string): never {
 
 /** A missing value: absent, null, NaN (pandas writes it as an empty TSV cell) or "". */
 export function isMissing(value: unknown): boolean {
-  return value === undefined || value === null || value === "" || (typeof value === "number" && Number.isNaN(value));
+  return (
+    value === undefined ||
+    value === null ||
+    value === "" ||
+    (typeof value === "number" && Number.isNaN(value))
+  );
 }
 
 /** Scalars as text: strings as they are, numbers and bigints (parquet INT64) in decimal. */
 function scalarText(value: unknown): string | undefined {
   if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") return String(value);
+  if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean")
+    return String(value);
   return undefined;
 }
 
@@ -144,7 +150,8 @@ export function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (value instanceof Uint8Array) return `${value.length} bytes`;
-  if (typeof value === "string") return value.length > 40 ? `text "${value.slice(0, 40)}…"` : `text "${value}"`;
+  if (typeof value === "string")
+    return value.length > 40 ? `text "${value.slice(0, 40)}…"` : `text "${value}"`;
   return typeof value;
 }
 

@@ -43,7 +43,10 @@ export async function* readDelimitedRecords(
     quoteSeen = false;
   };
 
-  for await (const chunk of createReadStream(file, { start, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(file, {
+    start,
+    highWaterMark: 1 << 20,
+  }) as AsyncIterable<Buffer>) {
     let sliceStart = 0;
     for (let index = 0; index < chunk.length; index += 1) {
       const byte = chunk[index]!;
@@ -104,7 +107,8 @@ export async function* readDelimitedRecords(
     }
     position += chunk.length;
   }
-  if (inQuotes && !quoteSeen) throw evalDataError({ file }, "a quoted field is not closed before the end of the file");
+  if (inQuotes && !quoteSeen)
+    throw evalDataError({ file }, "a quoted field is not closed before the end of the file");
   if (fieldStarted || pieces.length > 0 || fields.length > 0) {
     if (pendingCarriageReturn && pieces.length > 0) {
       const last = pieces.pop()!;
@@ -141,7 +145,12 @@ export async function* readDelimitedRows(file: string): AsyncGenerator<DataRow &
   if (header === undefined) throw evalDataError({ file }, "the file is empty (no header line)");
 }
 
-export function keyed(file: string, row: number, header: string[], fields: string[]): Record<string, unknown> {
+export function keyed(
+  file: string,
+  row: number,
+  header: string[],
+  fields: string[],
+): Record<string, unknown> {
   if (fields.length > header.length)
     throw evalDataError({ file, row }, `${fields.length} fields but the header names ${header.length}`);
   const values: Record<string, unknown> = {};

@@ -29,9 +29,13 @@ function toImages(row: DataRow, field: string, value: unknown, context: ImageCon
   if (typeof value === "object") {
     const struct = value as { bytes?: unknown; path?: unknown };
     if (struct.bytes instanceof Uint8Array && struct.bytes.length > 0)
-      return [checkedBytes(row, field, struct.bytes, typeof struct.path === "string" ? struct.path : undefined)];
-    if (typeof struct.bytes === "string" && struct.bytes !== "") return toImages(row, field, struct.bytes, context);
-    if (typeof struct.path === "string" && struct.path !== "") return toImages(row, field, struct.path, context);
+      return [
+        checkedBytes(row, field, struct.bytes, typeof struct.path === "string" ? struct.path : undefined),
+      ];
+    if (typeof struct.bytes === "string" && struct.bytes !== "")
+      return toImages(row, field, struct.bytes, context);
+    if (typeof struct.path === "string" && struct.path !== "")
+      return toImages(row, field, struct.path, context);
     failRow(row, field, "an image struct with neither bytes nor a path");
   }
   if (typeof value !== "string") failRow(row, field, `expected an image, got ${describeValue(value)}`);
@@ -57,14 +61,22 @@ export function resolveImagePath(row: DataRow, path: string, context: ImageConte
 }
 
 /** The first of `candidates` (relative paths) that exists under the image root, else the first. */
-export function firstExistingPath(row: DataRow, candidates: readonly string[], context: ImageContext): EvalImage {
+export function firstExistingPath(
+  row: DataRow,
+  candidates: readonly string[],
+  context: ImageContext,
+): EvalImage {
   const paths = candidates.map((candidate) => resolveImagePath(row, candidate, context));
   return { kind: "path", path: paths.find((path) => existsSync(path)) ?? paths[0]! };
 }
 
 function checkedBytes(row: DataRow, field: string, bytes: Uint8Array, name?: string): EvalImage {
   if (!startsLikeImage(bytes))
-    failRow(row, field, `${bytes.length} bytes that are not an image (no JPEG, PNG, GIF, WebP, BMP or TIFF signature)`);
+    failRow(
+      row,
+      field,
+      `${bytes.length} bytes that are not an image (no JPEG, PNG, GIF, WebP, BMP or TIFF signature)`,
+    );
   return name === undefined ? { kind: "bytes", bytes } : { kind: "bytes", bytes, name };
 }
 
@@ -74,7 +86,11 @@ export function startsLikeImage(bytes: Uint8Array): boolean {
     starts(0xff, 0xd8, 0xff) ||
     starts(0x89, 0x50, 0x4e, 0x47) ||
     starts(0x47, 0x49, 0x46, 0x38) ||
-    (starts(0x52, 0x49, 0x46, 0x46) && bytes[8] === 0x57 && bytes[9] === 0x45 && bytes[10] === 0x42 && bytes[11] === 0x50) ||
+    (starts(0x52, 0x49, 0x46, 0x46) &&
+      bytes[8] === 0x57 &&
+      bytes[9] === 0x45 &&
+      bytes[10] === 0x42 &&
+      bytes[11] === 0x50) ||
     starts(0x42, 0x4d) ||
     starts(0x49, 0x49, 0x2a, 0x00) ||
     starts(0x4d, 0x4d, 0x00, 0x2a)

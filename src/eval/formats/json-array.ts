@@ -41,7 +41,8 @@ class TopLevelScanner {
         continue;
       }
       if (this.#done) {
-        if (!/\s/.test(char)) throw evalDataError({ file: this.file }, "text after the end of the top-level JSON value");
+        if (!/\s/.test(char))
+          throw evalDataError({ file: this.file }, "text after the end of the top-level JSON value");
         continue;
       }
       if (this.#inString) {
@@ -72,7 +73,8 @@ class TopLevelScanner {
   }
 
   end(): void {
-    if (!this.#done) throw evalDataError({ file: this.file }, "the JSON ends before its top-level value closes");
+    if (!this.#done)
+      throw evalDataError({ file: this.file }, "the JSON ends before its top-level value closes");
   }
 
   #finishElement(last: boolean): DataRow | undefined {
@@ -86,7 +88,7 @@ class TopLevelScanner {
     const row = this.#row;
     if (this.#container === "object") {
       const colon = keyEnd(text);
-      if (colon < 0) throw evalDataError({ file: this.file, row }, "expected `\"key\": value`");
+      if (colon < 0) throw evalDataError({ file: this.file, row }, 'expected `"key": value`');
       const key = parseJson(this.file, row, text.slice(0, colon));
       const value = parseJson(this.file, row, text.slice(colon + 1));
       return toRow(this.file, row, value, String(key));
@@ -111,7 +113,10 @@ function parseJson(file: string, row: number, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw evalDataError({ file, row }, `not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw evalDataError(
+      { file, row },
+      `not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
 }
 

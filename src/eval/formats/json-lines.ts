@@ -14,7 +14,10 @@ export async function* readJsonLines(file: string): AsyncGenerator<DataRow> {
     try {
       value = JSON.parse(line);
     } catch (error) {
-      throw evalDataError({ file, row }, `not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+      throw evalDataError(
+        { file, row },
+        `not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+      );
     }
     if (value === null || typeof value !== "object" || Array.isArray(value))
       throw evalDataError({ file, row }, "each line must be a JSON object");

@@ -25,7 +25,11 @@ export async function* readParquetRows(file: string): AsyncGenerator<DataRow> {
     try {
       rows = await parquetReadObjects({ file: buffer, metadata, rowStart, rowEnd, utf8: false });
     } catch (error) {
-      throw evalDataError({ file, row: rowStart + 1 }, `cannot read rows ${rowStart + 1}–${rowEnd} (${describe(error)})`, error);
+      throw evalDataError(
+        { file, row: rowStart + 1 },
+        `cannot read rows ${rowStart + 1}–${rowEnd} (${describe(error)})`,
+        error,
+      );
     }
     for (const [offset, values] of rows.entries()) yield { file, row: rowStart + offset + 1, values };
     rowStart = rowEnd;

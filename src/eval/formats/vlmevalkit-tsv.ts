@@ -1,5 +1,5 @@
-import type { EvalImage } from "../eval-item.js";
 import { evalDataError } from "../eval-data-error.js";
+import type { EvalImage } from "../eval-item.js";
 import { type DataRow, isMissing, optionalText } from "./data-row.js";
 import { keyed, readDelimitedRecords, readRecordAt, separatorFor } from "./delimited.js";
 import { type ImageContext, imagesOf } from "./eval-images.js";
@@ -21,7 +21,10 @@ export interface VlmevalkitRow {
 
 const requiredColumns = ["index", "question"] as const;
 
-export async function* readVlmevalkitRows(file: string, context: ImageContext = {}): AsyncGenerator<VlmevalkitRow> {
+export async function* readVlmevalkitRows(
+  file: string,
+  context: ImageContext = {},
+): AsyncGenerator<VlmevalkitRow> {
   const separator = separatorFor(file);
   const offsets = new Map<string, number>();
   let header: string[] | undefined;
@@ -31,9 +34,13 @@ export async function* readVlmevalkitRows(file: string, context: ImageContext = 
     if (header === undefined) {
       header = record.fields.map((name, position) => (position === 0 ? name.replace(/^\uFEFF/, "") : name));
       const missing = requiredColumns.filter((column) => !header!.includes(column));
-      if (!header.includes("image") && !header.includes("image_path")) missing.push("image or image_path" as never);
+      if (!header.includes("image") && !header.includes("image_path"))
+        missing.push("image or image_path" as never);
       if (missing.length > 0)
-        throw evalDataError({ file }, `not a VLMEvalKit TSV: no column ${missing.join(", ")} (columns: ${header.join(", ")})`);
+        throw evalDataError(
+          { file },
+          `not a VLMEvalKit TSV: no column ${missing.join(", ")} (columns: ${header.join(", ")})`,
+        );
       continue;
     }
     row += 1;
@@ -46,9 +53,15 @@ export async function* readVlmevalkitRows(file: string, context: ImageContext = 
     if (typeof cell === "string" && !isMissing(cell) && cell.trim().length <= 64) {
       const target = cell.trim();
       if (shared?.index !== target) {
-        const targetRow = await findRow(file, separator, header, offsets, target, record.offset, { file, row });
+        const targetRow = await findRow(file, separator, header, offsets, target, record.offset, {
+          file,
+          row,
+        });
         if (typeof targetRow.values.image === "string" && targetRow.values.image.trim().length <= 64)
-          throw evalDataError({ file, row, field: "image" }, `refers to row index ${target}, whose image is itself a reference`);
+          throw evalDataError(
+            { file, row, field: "image" },
+            `refers to row index ${target}, whose image is itself a reference`,
+          );
         shared = { index: target, images: imagesOf(targetRow, "image", context) };
       }
       images = shared.images;
@@ -73,12 +86,20 @@ async function findRow(
   place: { file: string; row: number },
 ): Promise<DataRow> {
   const known = offsets.get(target);
-  if (known !== undefined) return { file, row: place.row, values: keyed(file, place.row, header, await readRecordAt(file, separator, known)) };
+  if (known !== undefined)
+    return {
+      file,
+      row: place.row,
+      values: keyed(file, place.row, header, await readRecordAt(file, separator, known)),
+    };
   for await (const record of readDelimitedRecords(file, separator, from)) {
     const values = keyed(file, place.row, header, record.fields);
     if (String(values.index) === target) return { file, row: place.row, values };
   }
-  throw evalDataError({ ...place, field: "image" }, `refers to row index ${target}, which the file does not have`);
+  throw evalDataError(
+    { ...place, field: "image" },
+    `refers to row index ${target}, which the file does not have`,
+  );
 }
 
 /** The option columns A, B, C, ... present and filled, in order (VLMEvalKit stops at the first gap). */

@@ -39,9 +39,13 @@ async function* loadBrowsecompVl(file: string, options: LoadOptions = {}): Async
         : [
             options.imageRoot
               ? firstExistingPath(row, [imagePath, basename(imagePath)], options)
-              : firstExistingPath(row, [imagePath, join("..", imagePath), join("images", basename(imagePath))], {
-                  imageRoot: folder,
-                }),
+              : firstExistingPath(
+                  row,
+                  [imagePath, join("..", imagePath), join("images", basename(imagePath))],
+                  {
+                    imageRoot: folder,
+                  },
+                ),
           ];
     yield {
       id: imagePath ? basename(imagePath).replace(/\.[^.]+$/, "") : `row${row.row}`,

@@ -24,7 +24,9 @@ export const fvqa: BenchmarkDefinition = {
 async function* loadFvqa(file: string, options: LoadOptions = {}): AsyncGenerator<EvalItem> {
   requireFormat(file, fvqa.formats, "fvqa");
   for await (const row of readRows(file)) {
-    const reward = jsonField(row, "reward_model") as { ground_truth?: unknown; candidate_answers?: unknown } | undefined;
+    const reward = jsonField(row, "reward_model") as
+      | { ground_truth?: unknown; candidate_answers?: unknown }
+      | undefined;
     if (!reward || typeof reward !== "object") failRow(row, "reward_model", "missing");
     const groundTruth = Array.isArray(reward.ground_truth) ? reward.ground_truth[0] : reward.ground_truth;
     if (typeof groundTruth !== "string" || groundTruth.trim() === "")

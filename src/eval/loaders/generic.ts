@@ -20,7 +20,8 @@ import { optionColumns, readVlmevalkitRows } from "../formats/vlmevalkit-tsv.js"
  */
 export const generic: BenchmarkDefinition = {
   name: "generic",
-  description: "your own set: JSONL, CSV (or a VLMEvalKit-style TSV) with id, question, choices?, answer, aliases?, image(s), category",
+  description:
+    "your own set: JSONL, CSV (or a VLMEvalKit-style TSV) with id, question, choices?, answer, aliases?, image(s), category",
   formats: ["jsonl", "csv", "tsv"],
   dataFiles: ["data.jsonl", "data.csv"],
   categories: "category and subcategory as the file gives them",
@@ -28,7 +29,17 @@ export const generic: BenchmarkDefinition = {
   load: loadGeneric,
 };
 
-const known = new Set(["id", "question", "answer", "choices", "aliases", "image", "images", "category", "subcategory"]);
+const known = new Set([
+  "id",
+  "question",
+  "answer",
+  "choices",
+  "aliases",
+  "image",
+  "images",
+  "category",
+  "subcategory",
+]);
 
 async function* loadGeneric(file: string, options: LoadOptions = {}): AsyncGenerator<EvalItem> {
   const format = requireFormat(file, generic.formats, "generic");
@@ -43,8 +54,14 @@ async function* loadGeneric(file: string, options: LoadOptions = {}): AsyncGener
     seen.add(id);
     const choices = choicesOf(row);
     const answer = requiredText(row, "answer").trim();
-    if (choices && !/^[A-Z]$/.test(answer)) failRow(row, "answer", `with choices the answer is a letter A–${String.fromCharCode(64 + choices.length)}, got "${answer}"`);
-    if (choices && answer.charCodeAt(0) - 65 >= choices.length) failRow(row, "answer", `"${answer}" but there are ${choices.length} choices`);
+    if (choices && !/^[A-Z]$/.test(answer))
+      failRow(
+        row,
+        "answer",
+        `with choices the answer is a letter A–${String.fromCharCode(64 + choices.length)}, got "${answer}"`,
+      );
+    if (choices && answer.charCodeAt(0) - 65 >= choices.length)
+      failRow(row, "answer", `"${answer}" but there are ${choices.length} choices`);
     const category = optionalText(row, "category");
     const subcategory = optionalText(row, "subcategory");
     const meta: Record<string, unknown> = {};
@@ -76,7 +93,10 @@ function choicesOf(row: DataRow): string[] | undefined {
 function aliasesOf(row: DataRow): string[] {
   const value = row.values.aliases;
   if (typeof value === "string" && value.trim() !== "" && !value.trim().startsWith("["))
-    return value.split("|").map((alias) => alias.trim()).filter((alias) => alias !== "");
+    return value
+      .split("|")
+      .map((alias) => alias.trim())
+      .filter((alias) => alias !== "");
   return textList(row, "aliases") ?? [];
 }
 

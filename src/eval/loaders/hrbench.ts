@@ -20,7 +20,11 @@ function hrbench(name: "hrbench-4k" | "hrbench-8k", resolution: "4k" | "8k"): Be
     name,
     description: `HR-Bench ${resolution.toUpperCase()}: multiple choice on ${resolution === "4k" ? "4K" : "8K"} images, fine-grained single (FSP) and cross-instance (FCP) perception, scored per option rotation`,
     formats: ["tsv", "parquet"],
-    dataFiles: [`hr_bench_${resolution}.tsv`, `HRBench${resolution.toUpperCase()}.tsv`, `hr_bench_${resolution}.parquet`],
+    dataFiles: [
+      `hr_bench_${resolution}.tsv`,
+      `HRBench${resolution.toUpperCase()}.tsv`,
+      `hr_bench_${resolution}.parquet`,
+    ],
     categories: "category: single (FSP) | cross (FCP); meta.cycleCategory: the rotation",
     hub: [{ repo: "DreamMr/HR-Bench", path: `hr_bench_${resolution}.tsv` }],
     load: (file, options) => loadHrbench(definition, file, options),
@@ -31,7 +35,11 @@ function hrbench(name: "hrbench-4k" | "hrbench-8k", resolution: "4k" | "8k"): Be
 export const hrbench4k = hrbench("hrbench-4k", "4k");
 export const hrbench8k = hrbench("hrbench-8k", "8k");
 
-async function* loadHrbench(definition: BenchmarkDefinition, file: string, options: LoadOptions = {}): AsyncGenerator<EvalItem> {
+async function* loadHrbench(
+  definition: BenchmarkDefinition,
+  file: string,
+  options: LoadOptions = {},
+): AsyncGenerator<EvalItem> {
   const format = requireFormat(file, definition.formats, definition.name);
   const rows =
     format === "tsv"

@@ -21,11 +21,13 @@ import { requireFormat } from "../formats/read-rows.js";
  */
 export const infoseek: BenchmarkDefinition = {
   name: "infoseek",
-  description: "InfoSeek: info-seeking questions about visual entities; numeric answers scored by range, unseen question/entity splits",
+  description:
+    "InfoSeek: info-seeking questions about visual entities; numeric answers scored by range, unseen question/entity splits",
   formats: ["jsonl"],
   dataFiles: ["infoseek_val.jsonl", "infoseek_test.jsonl"],
   categories: "category: data_split (unseen_question | unseen_entity); subcategory: question type",
-  hubNote: "the annotations are on Google Storage (see github.com/open-vision-language/infoseek), images are OVEN's: not fetched.",
+  hubNote:
+    "the annotations are on Google Storage (see github.com/open-vision-language/infoseek), images are OVEN's: not fetched.",
   load: loadInfoseek,
 };
 
@@ -68,7 +70,11 @@ function numericRange(row: DataRow, answerEval: unknown): [number, number] | und
   const entry = Array.isArray(answerEval) ? answerEval[0] : answerEval;
   if (!entry || typeof entry !== "object" || !("range" in entry)) return undefined;
   const range = (entry as { range: unknown }).range;
-  if (!Array.isArray(range) || range.length < 2 || !range.slice(0, 2).every((value) => Number.isFinite(Number(value))))
+  if (
+    !Array.isArray(range) ||
+    range.length < 2 ||
+    !range.slice(0, 2).every((value) => Number.isFinite(Number(value)))
+  )
     failRow(row, "answer_eval", "range must be two numbers");
   return [Number(range[0]), Number(range[1])];
 }
@@ -80,7 +86,8 @@ async function questionTypes(file: string): Promise<Map<string, string>> {
   for await (const row of readJsonLines(sibling)) {
     const id = optionalText(row, "data_id");
     const type = optionalText(row, "question_type");
-    if (id === undefined || type === undefined) throw evalDataError({ file: sibling, row: row.row }, "needs data_id and question_type");
+    if (id === undefined || type === undefined)
+      throw evalDataError({ file: sibling, row: row.row }, "needs data_id and question_type");
     types.set(id, type);
   }
   return types;

@@ -20,7 +20,8 @@ export const livevqa: BenchmarkDefinition = {
   formats: ["json"],
   dataFiles: ["benchmark.json"],
   categories: "category: level1 | level2; subcategory: question_type (person, location, event, ...)",
-  hubNote: "the release is github.com/fumingyang2004/LIVEVQA (liveVQA_benchmarks/<Part>/benchmark.json with its image folder).",
+  hubNote:
+    "the release is github.com/fumingyang2004/LIVEVQA (liveVQA_benchmarks/<Part>/benchmark.json with its image folder).",
   load: loadLivevqa,
 };
 
@@ -33,7 +34,13 @@ async function* loadLivevqa(file: string, options: LoadOptions = {}): AsyncGener
       const qa = row.values[field];
       if (qa === undefined || qa === null) continue;
       if (typeof qa !== "object" || Array.isArray(qa)) failRow(row, field, "expected an object");
-      yield levelItem(row, id, level, { file: row.file, row: row.row, values: qa as Record<string, unknown> }, options);
+      yield levelItem(
+        row,
+        id,
+        level,
+        { file: row.file, row: row.row, values: qa as Record<string, unknown> },
+        options,
+      );
     }
   }
 }
@@ -41,11 +48,15 @@ async function* loadLivevqa(file: string, options: LoadOptions = {}): AsyncGener
 function levelItem(row: DataRow, id: string, level: 1 | 2, qa: DataRow, options: LoadOptions): EvalItem {
   const field = `level${level}_qa`;
   const within = (name: string) => `${field}.${name}`;
-  const prefixed: DataRow = { ...qa, values: Object.fromEntries(Object.entries(qa.values).map(([key, value]) => [within(key), value])) };
+  const prefixed: DataRow = {
+    ...qa,
+    values: Object.fromEntries(Object.entries(qa.values).map(([key, value]) => [within(key), value])),
+  };
   const choices = (textList(prefixed, within("options")) ?? []).map((option, position) => {
     const letter = String.fromCharCode(65 + position);
     const match = /^\s*([A-Z])[.)]\s*(.*)$/s.exec(option);
-    if (!match || match[1] !== letter) failRow(prefixed, within("options"), `option ${position + 1} does not start with "${letter}."`);
+    if (!match || match[1] !== letter)
+      failRow(prefixed, within("options"), `option ${position + 1} does not start with "${letter}."`);
     return match[2]!.trim();
   });
   const answer = requiredText(prefixed, within("Ground_Truth")).trim();
@@ -65,7 +76,13 @@ function levelItem(row: DataRow, id: string, level: 1 | 2, qa: DataRow, options:
     images:
       imagePath === undefined
         ? []
-        : [firstExistingPath(row, [imagePath, `images/${imagePath}`, ...(part ? [`${part}_imgs/${imagePath}`] : [])], options)],
+        : [
+            firstExistingPath(
+              row,
+              [imagePath, `images/${imagePath}`, ...(part ? [`${part}_imgs/${imagePath}`] : [])],
+              options,
+            ),
+          ],
     category: `level${level}`,
     ...(questionType === undefined ? {} : { subcategory: questionType }),
     meta: {

@@ -18,7 +18,13 @@ import { optionColumns, readVlmevalkitRows } from "../formats/vlmevalkit-tsv.js"
  * meta: `taskCategory` (JSON `Category`), `categoryPath` (TSV `category` as written),
  * `l2Category` (TSV).
  */
-function mmeRealworld(name: string, description: string, jsonFile: string, tsvFile: string, hubDataset: string): BenchmarkDefinition {
+function mmeRealworld(
+  name: string,
+  description: string,
+  jsonFile: string,
+  tsvFile: string,
+  hubDataset: string,
+): BenchmarkDefinition {
   const definition: BenchmarkDefinition = {
     name,
     description,
@@ -26,7 +32,8 @@ function mmeRealworld(name: string, description: string, jsonFile: string, tsvFi
     dataFiles: [tsvFile, jsonFile],
     categories: "category: Perception | Reasoning; subcategory: the subtask (Remote Sensing, OCR, ...)",
     hub: [{ repo: hubDataset, path: tsvFile }],
-    hubNote: "fetch takes the self-contained base64 TSV; the JSON release needs its image archives and --image-root.",
+    hubNote:
+      "fetch takes the self-contained base64 TSV; the JSON release needs its image archives and --image-root.",
     load: (file, options) => loadMmeRealworld(definition, file, options),
   };
   return definition;
@@ -54,7 +61,11 @@ export const mmeRealworldLite = mmeRealworld(
   "yifanzhang114/MME-RealWorld-Base64",
 );
 
-async function* loadMmeRealworld(definition: BenchmarkDefinition, file: string, options: LoadOptions = {}): AsyncGenerator<EvalItem> {
+async function* loadMmeRealworld(
+  definition: BenchmarkDefinition,
+  file: string,
+  options: LoadOptions = {},
+): AsyncGenerator<EvalItem> {
   const format = requireFormat(file, definition.formats, definition.name);
   if (format === "tsv") {
     for await (const { row, images } of readVlmevalkitRows(file, options)) {
@@ -69,7 +80,11 @@ async function* loadMmeRealworld(definition: BenchmarkDefinition, file: string, 
         answer: requiredText(row, "answer").trim(),
         images,
         ...(category ? { category } : {}),
-        ...(rest.length > 0 ? { subcategory: rest.join("/") } : l2Category ? { subcategory: l2Category } : {}),
+        ...(rest.length > 0
+          ? { subcategory: rest.join("/") }
+          : l2Category
+            ? { subcategory: l2Category }
+            : {}),
         meta: {
           ...(categoryPath === undefined ? {} : { categoryPath }),
           ...(l2Category === undefined ? {} : { l2Category }),
@@ -82,7 +97,11 @@ async function* loadMmeRealworld(definition: BenchmarkDefinition, file: string, 
     const choices = (textList(row, "Answer choices") ?? []).map((choice, position) => {
       const match = /^\s*\(([A-Z])\)\s*(.*)$/s.exec(choice);
       if (!match || match[1] !== String.fromCharCode(65 + position))
-        failRow(row, "Answer choices", `choice ${position + 1} does not start with (${String.fromCharCode(65 + position)})`);
+        failRow(
+          row,
+          "Answer choices",
+          `choice ${position + 1} does not start with (${String.fromCharCode(65 + position)})`,
+        );
       return match[2]!.trim();
     });
     const task = optionalText(row, "Task");

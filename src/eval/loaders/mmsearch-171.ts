@@ -15,7 +15,8 @@ import { readRows, requireFormat } from "../formats/read-rows.js";
  */
 export const mmsearch171: BenchmarkDefinition = {
   name: "mmsearch-171",
-  description: "MMSearch's 171 image queries in WebWatcher's format (the subset agent papers report, LLM-judged)",
+  description:
+    "MMSearch's 171 image queries in WebWatcher's format (the subset agent papers report, LLM-judged)",
   formats: ["jsonl"],
   dataFiles: ["mmsearch.jsonl"],
   categories: "category: task as the file gives it",

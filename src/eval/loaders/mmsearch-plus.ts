@@ -19,7 +19,8 @@ export const mmsearchPlus: BenchmarkDefinition = {
   formats: ["parquet", "jsonl"],
   dataFiles: ["MMSearch-Plus.parquet", "mmsearch_plus.parquet", "mmsearch_plus.jsonl"],
   categories: "category: category; subcategory: subtask; meta.difficulty",
-  hubNote: "Cie1/MMSearch-Plus on the hub; its parquet file name is unverified here: download it from the dataset page.",
+  hubNote:
+    "Cie1/MMSearch-Plus on the hub; its parquet file name is unverified here: download it from the dataset page.",
   load: loadMmsearchPlus,
 };
 
@@ -35,7 +36,8 @@ async function* loadMmsearchPlus(file: string, options: LoadOptions = {}): Async
     const plain = (field: string, value: string): string => {
       if (!encrypted) return value;
       const decrypted = decryptText(value, canary);
-      if (decrypted === undefined) failRow(row, field, `does not decrypt to text with the canary "${canary}"`);
+      if (decrypted === undefined)
+        failRow(row, field, `does not decrypt to text with the canary "${canary}"`);
       return decrypted;
     };
     const answers = (textList(row, "answer") ?? []).map((answer) => plain("answer", answer));

@@ -14,12 +14,14 @@ import { readRows, requireFormat } from "../formats/read-rows.js";
  */
 export const mmsearch: BenchmarkDefinition = {
   name: "mmsearch",
-  description: "MMSearch end2end: 300 news and knowledge questions needing web search, 171 of them with an image",
+  description:
+    "MMSearch end2end: 300 news and knowledge questions needing web search, 171 of them with an image",
   formats: ["parquet", "jsonl"],
   dataFiles: ["end2end.parquet", "end2end.jsonl"],
   categories: "category: area (news | knowledge); subfield",
   hub: [{ repo: "CaraJ/MMSearch", path: "end2end.parquet" }],
-  hubNote: "the hub path of the end2end parquet is unverified; if fetch gets 404, download it from the dataset page.",
+  hubNote:
+    "the hub path of the end2end parquet is unverified; if fetch gets 404, download it from the dataset page.",
   load: loadMmsearch,
 };
 

@@ -14,11 +14,13 @@ import { readRows, requireFormat } from "../formats/read-rows.js";
  */
 export const realxBench: BenchmarkDefinition = {
   name: "realx-bench",
-  description: "RealX-Bench (DeepEyesV2): real-world questions needing perception, search and reasoning together",
+  description:
+    "RealX-Bench (DeepEyesV2): real-world questions needing perception, search and reasoning together",
   formats: ["parquet", "jsonl", "json"],
   dataFiles: ["RealXBench.parquet", "realxbench.jsonl", "realxbench.json"],
   categories: "category: perception+search+reason combination, or integration (all three)",
-  hubNote: "glowol/RealXBench on the hub; its file layout is unverified here: download it from the dataset page.",
+  hubNote:
+    "glowol/RealXBench on the hub; its file layout is unverified here: download it from the dataset page.",
   load: loadRealx,
 };
 
@@ -28,13 +30,15 @@ async function* loadRealx(file: string, options: LoadOptions = {}): AsyncGenerat
   requireFormat(file, realxBench.formats, "realx-bench");
   for await (const row of readRows(file)) {
     const answer = requiredText(row, "answer");
-    const flags = Object.fromEntries(capabilities.map((name) => [name, optionalFlag(row, name) ?? false])) as Record<
-      (typeof capabilities)[number],
-      boolean
-    >;
+    const flags = Object.fromEntries(
+      capabilities.map((name) => [name, optionalFlag(row, name) ?? false]),
+    ) as Record<(typeof capabilities)[number], boolean>;
     const integration = capabilities.every((name) => flags[name]);
     const needed = capabilities.filter((name) => flags[name]);
-    const parts = answer.split(/\s+or\s+/i).map((part) => part.trim()).filter((part) => part !== "");
+    const parts = answer
+      .split(/\s+or\s+/i)
+      .map((part) => part.trim())
+      .filter((part) => part !== "");
     yield {
       id: firstText(row, ["id", "index", "question_id"]) ?? `row${row.row}`,
       benchmark: "realx-bench",

@@ -39,8 +39,12 @@ function bytesOf(item: EvalItem, index = 0): Buffer {
 
 beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), "loupe-eval-formats-"));
-  red = await sharp({ create: { width: 8, height: 6, channels: 3, background: "#d22" } }).jpeg().toBuffer();
-  blue = await sharp({ create: { width: 5, height: 5, channels: 3, background: "#22d" } }).png().toBuffer();
+  red = await sharp({ create: { width: 8, height: 6, channels: 3, background: "#d22" } })
+    .jpeg()
+    .toBuffer();
+  blue = await sharp({ create: { width: 5, height: 5, channels: 3, background: "#22d" } })
+    .png()
+    .toBuffer();
 });
 
 afterAll(() => {
@@ -54,8 +58,28 @@ describe("VLMEvalKit TSVs with base64 images", () => {
       tsv(
         ["index", "image", "question", "A", "B", "C", "D", "answer", "category"],
         [
-          ["0", red.toString("base64"), 'What is the "color"\tof the cup?\nAnswer briefly.', "red", "blue", "", "", "A", "direct_attributes"],
-          ["1", blue.toString("base64"), "Is the dog left of the cat?", "yes", "no", "maybe", "unclear", "D", "relative_position"],
+          [
+            "0",
+            red.toString("base64"),
+            'What is the "color"\tof the cup?\nAnswer briefly.',
+            "red",
+            "blue",
+            "",
+            "",
+            "A",
+            "direct_attributes",
+          ],
+          [
+            "1",
+            blue.toString("base64"),
+            "Is the dog left of the cat?",
+            "yes",
+            "no",
+            "maybe",
+            "unclear",
+            "D",
+            "relative_position",
+          ],
         ],
       ),
     );
@@ -77,14 +101,44 @@ describe("VLMEvalKit TSVs with base64 images", () => {
     const file = write(
       "hr_bench_4k.tsv",
       tsv(header, [
-        ["10", "What is written on the sign?", "STOP", "GO", "YIELD", "EXIT", "A", "single", "cycle_0", red.toString("base64")],
+        [
+          "10",
+          "What is written on the sign?",
+          "STOP",
+          "GO",
+          "YIELD",
+          "EXIT",
+          "A",
+          "single",
+          "cycle_0",
+          red.toString("base64"),
+        ],
         ["11", "What is written on the sign?", "GO", "YIELD", "EXIT", "STOP", "D", "single", "cycle_1", "10"],
         ["12", "Which is taller?", "tree", "pole", "man", "car", "B", "cross", "cycle_0", "13"],
-        ["13", "Which is taller?", "pole", "man", "car", "tree", "A", "cross", "cycle_1", blue.toString("base64")],
+        [
+          "13",
+          "Which is taller?",
+          "pole",
+          "man",
+          "car",
+          "tree",
+          "A",
+          "cross",
+          "cycle_1",
+          blue.toString("base64"),
+        ],
       ]),
     );
     const items = await collect(loadBenchmark("hrbench-4k", folder));
-    expect(items.map((item) => [item.id, item.category, item.meta.cycleCategory, item.meta.rotation, item.meta.task])).toEqual([
+    expect(
+      items.map((item) => [
+        item.id,
+        item.category,
+        item.meta.cycleCategory,
+        item.meta.rotation,
+        item.meta.task,
+      ]),
+    ).toEqual([
       ["10", "single", "cycle_0", 0, "FSP"],
       ["11", "single", "cycle_1", 1, "FSP"],
       ["12", "cross", "cycle_0", 0, "FCP"],
@@ -106,7 +160,13 @@ describe("VLMEvalKit TSVs with base64 images", () => {
       ),
     );
     const [item] = await collect(loadBenchmark("mme-realworld-lite", file));
-    expect(item).toMatchObject({ id: "7", choices: ["1", "2", "3", "4", "5"], answer: "C", category: "Perception", subcategory: "Monitoring" });
+    expect(item).toMatchObject({
+      id: "7",
+      choices: ["1", "2", "3", "4", "5"],
+      answer: "C",
+      category: "Perception",
+      subcategory: "Monitoring",
+    });
     expect(item!.meta).toEqual({ categoryPath: "Perception/Monitoring", l2Category: "counting" });
     expect(item!.images).toHaveLength(2);
     expect(bytesOf(item!, 1).equals(blue)).toBe(true);
@@ -117,15 +177,37 @@ describe("VLMEvalKit TSVs with base64 images", () => {
       "TreeBench.tsv",
       tsv(
         ["index", "image", "question", "A", "B", "answer", "category", "target_instances"],
-        [["3", red.toString("base64"), "What is on the table?", "cup", "pen", "B", "Attributes", '[{"name": "pen", "bbox": [10, 20, 30, 40]}]']],
+        [
+          [
+            "3",
+            red.toString("base64"),
+            "What is on the table?",
+            "cup",
+            "pen",
+            "B",
+            "Attributes",
+            '[{"name": "pen", "bbox": [10, 20, 30, 40]}]',
+          ],
+        ],
       ),
     );
     const [item] = await collect(loadBenchmark("treebench", file));
-    expect(item).toMatchObject({ id: "3", answer: "B", category: "Attributes", meta: { boxes: [[10, 20, 30, 40]] } });
+    expect(item).toMatchObject({
+      id: "3",
+      answer: "B",
+      category: "Attributes",
+      meta: { boxes: [[10, 20, 30, 40]] },
+    });
   });
 
   it("a generic TSV is read as VLMEvalKit's layout, told by its columns", async () => {
-    const file = write("mine.tsv", tsv(["index", "image", "question", "answer", "category"], [["q1", red.toString("base64"), "Name the fruit.", "apple", "food"]]));
+    const file = write(
+      "mine.tsv",
+      tsv(
+        ["index", "image", "question", "answer", "category"],
+        [["q1", red.toString("base64"), "Name the fruit.", "apple", "food"]],
+      ),
+    );
     const [item] = await collect(loadBenchmark("generic", file));
     expect(item).toMatchObject({ id: "q1", question: "Name the fruit.", answer: "apple", category: "food" });
     expect(item!.choices).toBeUndefined();
@@ -135,7 +217,10 @@ describe("VLMEvalKit TSVs with base64 images", () => {
 describe("the original releases", () => {
   it("V* test_questions.jsonl: inline options split, image path beside the file, its annotation read", async () => {
     writeFileSync(join(folder, "sa_1.jpg"), red);
-    writeFileSync(join(folder, "sa_1.json"), JSON.stringify({ target_object: ["cup"], bbox: [[1, 2, 3, 4]] }));
+    writeFileSync(
+      join(folder, "sa_1.json"),
+      JSON.stringify({ target_object: ["cup"], bbox: [[1, 2, 3, 4]] }),
+    );
     const file = write(
       "test_questions.jsonl",
       `${JSON.stringify({
@@ -166,7 +251,13 @@ describe("the original releases", () => {
           Question_id: "perception/remote_sensing/0001",
           Image: "remote_sensing/03553_Toronto.png",
           Text: "What color is the roof of the building in the top left?",
-          "Answer choices": ["(A) red", "(B) white", "(C) green", "(D) black", "(E) This image doesn't feature the color."],
+          "Answer choices": [
+            "(A) red",
+            "(B) white",
+            "(C) green",
+            "(D) black",
+            "(E) This image doesn't feature the color.",
+          ],
           "Ground truth": "B",
           Task: "Perception",
           Subtask: "Remote Sensing",
@@ -193,10 +284,20 @@ describe("the original releases", () => {
       repetition: "optional" as const,
       children: [
         { name: "bytes", repetition: "optional" as const, type: "BYTE_ARRAY" as const },
-        { name: "path", repetition: "optional" as const, type: "BYTE_ARRAY" as const, converted: "UTF8" as const },
+        {
+          name: "path",
+          repetition: "optional" as const,
+          type: "BYTE_ARRAY" as const,
+          converted: "UTF8" as const,
+        },
       ],
     });
-    const text = (name: string) => ({ name, repetition: "optional" as const, type: "BYTE_ARRAY" as const, converted: "UTF8" as const });
+    const text = (name: string) => ({
+      name,
+      repetition: "optional" as const,
+      type: "BYTE_ARRAY" as const,
+      converted: "UTF8" as const,
+    });
     writeParquet(
       file,
       [
@@ -249,7 +350,12 @@ describe("the original releases", () => {
 
   it("FVQA parquet: the user turn without <image>, images as a list of byte structs, candidates from a JSON string", async () => {
     const file = join(folder, "fvqa_test.parquet");
-    const text = (name: string) => ({ name, repetition: "optional" as const, type: "BYTE_ARRAY" as const, converted: "UTF8" as const });
+    const text = (name: string) => ({
+      name,
+      repetition: "optional" as const,
+      type: "BYTE_ARRAY" as const,
+      converted: "UTF8" as const,
+    });
     writeParquet(
       file,
       [
@@ -258,7 +364,15 @@ describe("the original releases", () => {
           name: "prompt",
           repetition: "optional",
           converted: "LIST",
-          children: [{ name: "list", repetition: "repeated", children: [{ name: "element", repetition: "optional", children: [text("role"), text("content")] }] }],
+          children: [
+            {
+              name: "list",
+              repetition: "repeated",
+              children: [
+                { name: "element", repetition: "optional", children: [text("role"), text("content")] },
+              ],
+            },
+          ],
         },
         {
           name: "images",
@@ -268,25 +382,49 @@ describe("the original releases", () => {
             {
               name: "list",
               repetition: "repeated",
-              children: [{ name: "element", repetition: "optional", children: [{ name: "bytes", repetition: "optional", type: "BYTE_ARRAY" }] }],
+              children: [
+                {
+                  name: "element",
+                  repetition: "optional",
+                  children: [{ name: "bytes", repetition: "optional", type: "BYTE_ARRAY" }],
+                },
+              ],
             },
           ],
         },
-        { name: "reward_model", repetition: "optional", children: [text("ground_truth"), text("candidate_answers")] },
+        {
+          name: "reward_model",
+          repetition: "optional",
+          children: [text("ground_truth"), text("candidate_answers")],
+        },
         text("category"),
       ],
       [
         flatColumn("data_id", ["fvqa_1"]),
-        { path: ["prompt", "list", "element", "role"], values: ["system", "user"], definitionLevels: [4, 4], repetitionLevels: [0, 1] },
+        {
+          path: ["prompt", "list", "element", "role"],
+          values: ["system", "user"],
+          definitionLevels: [4, 4],
+          repetitionLevels: [0, 1],
+        },
         {
           path: ["prompt", "list", "element", "content"],
           values: ["Answer in <answer> tags.", "<image>\nWhich bridge is this?"],
           definitionLevels: [4, 4],
           repetitionLevels: [0, 1],
         },
-        { path: ["images", "list", "element", "bytes"], values: [red], definitionLevels: [4], repetitionLevels: [0] },
+        {
+          path: ["images", "list", "element", "bytes"],
+          values: [red],
+          definitionLevels: [4],
+          repetitionLevels: [0],
+        },
         { path: ["reward_model", "ground_truth"], values: ["Golden Gate Bridge"], definitionLevels: [2] },
-        { path: ["reward_model", "candidate_answers"], values: ['["Golden Gate Bridge", "the Golden Gate"]'], definitionLevels: [2] },
+        {
+          path: ["reward_model", "candidate_answers"],
+          values: ['["Golden Gate Bridge", "the Golden Gate"]'],
+          definitionLevels: [2],
+        },
         flatColumn("category", ["search_required"]),
       ],
       1,
@@ -303,7 +441,12 @@ describe("the original releases", () => {
   });
 
   it("MMSearch-Plus: encrypted fields decrypt with the canary (round trip); a wrong canary is refused", async () => {
-    const plain = { question: "Which conference poster is this?", answer: ["CVPR 2024", "CVPR"], video_url: "https://example.org/v", arxiv_id: "2401.00001" };
+    const plain = {
+      question: "Which conference poster is this?",
+      answer: ["CVPR 2024", "CVPR"],
+      video_url: "https://example.org/v",
+      arxiv_id: "2401.00001",
+    };
     const file = write(
       "mmsearch_plus.jsonl",
       `${JSON.stringify({
@@ -329,10 +472,16 @@ describe("the original releases", () => {
       meta: { encrypted: true, difficulty: "hard", videoUrl: plain.video_url, arxivId: plain.arxiv_id },
     });
     expect(bytesOf(items[0]!).equals(blue)).toBe(true);
-    expect(items[1]).toMatchObject({ question: "Already decrypted: who is this?", answer: "2014", meta: { encrypted: false } });
+    expect(items[1]).toMatchObject({
+      question: "Already decrypted: who is this?",
+      answer: "2014",
+      meta: { encrypted: false },
+    });
     await expect(collect(loadBenchmark("mmsearch-plus", file, { canary: "wrong" }))).rejects.toMatchObject({
       code: "eval-data",
-      message: expect.stringMatching(/mmsearch_plus\.jsonl, row 1, field "question": does not decrypt to text with the canary "wrong"/),
+      message: expect.stringMatching(
+        /mmsearch_plus\.jsonl, row 1, field "question": does not decrypt to text with the canary "wrong"/,
+      ),
     });
   });
 
@@ -365,10 +514,19 @@ describe("the original releases", () => {
       answer: "828",
       category: "unseen_question",
       subcategory: "NUMERICAL",
-      meta: { range: [745.2, 910.8], dataSplit: "val_unseen_question", questionType: "NUMERICAL", imageId: "oven_01" },
+      meta: {
+        range: [745.2, 910.8],
+        dataSplit: "val_unseen_question",
+        questionType: "NUMERICAL",
+        imageId: "oven_01",
+      },
       images: [{ kind: "path", path: join(folder, "images", "oven_01.jpg") }],
     });
-    expect(items[1]).toMatchObject({ answer: "Joseph Strauss", aliases: ["Joseph B. Strauss"], category: "unseen_entity" });
+    expect(items[1]).toMatchObject({
+      answer: "Joseph Strauss",
+      aliases: ["Joseph B. Strauss"],
+      category: "unseen_entity",
+    });
   });
 
   it("RealX-Bench: ' or ' answers as aliases, capability flags, integration", async () => {
@@ -377,8 +535,19 @@ describe("the original releases", () => {
       `${JSON.stringify({ id: 5, query: "What is the brand?", answer: "Nike or Nike Inc.", perception: 1, search: 1, reason: 1, image: "x.jpg" })}\n${JSON.stringify({ id: 6, query: "Count the birds.", answer: "4", perception: 1, search: 0, reason: "0", image: "y.jpg" })}\n`,
     );
     const items = await collect(loadBenchmark("realx-bench", file));
-    expect(items[0]).toMatchObject({ id: "5", answer: "Nike or Nike Inc.", aliases: ["Nike", "Nike Inc."], category: "integration", meta: { integration: true } });
-    expect(items[1]).toMatchObject({ id: "6", aliases: [], category: "perception", meta: { perception: true, search: false, reason: false, integration: false } });
+    expect(items[0]).toMatchObject({
+      id: "5",
+      answer: "Nike or Nike Inc.",
+      aliases: ["Nike", "Nike Inc."],
+      category: "integration",
+      meta: { integration: true },
+    });
+    expect(items[1]).toMatchObject({
+      id: "6",
+      aliases: [],
+      category: "perception",
+      meta: { perception: true, search: false, reason: false, integration: false },
+    });
   });
 
   it("SimpleVQA JSONL with a base64 image", async () => {
@@ -387,7 +556,13 @@ describe("the original releases", () => {
       `${JSON.stringify({ data_id: 9, image: red.toString("base64"), question: "这是哪座城市？", answer: "上海", language: "CN", vqa_category: "地理" })}\n`,
     );
     const [item] = await collect(loadBenchmark("simplevqa", file));
-    expect(item).toMatchObject({ id: "9", question: "这是哪座城市？", answer: "上海", category: "地理", meta: { language: "CN" } });
+    expect(item).toMatchObject({
+      id: "9",
+      question: "这是哪座城市？",
+      answer: "上海",
+      category: "地理",
+      meta: { language: "CN" },
+    });
     expect(bytesOf(item!).equals(red)).toBe(true);
   });
 });
@@ -402,7 +577,11 @@ describe("the generic format", () => {
         choices: ["cat", "dog"],
         answer: "B",
         aliases: ["puppy"],
-        images: ["pics/dog.jpg", "https://example.org/dog.png", `data:image/jpeg;base64,${red.toString("base64")}`],
+        images: [
+          "pics/dog.jpg",
+          "https://example.org/dog.png",
+          `data:image/jpeg;base64,${red.toString("base64")}`,
+        ],
         category: "animals",
         difficulty: 2,
       })}\n`,
@@ -415,36 +594,127 @@ describe("the generic format", () => {
       aliases: ["puppy"],
       category: "animals",
       meta: { difficulty: 2 },
-      images: [{ kind: "path", path: join(folder, "pics", "dog.jpg") }, { kind: "url", url: "https://example.org/dog.png" }, { kind: "bytes" }],
+      images: [
+        { kind: "path", path: join(folder, "pics", "dog.jpg") },
+        { kind: "url", url: "https://example.org/dog.png" },
+        { kind: "bytes" },
+      ],
     });
   });
 
   it("CSV: option columns, |-separated aliases, quoted commas", async () => {
-    const file = write("data.csv", 'id,question,A,B,C,answer,aliases,image\nc1,"Red, green or blue?",red,green,blue,C,"navy|azure",img.png\n');
+    const file = write(
+      "data.csv",
+      'id,question,A,B,C,answer,aliases,image\nc1,"Red, green or blue?",red,green,blue,C,"navy|azure",img.png\n',
+    );
     const [item] = await collect(loadBenchmark("generic", file));
-    expect(item).toMatchObject({ id: "c1", question: "Red, green or blue?", choices: ["red", "green", "blue"], answer: "C", aliases: ["navy", "azure"] });
+    expect(item).toMatchObject({
+      id: "c1",
+      question: "Red, green or blue?",
+      choices: ["red", "green", "blue"],
+      answer: "C",
+      aliases: ["navy", "azure"],
+    });
     expect(item!.meta).toEqual({});
   });
 });
 
 describe("bad data is an eval-data error naming the file, row and field", () => {
   const cases: [string, string, string, string, RegExp][] = [
-    ["a truncated base64 image", "vstar", "bad.tsv", tsv(["index", "image", "question", "A", "B", "answer"], [["0", "QUJD".repeat(30), "Q?", "x", "y", "A"]]), /bad\.tsv, row 1, field "image": 90 bytes that are not an image/],
-    ["an image reference to a missing row", "hrbench-4k", "ref.tsv", tsv(["index", "question", "A", "answer", "image"], [["1", "Q?", "x", "A", "99"]]), /ref\.tsv, row 1, field "image": refers to row index 99, which the file does not have/],
-    ["a TSV without VLMEvalKit's columns", "vstar", "cols.tsv", tsv(["id", "text"], [["1", "Q"]]), /cols\.tsv: not a VLMEvalKit TSV: no column index, question, image or image_path/],
-    ["a JSONL line that is not JSON", "browsecomp-vl", "broken.jsonl", '{"question": "ok", "answers": ["a"]}\n{"question": \n', /broken\.jsonl, row 2: not valid JSON/],
-    ["a missing question", "mmsearch-171", "noq.jsonl", `${JSON.stringify({ question_id: 1, answers: ["a"], file_path: "https://x/y.jpg" })}\n`, /noq\.jsonl, row 1, field "prompt": missing or empty/],
-    ["LiveVQA options without their letters", "livevqa", "benchmark.json", JSON.stringify([{ id: "x", img_path: "a.jpg", level1_qa: { question: "Q?", options: ["A. one", "two"], Ground_Truth: "A" } }]), /benchmark\.json, row 1, field "level1_qa\.options": option 2 does not start with "B\."/],
-    ["a generic answer outside the choices", "generic", "g.jsonl", `${JSON.stringify({ id: "1", question: "Q?", choices: ["a", "b"], answer: "D" })}\n`, /g\.jsonl, row 1, field "answer": "D" but there are 2 choices/],
-    ["a duplicate generic id", "generic", "dup.jsonl", `${JSON.stringify({ id: "1", question: "Q?", answer: "x" })}\n${JSON.stringify({ id: "1", question: "Q2?", answer: "y" })}\n`, /dup\.jsonl, row 2, field "id": "1" is used by an earlier row/],
-    ["a JSON file cut short", "livevqa", "cut.json", '[{"id": "x", "level1_qa": {"question": "Q"', /cut\.json: the JSON ends before its top-level value closes/],
-    ["a format the benchmark was not released in", "livevqa", "live.tsv", "id\n1\n", /live\.tsv: livevqa is read from json files, not tsv/],
-    ["a file that is not parquet", "fvqa", "fake.parquet", "not parquet at all", /fake\.parquet: not a readable parquet file/],
+    [
+      "a truncated base64 image",
+      "vstar",
+      "bad.tsv",
+      tsv(
+        ["index", "image", "question", "A", "B", "answer"],
+        [["0", "QUJD".repeat(30), "Q?", "x", "y", "A"]],
+      ),
+      /bad\.tsv, row 1, field "image": 90 bytes that are not an image/,
+    ],
+    [
+      "an image reference to a missing row",
+      "hrbench-4k",
+      "ref.tsv",
+      tsv(["index", "question", "A", "answer", "image"], [["1", "Q?", "x", "A", "99"]]),
+      /ref\.tsv, row 1, field "image": refers to row index 99, which the file does not have/,
+    ],
+    [
+      "a TSV without VLMEvalKit's columns",
+      "vstar",
+      "cols.tsv",
+      tsv(["id", "text"], [["1", "Q"]]),
+      /cols\.tsv: not a VLMEvalKit TSV: no column index, question, image or image_path/,
+    ],
+    [
+      "a JSONL line that is not JSON",
+      "browsecomp-vl",
+      "broken.jsonl",
+      '{"question": "ok", "answers": ["a"]}\n{"question": \n',
+      /broken\.jsonl, row 2: not valid JSON/,
+    ],
+    [
+      "a missing question",
+      "mmsearch-171",
+      "noq.jsonl",
+      `${JSON.stringify({ question_id: 1, answers: ["a"], file_path: "https://x/y.jpg" })}\n`,
+      /noq\.jsonl, row 1, field "prompt": missing or empty/,
+    ],
+    [
+      "LiveVQA options without their letters",
+      "livevqa",
+      "benchmark.json",
+      JSON.stringify([
+        {
+          id: "x",
+          img_path: "a.jpg",
+          level1_qa: { question: "Q?", options: ["A. one", "two"], Ground_Truth: "A" },
+        },
+      ]),
+      /benchmark\.json, row 1, field "level1_qa\.options": option 2 does not start with "B\."/,
+    ],
+    [
+      "a generic answer outside the choices",
+      "generic",
+      "g.jsonl",
+      `${JSON.stringify({ id: "1", question: "Q?", choices: ["a", "b"], answer: "D" })}\n`,
+      /g\.jsonl, row 1, field "answer": "D" but there are 2 choices/,
+    ],
+    [
+      "a duplicate generic id",
+      "generic",
+      "dup.jsonl",
+      `${JSON.stringify({ id: "1", question: "Q?", answer: "x" })}\n${JSON.stringify({ id: "1", question: "Q2?", answer: "y" })}\n`,
+      /dup\.jsonl, row 2, field "id": "1" is used by an earlier row/,
+    ],
+    [
+      "a JSON file cut short",
+      "livevqa",
+      "cut.json",
+      '[{"id": "x", "level1_qa": {"question": "Q"',
+      /cut\.json: the JSON ends before its top-level value closes/,
+    ],
+    [
+      "a format the benchmark was not released in",
+      "livevqa",
+      "live.tsv",
+      "id\n1\n",
+      /live\.tsv: livevqa is read from json files, not tsv/,
+    ],
+    [
+      "a file that is not parquet",
+      "fvqa",
+      "fake.parquet",
+      "not parquet at all",
+      /fake\.parquet: not a readable parquet file/,
+    ],
   ];
   for (const [what, benchmark, name, content, message] of cases) {
     it(what, async () => {
       const file = write(name, content);
-      await expect(collect(loadBenchmark(benchmark, file))).rejects.toMatchObject({ code: "eval-data", message: expect.stringMatching(message) });
+      await expect(collect(loadBenchmark(benchmark, file))).rejects.toMatchObject({
+        code: "eval-data",
+        message: expect.stringMatching(message),
+      });
     });
   }
 });

@@ -13,11 +13,13 @@ import { readRows, requireFormat } from "../formats/read-rows.js";
  */
 export const simplevqa: BenchmarkDefinition = {
   name: "simplevqa",
-  description: "SimpleVQA: short factual visual questions (EN/ZH), SimpleQA-style judged correct / incorrect / not attempted",
+  description:
+    "SimpleVQA: short factual visual questions (EN/ZH), SimpleQA-style judged correct / incorrect / not attempted",
   formats: ["parquet", "jsonl", "tsv"],
   dataFiles: ["SimpleVQA.parquet", "simplevqa.jsonl", "SimpleVQA.tsv"],
   categories: "category: vqa_category or original_category; meta.language",
-  hubNote: "m-a-p/SimpleVQA on the hub; its file layout is unverified here, so fetch names no file: download it from the dataset page.",
+  hubNote:
+    "m-a-p/SimpleVQA on the hub; its file layout is unverified here, so fetch names no file: download it from the dataset page.",
   load: loadSimplevqa,
 };
 

@@ -15,7 +15,8 @@ import { optionColumns, readVlmevalkitRows } from "../formats/vlmevalkit-tsv.js"
  */
 export const treebench: BenchmarkDefinition = {
   name: "treebench",
-  description: "TreeBench: traceable-evidence visual reasoning, multiple choice plus box mIoU against target instances",
+  description:
+    "TreeBench: traceable-evidence visual reasoning, multiple choice plus box mIoU against target instances",
   formats: ["tsv"],
   dataFiles: ["TreeBench.tsv"],
   categories: "category: the perception/reasoning task (attributes, counting, spatial, ...)",
@@ -28,7 +29,9 @@ async function* loadTreebench(file: string, options: LoadOptions = {}): AsyncGen
   for await (const { row, images } of readVlmevalkitRows(file, options)) {
     const category = optionalText(row, "category");
     const targetInstances = jsonField(row, "target_instances");
-    const boxes = Array.isArray(targetInstances) ? targetInstances.map(boxOf).filter((box) => box !== undefined) : [];
+    const boxes = Array.isArray(targetInstances)
+      ? targetInstances.map(boxOf).filter((box) => box !== undefined)
+      : [];
     yield {
       id: requiredText(row, "index"),
       benchmark: "treebench",
@@ -46,9 +49,15 @@ async function* loadTreebench(file: string, options: LoadOptions = {}): AsyncGen
 }
 
 function boxOf(instance: unknown): number[] | undefined {
-  const candidate =
-    Array.isArray(instance) ? instance : (instance as { bbox?: unknown; box?: unknown } | null)?.bbox ?? (instance as { box?: unknown } | null)?.box;
-  if (Array.isArray(candidate) && candidate.length === 4 && candidate.every((value) => typeof value === "number"))
+  const candidate = Array.isArray(instance)
+    ? instance
+    : ((instance as { bbox?: unknown; box?: unknown } | null)?.bbox ??
+      (instance as { box?: unknown } | null)?.box);
+  if (
+    Array.isArray(candidate) &&
+    candidate.length === 4 &&
+    candidate.every((value) => typeof value === "number")
+  )
     return candidate as number[];
   return undefined;
 }

@@ -25,7 +25,8 @@ export const vstar: BenchmarkDefinition = {
   dataFiles: ["VStarBench.tsv", "test_questions.jsonl"],
   categories: "category: direct_attributes | relative_position",
   hub: [{ repo: "xjtupanda/VStar_Bench", path: "VStarBench.tsv" }],
-  hubNote: "The original release (craigwu/vstar_bench) is a folder of images with test_questions.jsonl; fetch takes VLMEvalKit's one-file TSV.",
+  hubNote:
+    "The original release (craigwu/vstar_bench) is a folder of images with test_questions.jsonl; fetch takes VLMEvalKit's one-file TSV.",
   load: loadVstar,
 };
 
@@ -77,7 +78,8 @@ export function splitInlineOptions(row: DataRow, text: string): { question: stri
   for (const line of lines.slice(first)) {
     const match = /^\s*\(([A-Z])\)\s*(.*)$/.exec(line);
     if (!match) break;
-    if (match[1] !== String.fromCharCode(65 + choices.length)) failRow(row, "text", `option (${match[1]}) out of order`);
+    if (match[1] !== String.fromCharCode(65 + choices.length))
+      failRow(row, "text", `option (${match[1]}) out of order`);
     choices.push(match[2]!.trim());
   }
   return { question: lines.slice(0, first).join("\n").trim(), choices };
@@ -91,8 +93,10 @@ function annotation(image: EvalItem["images"][number] | undefined): Record<strin
   try {
     parsed = JSON.parse(readFileSync(sidecar, "utf8")) as typeof parsed;
   } catch (error) {
-    throw evalDataError({ file: sidecar }, `not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw evalDataError(
+      { file: sidecar },
+      `not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
   return { targetObjects: parsed.target_object, boxes: parsed.bbox };
 }
-

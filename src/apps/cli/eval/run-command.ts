@@ -9,6 +9,7 @@ import type { EvalItem } from "../../../eval/eval-item.js";
 import { runEvaluation } from "../../../eval/runner/eval-runner.js";
 import { selectItems } from "../../../eval/runner/item-selection.js";
 import type { VariantParts } from "../../../eval/runner/run-item.js";
+import { prepareSearchReplay } from "../../../eval/runner/search-replay.js";
 import { scoringFor } from "../../../eval/scorer-registry.js";
 import type { EvaluationRecord } from "../../../store/eval-store.js";
 import { openEvalStores } from "../../../store/open-eval-store.js";
@@ -36,6 +37,7 @@ interface RunFlags extends ConfigFlags, JudgeFlags {
   resume?: string;
   retryFailed?: boolean;
   ablation?: string;
+  searchReplay?: string;
   scorer?: string;
   strict?: boolean;
   quiet?: boolean;
@@ -52,6 +54,7 @@ interface EvalSettings {
   model: string;
   dialect: string;
   tools?: string[];
+  searchReplay?: string;
   selection: { limit?: number; sample?: number; seed?: number; ids?: string[] };
 }
 
@@ -82,6 +85,10 @@ export function runCommand(output: CommandOutput = processOutput): Command {
     .option("--resume <eval-id>", "go on with an evaluation: only what has not finished is run")
     .option("--retry-failed", "with --resume: also redo items that failed after their retries")
     .option("--ablation <what>", "tools: run every item with tools off (direct answer) and on, side by side")
+    .option(
+      "--search-replay <eval-id>",
+      "answer every search from what an earlier evaluation's runs observed (EVAL_ID or EVAL_ID:VARIANT)",
+    )
     .option("--scorer <name>", "a registered scorer replacing the benchmark's own")
     .option("--strict", "also score with the strict variant where a scorer has one")
     .option("-q, --quiet", "no progress line")
@@ -99,7 +106,7 @@ async function runBenchmark(
   flags: RunFlags,
   output: CommandOutput,
 ): Promise<number> {
-  const config = await loadConfig(flags);
+  let config = await loadConfig(flags);
   if (storeIsOff(config.store))
     throw new LoupeError(
       "config",
@@ -167,6 +174,7 @@ async function runBenchmark(
         model: config.model.name,
         dialect: config.dialect,
         ...(config.tools ? { tools: config.tools } : {}),
+        ...(flags.searchReplay ? { searchReplay: flags.searchReplay } : {}),
         selection,
       } satisfies EvalSettings as unknown as Record<string, unknown>,
       items: chosen.map((item) => item.id),
@@ -177,6 +185,17 @@ async function runBenchmark(
         `--id ${evaluation.id}: an evaluation with this id exists; resume it with --resume.`,
       );
 
+    const searchReplay = flags.searchReplay ?? settings?.searchReplay;
+    let aroundItem: Parameters<typeof runEvaluation>[0]["aroundItem"];
+    if (searchReplay) {
+      const replay = await prepareSearchReplay(searchReplay, stores, config);
+      config = replay.config;
+      aroundItem = replay.aroundItem;
+      if (!flags.json)
+        output.stderr(
+          `Searches are answered from evaluation ${searchReplay} (${replay.runs} runs recorded).\n`,
+        );
+    }
     const variantParts: VariantParts[] = [];
     for (const variant of variants) {
       const variantConfig: LoupeConfig = variant === "direct" ? { ...config, tools: [] } : config;
@@ -227,6 +246,7 @@ async function runBenchmark(
         prices: { ...builtInPrices, ...config.modelPrices },
         signal: controller.signal,
         onResult: (_result, snapshot) => progress?.update(snapshot),
+        ...(aroundItem ? { aroundItem } : {}),
       });
       if (progress) {
         progress.update(outcome.progress, true);
