@@ -11,6 +11,7 @@ const benches = [
   { name: "concurrent-python", file: "bench/concurrent-python.ts", args: [] },
   { name: "concurrent-python-model-2s", file: "bench/concurrent-python.ts", args: ["--model-ms", "2000"] },
   { name: "crop-encode", file: "bench/crop-encode.ts", args: [] },
+  { name: "eval-throughput", file: "bench/eval-throughput.ts", args: [] },
   { name: "python-sandbox", file: "bench/python-sandbox.ts", args: [] },
   // About 6 minutes at the 100k documents and images the issue asks for; for a quicker look run
   // `node --import tsx bench/search-index.ts --docs 20000` directly.

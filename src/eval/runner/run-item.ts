@@ -61,9 +61,20 @@ export async function runItem(item: EvalItem, options: ItemRunOptions): Promise<
   let last: { trajectory?: Trajectory; error: string } = { error: "not run" };
   for (let attempt = 1; attempt <= options.retries + 1; attempt++) {
     if (options.signal.aborted) return { kind: "cancelled", attempts: attempt - 1 };
-    const timeout =
-      options.itemTimeoutMs === undefined ? undefined : AbortSignal.timeout(options.itemTimeoutMs);
-    const signal = timeout ? AbortSignal.any([options.signal, timeout]) : options.signal;
+    // Each attempt gets a signal of its own, linked to the evaluation's for its duration only:
+    // runs add listeners to the signal they are given, and an evaluation of 10,000 items must not
+    // leave 10,000 of them on its long-lived one.
+    const controller = new AbortController();
+    const forward = () => controller.abort(options.signal.reason);
+    options.signal.addEventListener("abort", forward, { once: true });
+    let timedOut = false;
+    const timer =
+      options.itemTimeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            controller.abort(new Error("item-timeout"));
+          }, options.itemTimeoutMs);
     let trajectory: Trajectory;
     try {
       ({ trajectory } = await runAgent({
@@ -75,7 +86,7 @@ export async function runItem(item: EvalItem, options: ItemRunOptions): Promise<
         dialect: variant.parts.dialect,
         tools: variant.parts.tools,
         ...(variant.parts.systemPrompt === undefined ? {} : { systemPrompt: variant.parts.systemPrompt }),
-        signal,
+        signal: controller.signal,
         runId: options.runId,
         ...(options.store ? { checkpointStore: options.store } : {}),
       }));
@@ -83,9 +94,12 @@ export async function runItem(item: EvalItem, options: ItemRunOptions): Promise<
       if (options.signal.aborted) return { kind: "cancelled", attempts: attempt };
       last = { error: describeError(error) };
       continue;
+    } finally {
+      clearTimeout(timer);
+      options.signal.removeEventListener("abort", forward);
     }
     if (options.signal.aborted) return { kind: "cancelled", attempts: attempt };
-    if (timeout?.aborted && trajectory.stopReason === "cancelled") {
+    if (timedOut && trajectory.stopReason === "cancelled") {
       last = {
         trajectory,
         error: `item-timeout: no answer within ${(options.itemTimeoutMs! / 1000).toFixed(1)} s`,
