@@ -26,7 +26,7 @@ describe("RequestRate", () => {
     await Promise.all(Array.from({ length: 6 }, () => model.complete({ messages: [] } as never)));
     // Six requests at 20/s: request i starts no sooner than i/20 s after the first (a late timer
     // only delays it further).
-    started.forEach((at, i) => expect(at - t0).toBeGreaterThanOrEqual(i * 50 - 5));
+    for (const [i, at] of started.entries()) expect(at - t0).toBeGreaterThanOrEqual(i * 50 - 5);
   });
 
   it("lets a cancelled wait go on at once", async () => {
