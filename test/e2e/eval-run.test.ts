@@ -22,10 +22,13 @@ interface Item {
 }
 
 function fixtureItems(): Item[] {
-  const rows = JSON.parse(readFileSync(dataFile, "utf8")) as Record<string, any>[];
+  const rows = JSON.parse(readFileSync(dataFile, "utf8")) as Record<
+    string,
+    Record<string, unknown> | string
+  >[];
   return rows.flatMap((row) =>
     [1, 2].flatMap((level) => {
-      const qa = row[`level${level}_qa`];
+      const qa = row[`level${level}_qa`] as Record<string, unknown> | undefined;
       return qa
         ? [
             {
