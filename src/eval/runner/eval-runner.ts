@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { costUsd, type PriceTable, priceOf } from "../../agent/model-prices.js";
 import { describeError } from "../../core/errors.js";
 import type { RunCheckpointStore } from "../../core/run-checkpoint.js";
@@ -163,6 +164,9 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<Eval
     }
   };
   const workers = Math.max(1, Math.min(options.concurrency ?? 4, plan.tasks.length));
+  // Each item in flight listens on the evaluation's signal (its attempt's link, its judge call):
+  // that is expected, not the leak Node warns of past ten listeners.
+  setMaxListeners(Math.max(10, 4 * workers + 10), options.signal);
   await Promise.all(Array.from({ length: workers }, worker));
   return { evalId: evaluation.id, progress: progress.snapshot(), cancelled: options.signal.aborted };
 }
