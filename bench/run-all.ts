@@ -13,6 +13,7 @@ const benches = [
   { name: "crop-encode", file: "bench/crop-encode.ts", args: [] },
   { name: "plan", file: "bench/plan.ts", args: [] },
   { name: "eval-score", file: "bench/eval-score.ts", args: [] },
+  { name: "eval-throughput", file: "bench/eval-throughput.ts", args: [] },
   { name: "python-sandbox", file: "bench/python-sandbox.ts", args: [] },
   // About 6 minutes at the 100k documents and images the issue asks for; for a quicker look run
   // `node --import tsx bench/search-index.ts --docs 20000` directly.

@@ -148,6 +148,82 @@ export const migrations: readonly Migration[] = [
         SELECT runs.id, used.value FROM runs, jsonb_array_elements_text(runs.tools_used::jsonb) AS used;
     `,
   },
+  {
+    version: 3,
+    description: "evaluations and their per-item results, each committed as it finishes",
+    sqlite: `
+      CREATE TABLE evaluations (
+        id TEXT PRIMARY KEY,
+        name TEXT,
+        benchmark TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        settings TEXT NOT NULL,
+        items TEXT NOT NULL
+      );
+      CREATE TABLE eval_results (
+        eval_id TEXT NOT NULL REFERENCES evaluations (id) ON DELETE CASCADE,
+        variant TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        run_id TEXT,
+        attempts INTEGER NOT NULL,
+        category TEXT,
+        subcategory TEXT,
+        meta TEXT,
+        response TEXT,
+        correct INTEGER,
+        score DOUBLE PRECISION,
+        scored TEXT,
+        error TEXT,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        wall_ms INTEGER,
+        prompt_tokens INTEGER,
+        completion_tokens INTEGER,
+        cost_usd DOUBLE PRECISION,
+        tool_calls TEXT,
+        PRIMARY KEY (eval_id, variant, item_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX eval_results_run ON eval_results (run_id);
+    `,
+    postgres: `
+      CREATE TABLE evaluations (
+        id TEXT PRIMARY KEY,
+        name TEXT,
+        benchmark TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        settings TEXT NOT NULL,
+        items TEXT NOT NULL
+      );
+      CREATE TABLE eval_results (
+        eval_id TEXT NOT NULL REFERENCES evaluations (id) ON DELETE CASCADE,
+        variant TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        run_id TEXT,
+        attempts INTEGER NOT NULL,
+        category TEXT,
+        subcategory TEXT,
+        meta TEXT,
+        response TEXT,
+        correct BOOLEAN,
+        score DOUBLE PRECISION,
+        scored TEXT,
+        error TEXT,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        wall_ms BIGINT,
+        prompt_tokens BIGINT,
+        completion_tokens BIGINT,
+        cost_usd DOUBLE PRECISION,
+        tool_calls TEXT,
+        PRIMARY KEY (eval_id, variant, item_id)
+      );
+      CREATE INDEX eval_results_run ON eval_results (run_id);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

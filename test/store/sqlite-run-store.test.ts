@@ -66,7 +66,9 @@ describe("SQLite run store on disk", () => {
     const database = new Database(path);
     database.prepare(`INSERT INTO ${MIGRATIONS_TABLE} VALUES (99, 'future', '2030-01-01')`).run();
     database.close();
-    await expect(openRunStore(path)).rejects.toThrow(/schema version 99, newer than this Loupe knows \(2\)/);
+    await expect(openRunStore(path)).rejects.toThrow(
+      /schema version 99, newer than this Loupe knows \(\d+\)/,
+    );
   });
 
   it("refuses a file that is not a database, naming it", async () => {

@@ -31,7 +31,8 @@ export const commandList: readonly CommandEntry[] = [
   {
     name: "eval",
     term: "eval",
-    description: "benchmarks: list them, fetch their data, check a data file, score predictions",
+    description:
+      "benchmarks: list them, fetch their data, check a data file, score predictions, run, report and compare evaluations",
     load: async () => (await import("./eval/eval-command.js")).evalCommand(),
   },
   {
