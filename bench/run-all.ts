@@ -15,6 +15,7 @@ const benches = [
   { name: "python-sandbox", file: "bench/python-sandbox.ts", args: [] },
   // About 6 minutes at the 100k documents and images the issue asks for; for a quicker look run
   // `node --import tsx bench/search-index.ts --docs 20000` directly.
+  { name: "server", file: "bench/server.ts", args: [] },
   { name: "search-index", file: "bench/search-index.ts", args: [] },
   // Starts a private PostgreSQL cluster when PostgreSQL is installed (as the tests do).
   { name: "store", file: "bench/store.ts", args: [] },

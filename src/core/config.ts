@@ -12,6 +12,7 @@ import { headerSecret, httpUrl } from "./config-strings.js";
 import { coordinateSystems } from "./coordinate-systems.js";
 import { dialectNameSchema } from "./dialect-names.js";
 import { searchConfigSchema } from "./search-config.js";
+import { serverConfigSchema } from "./server-config.js";
 
 /**
  * One schema for everything a user configures. The same shape comes from a config file
@@ -270,6 +271,8 @@ export const loupeConfigSchema = z.strictObject({
    * or "none". The default is $LOUPE_HOME/loupe.db (store/open-run-store.ts).
    */
   store: z.string().min(1).optional(),
+  /** `loupe serve` (core/server-config.ts). */
+  server: serverConfigSchema.default(() => serverConfigSchema.parse({})),
 });
 export type LoupeConfig = z.infer<typeof loupeConfigSchema>;
 

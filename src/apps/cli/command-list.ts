@@ -60,6 +60,12 @@ export const commandList: readonly CommandEntry[] = [
     load: async () => (await import("./runs-command.js")).runsCommand(),
   },
   {
+    name: "serve",
+    term: "serve [options]",
+    description: "serve Loupe over HTTP: an OpenAI-compatible model that thinks with images, and a run API",
+    load: async () => (await import("../server/serve-command.js")).serveCommand(),
+  },
+  {
     name: "tools",
     term: "tools [options]",
     description: "list the tools a model can use, with their argument schemas",

@@ -52,6 +52,20 @@ export async function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   options: { discover?: typeof discoverLocalModel } = {},
 ): Promise<LoupeConfig> {
+  const { raw, origins } = await loadRawConfig(flags, env, options);
+  return resolveConfig(raw, { origins, env });
+}
+
+/**
+ * The layers of `loadConfig` merged but not resolved: what `loupe serve` lays each request's
+ * choices (model, dialect, profile, budgets) over before resolving, so a request's profile goes
+ * under the file's values as a flag's would. `origins` says which flag or variable set a key.
+ */
+export async function loadRawConfig(
+  flags: ConfigFlags,
+  env: NodeJS.ProcessEnv = process.env,
+  options: { discover?: typeof discoverLocalModel } = {},
+): Promise<{ raw: Record<string, unknown>; origins: Map<string, string> }> {
   // Checked first: the schema's defaults for the cache, index and image folders are built from it.
   loupeHome(env);
   const fromFile = await readConfigFile(flags.config ?? env.LOUPE_CONFIG);
@@ -67,7 +81,7 @@ export async function loadConfig(
     if (!model.baseUrl || !model.name) throw new LoupeError("config", noModelConfiguredMessage());
     merged.model = model;
   }
-  return resolveConfig(merged, { origins, env });
+  return { raw: merged, origins };
 }
 
 /**
