@@ -24,7 +24,7 @@ export function LiveRun({ id }: { id: string }) {
     <section className="live" aria-live="polite" aria-label="Live run">
       {steps.map((step) => (
         <div key={step.step} className="live-step" data-testid={`live-step-${step.step}`}>
-          <h3>Step {step.step + 1}</h3>
+          <h3>Step {step.step}</h3>
           {step.reasoning && <pre className="muted">{step.reasoning}</pre>}
           {step.text && <pre>{step.text}</pre>}
           {step.calls.map((call) => (

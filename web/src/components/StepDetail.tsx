@@ -5,9 +5,9 @@ import { ObservationView } from "./ObservationView.js";
 /** One step: the model's reasoning and text, each call with its arguments, and what came back. */
 export function StepDetail({ run, step }: { run: RunData; step: StepRecord }) {
   return (
-    <section className="step-detail" aria-label={`Step ${step.index + 1}`} data-testid="step-detail">
+    <section className="step-detail" aria-label={`Step ${step.index}`} data-testid="step-detail">
       <h2>
-        Step {step.index + 1}{" "}
+        Step {step.index}{" "}
         <span className="muted">
           model {formatMs(step.modelDurationMs)} · {step.usage.promptTokens} in / {step.usage.completionTokens} out ·{" "}
           {step.output.finishReason}

@@ -28,7 +28,7 @@ export function StepTimeline({
                 data-testid={`step-${timing.index}`}
               >
                 <span className="step-title">
-                  Step {timing.index + 1}
+                  Step {timing.index}
                   {step.answer !== undefined ? " · answer" : tools ? ` · ${tools}` : ""}
                 </span>
                 <span className="bars" aria-hidden="true">
