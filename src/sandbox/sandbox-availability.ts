@@ -15,6 +15,7 @@ export const builtInDebianPackages = [
   "python3-scipy",
   "fonts-dejavu-core",
   "postgresql",
+  "chromium",
 ];
 
 /** The one list of the sandbox's Debian packages, also read by scripts/ensure-system-packages.sh. */

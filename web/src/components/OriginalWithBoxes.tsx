@@ -52,7 +52,7 @@ export function OriginalWithBoxes({
                 height: `${screen.height}%`,
               }}
             >
-              <span className="crop-label">{image.label}</span>
+              <span className="crop-label">{imageLabel(image)}</span>
             </button>
           );
         })}
