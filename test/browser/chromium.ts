@@ -50,6 +50,8 @@ export function ensureViewerBuilt(): void {
   if (existsSync(index) && newestSource(join(projectRoot, "web")) <= statSync(index).mtimeMs) return;
   execFileSync(process.execPath, [join(projectRoot, "node_modules/vite/bin/vite.js"), "build", "--config", "web/vite.config.ts"], {
     cwd: projectRoot,
+    // vitest sets NODE_ENV=test, which would bundle React's development build.
+    env: { ...process.env, NODE_ENV: "production" },
     stdio: "ignore",
   });
 }
