@@ -80,29 +80,58 @@ walk(viewer);
 console.log(`built UI (dist/web): ${(raw / 1024).toFixed(1)} KiB, ${(gzip / 1024).toFixed(1)} KiB gzip`);
 
 /** A run of `steps` steps: crops of one 1024x768 input (and crops of crops), `imageCount` images in all. */
-async function syntheticRun(steps: number, imageCount: number): Promise<{ trajectory: Trajectory; images: ImageSet }> {
+async function syntheticRun(
+  steps: number,
+  imageCount: number,
+): Promise<{ trajectory: Trajectory; images: ImageSet }> {
   const images = new ImageSet();
   const inputBytes = new Uint8Array(
-    await sharp({ create: { width: 1024, height: 768, channels: 3, background: "#3060c0" } }).png().toBuffer(),
+    await sharp({ create: { width: 1024, height: 768, channels: 3, background: "#3060c0" } })
+      .png()
+      .toBuffer(),
   );
-  const input = images.add(inputBytes, { mime: "image/png", width: 1024, height: 768 }, { kind: "input", source: "bench.png" });
+  const input = images.add(
+    inputBytes,
+    { mime: "image/png", width: 1024, height: 768 },
+    { kind: "input", source: "bench.png" },
+  );
   const records = [input];
   const stepRecords: StepRecord[] = [];
   for (let index = 1; index <= steps; index++) {
     const makes = records.length < imageCount;
     const parent = records[Math.floor(records.length / 2)]!;
-    const box: [number, number, number, number] = [0, 0, Math.max(2, parent.width >> 1), Math.max(2, parent.height >> 1)];
+    const box: [number, number, number, number] = [
+      0,
+      0,
+      Math.max(2, parent.width >> 1),
+      Math.max(2, parent.height >> 1),
+    ];
     const observationImages: string[] = [];
     if (makes) {
       const bytes = new Uint8Array(
-        await sharp({ create: { width: 256, height: 192, channels: 3, background: { r: index * 5, g: 100, b: 200 - index } } })
+        await sharp({
+          create: {
+            width: 256,
+            height: 192,
+            channels: 3,
+            background: { r: index * 5, g: 100, b: 200 - index },
+          },
+        })
           .png()
           .toBuffer(),
       );
       const ref = images.add(
         bytes,
         { mime: "image/png", width: 256, height: 192 },
-        { kind: "tool", tool: "crop", operation: "crop", parameters: { box, pixelBox: box, label: `region ${index}` }, parent: parent.id, callId: `call_${index}`, step: index },
+        {
+          kind: "tool",
+          tool: "crop",
+          operation: "crop",
+          parameters: { box, pixelBox: box, label: `region ${index}` },
+          parent: parent.id,
+          callId: `call_${index}`,
+          step: index,
+        },
       );
       records.push(ref);
       observationImages.push(ref.id);
@@ -112,11 +141,22 @@ async function syntheticRun(steps: number, imageCount: number): Promise<{ trajec
       startedAt: new Date(Date.UTC(2026, 11, 1, 0, 0, index)).toISOString(),
       durationMs: 900,
       modelDurationMs: 700,
-      output: { content: `Looking closer at part ${index}. `.repeat(8), toolCalls: [], finishReason: "tool_calls" },
+      output: {
+        content: `Looking closer at part ${index}. `.repeat(8),
+        toolCalls: [],
+        finishReason: "tool_calls",
+      },
       actions: [{ id: `call_${index}`, tool: "crop", arguments: { box }, raw: "" }],
       actionErrors: [],
       observations: [
-        { callId: `call_${index}`, tool: "crop", text: `Cropped ${parent.label}.`, images: observationImages, isError: false, durationMs: 200 },
+        {
+          callId: `call_${index}`,
+          tool: "crop",
+          text: `Cropped ${parent.label}.`,
+          images: observationImages,
+          isError: false,
+          durationMs: 200,
+        },
       ],
       usage: { promptTokens: 1200 + index * 50, completionTokens: 80 },
     });
@@ -127,16 +167,34 @@ async function syntheticRun(steps: number, imageCount: number): Promise<{ trajec
     createdAt: new Date().toISOString(),
     question: "Where is the sign, and what does it say?",
     inputs: { images: [input.id] },
-    config: { model: "bench", baseUrl: "http://127.0.0.1/v1", dialect: "native", tools: ["crop"], sampling: {}, budgets: { maxSteps: 60 } },
+    config: {
+      model: "bench",
+      baseUrl: "http://127.0.0.1/v1",
+      dialect: "native",
+      tools: ["crop"],
+      sampling: {},
+      budgets: { maxSteps: 60 },
+    },
     images: records.map((ref) => ({ ...ref })),
     messages: [
       { role: "system", content: "You look closely." },
-      { role: "user", content: [{ type: "image", imageId: input.id }, { type: "text", text: "Where is the sign?" }] },
+      {
+        role: "user",
+        content: [
+          { type: "image", imageId: input.id },
+          { type: "text", text: "Where is the sign?" },
+        ],
+      },
     ],
     steps: stepRecords,
     answer: "On the left.",
     stopReason: "answer",
-    budgetsUsed: { steps, toolCalls: steps, usage: { promptTokens: 100_000, completionTokens: 4000 }, wallMs: 45_000 },
+    budgetsUsed: {
+      steps,
+      toolCalls: steps,
+      usage: { promptTokens: 100_000, completionTokens: 4000 },
+      wallMs: 45_000,
+    },
   };
   return { trajectory, images };
 }

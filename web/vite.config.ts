@@ -18,6 +18,12 @@ export default defineConfig({
     cssCodeSplit: false,
     modulePreload: false,
     reportCompressedSize: false,
-    rollupOptions: { output: { codeSplitting: false, entryFileNames: "assets/viewer.js", assetFileNames: "assets/viewer[extname]" } },
+    rollupOptions: {
+      output: {
+        codeSplitting: false,
+        entryFileNames: "assets/viewer.js",
+        assetFileNames: "assets/viewer[extname]",
+      },
+    },
   },
 });

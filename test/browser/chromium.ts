@@ -17,7 +17,9 @@ const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export function browserAvailable(): boolean {
   if (existsSync(CHROMIUM_PATH)) return true;
   if (process.env.CI)
-    throw new Error(`${CHROMIUM_PATH} is missing: the browser tests need Debian's chromium (apt-get install chromium).`);
+    throw new Error(
+      `${CHROMIUM_PATH} is missing: the browser tests need Debian's chromium (apt-get install chromium).`,
+    );
   console.warn(`browser tests skipped: ${CHROMIUM_PATH} is absent (apt-get install chromium to run them)`);
   return false;
 }
@@ -48,12 +50,16 @@ export function launchChromium(): Promise<Browser> {
 export function ensureViewerBuilt(): void {
   const index = join(projectRoot, "dist/web/index.html");
   if (existsSync(index) && newestSource(join(projectRoot, "web")) <= statSync(index).mtimeMs) return;
-  execFileSync(process.execPath, [join(projectRoot, "node_modules/vite/bin/vite.js"), "build", "--config", "web/vite.config.ts"], {
-    cwd: projectRoot,
-    // vitest sets NODE_ENV=test, which would bundle React's development build.
-    env: { ...process.env, NODE_ENV: "production" },
-    stdio: "ignore",
-  });
+  execFileSync(
+    process.execPath,
+    [join(projectRoot, "node_modules/vite/bin/vite.js"), "build", "--config", "web/vite.config.ts"],
+    {
+      cwd: projectRoot,
+      // vitest sets NODE_ENV=test, which would bundle React's development build.
+      env: { ...process.env, NODE_ENV: "production" },
+      stdio: "ignore",
+    },
+  );
 }
 
 /** Where this test process writes screenshots: a temporary folder, printed once. */

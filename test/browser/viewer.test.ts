@@ -8,9 +8,9 @@ import type { RunStore } from "../../src/core/run-store.js";
 import type { Trajectory } from "../../src/core/trajectory.js";
 import { openRunStore } from "../../src/store/open-run-store.js";
 import { testImage } from "../agent/agent-harness.js";
+import { json, startTestServer, type TestServer } from "../server/server-harness.js";
 import type { ModelScript } from "../support/model-server.js";
 import { runCli } from "../support/run-cli.js";
-import { json, startTestServer, type TestServer } from "../server/server-harness.js";
 import { artifactFolder, browserAvailable, ensureViewerBuilt, launchChromium } from "./chromium.js";
 
 /**
@@ -20,11 +20,20 @@ import { artifactFolder, browserAvailable, ensureViewerBuilt, launchChromium } f
 const script: ModelScript = (request) => {
   const turn = (request.body.messages as { role: string }[]).filter((m) => m.role === "assistant").length;
   if (turn === 0)
-    return { delayMs: 150, toolCalls: [{ id: "call_a", name: "crop", arguments: { box: [0, 0, 320, 240], label: "red" } }] };
+    return {
+      delayMs: 150,
+      toolCalls: [{ id: "call_a", name: "crop", arguments: { box: [0, 0, 320, 240], label: "red" } }],
+    };
   if (turn === 1)
     return {
       delayMs: 150,
-      toolCalls: [{ id: "call_b", name: "crop", arguments: { image: "image_2", box: [80, 60, 240, 180], label: "centre" } }],
+      toolCalls: [
+        {
+          id: "call_b",
+          name: "crop",
+          arguments: { image: "image_2", box: [80, 60, 240, 180], label: "centre" },
+        },
+      ],
     };
   return { delayMs: 150, content: "Red." };
 };
@@ -53,7 +62,8 @@ describe.skipIf(!available)("the web viewer in chromium against loupe serve", ()
     await store?.close();
   });
 
-  const shot = (name: string) => page.screenshot({ path: join(artifactFolder(), `${name}.png`), fullPage: true });
+  const shot = (name: string) =>
+    page.screenshot({ path: join(artifactFolder(), `${name}.png`), fullPage: true });
 
   /** Starts a run over the API, as another client would, and waits for its end. */
   async function recordedRun(question: string): Promise<Trajectory> {
@@ -76,7 +86,8 @@ describe.skipIf(!available)("the web viewer in chromium against loupe serve", ()
     const drawn = (await image.boundingBox())!;
     const scale = drawn.width / original.width;
     for (const record of trajectory.images.slice(1)) {
-      const recorded = (record.provenance.kind === "tool" && record.provenance.parameters.originalBox) as number[];
+      const recorded = (record.provenance.kind === "tool" &&
+        record.provenance.parameters.originalBox) as number[];
       const box = (await page.locator(`[data-testid="box-${record.id}"]`).boundingBox())!;
       expect(box.x).toBeCloseTo(drawn.x + recorded[0]! * scale, 0);
       expect(box.y).toBeCloseTo(drawn.y + recorded[1]! * scale, 0);
@@ -108,14 +119,18 @@ describe.skipIf(!available)("the web viewer in chromium against loupe serve", ()
     expect(trajectory.images).toHaveLength(3);
     // The crop of the crop: [80, 60, 240, 180] of the 683x512 zoomed first crop of [0, 0, 320, 240].
     const nested = trajectory.images[2]!;
-    expect(nested.provenance.kind === "tool" && nested.provenance.parameters.originalBox).toEqual([37, 28, 112, 84]);
+    expect(nested.provenance.kind === "tool" && nested.provenance.parameters.originalBox).toEqual([
+      37, 28, 112, 84,
+    ]);
     await expectBoxesWhereRecorded(trajectory);
     await shot("run-view");
 
     // j moves to the next step: the nested crop is the one chosen and zoomed.
     await page.keyboard.press("j");
     await expect(page.getByTestId(`box-${nested.id}`).getAttribute("aria-pressed")).resolves.toBe("true");
-    await expect(page.getByTestId("crop-zoom").locator("img").getAttribute("alt")).resolves.toContain("centre");
+    await expect(page.getByTestId("crop-zoom").locator("img").getAttribute("alt")).resolves.toContain(
+      "centre",
+    );
   });
 
   it("opens a past run from the runs list, and compares two runs step by step", async () => {
@@ -145,7 +160,8 @@ describe.skipIf(!available)("the web viewer in chromium against loupe serve", ()
     const offline = await browser.newPage({ viewport: { width: 1000, height: 800 }, offline: true });
     const requests: string[] = [];
     offline.on("request", (request) => {
-      if (!request.url().startsWith("data:") && !request.url().startsWith("file:")) requests.push(request.url());
+      if (!request.url().startsWith("data:") && !request.url().startsWith("file:"))
+        requests.push(request.url());
     });
     const previous = page;
     page = offline;

@@ -32,7 +32,11 @@ describe("the viewer's static route", () => {
   });
 
   it("never serves a file outside dist/web", async () => {
-    for (const path of ["/%2e%2e/%2e%2e/package.json", "/..%2f..%2fpackage.json", "/assets/%2e%2e%2f%2e%2e%2f%2e%2e%2fpackage.json"]) {
+    for (const path of [
+      "/%2e%2e/%2e%2e/package.json",
+      "/..%2f..%2fpackage.json",
+      "/assets/%2e%2e%2f%2e%2e%2f%2e%2e%2fpackage.json",
+    ]) {
       const response = await fetch(`${server.url}${path}`);
       const text = await response.text();
       expect(text, path).not.toContain('"name": "loupe"');

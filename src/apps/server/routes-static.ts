@@ -28,8 +28,7 @@ export function staticRoutes(app: Hono<ServerEnv>, root: string | undefined = vi
     const path = new URL(c.req.url).pathname;
     if (apiPrefixes.some((prefix) => path === prefix.replace(/\/$/, "") || path.startsWith(prefix)))
       return next();
-    if (!root)
-      return c.text("The web viewer is not built: run `npm run build` in Loupe's folder.\n", 404);
+    if (!root) return c.text("The web viewer is not built: run `npm run build` in Loupe's folder.\n", 404);
     let relative: string;
     try {
       relative = decodeURIComponent(path).replace(/^\/+/, "");

@@ -53,7 +53,8 @@ export async function runPageHtml(
   return html
     .replace(
       /<meta charset="utf-8" \/>/,
-      (meta) => `${meta}\n    <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy}" />`,
+      (meta) =>
+        `${meta}\n    <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy}" />`,
     )
     .replace(/<title>[^<]*<\/title>/, () => `<title>${escapeHtml(title)}</title>`)
     .replace(

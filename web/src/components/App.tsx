@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from "react";
 import { embeddedRun } from "../data/load-run.js";
-import type { RunData } from "../data/run-data.js";
 import { parseRoute } from "../data/route.js";
+import type { RunData } from "../data/run-data.js";
 import { AskPage } from "./AskPage.js";
 import { ComparePage } from "./ComparePage.js";
 import { DropZone } from "./DropZone.js";
@@ -38,7 +38,11 @@ export function App() {
         {route.page === "ask" && <AskPage />}
         {route.page === "compare" && <ComparePage left={route.left} right={route.right} />}
         {route.page === "file" &&
-          (dropped ? <RunView run={dropped} /> : <p>Drop a trajectory folder or file anywhere on the page.</p>)}
+          (dropped ? (
+            <RunView run={dropped} />
+          ) : (
+            <p>Drop a trajectory folder or file anywhere on the page.</p>
+          ))}
         {route.page === "runs" && <RunsList />}
       </DropZone>
     </Shell>

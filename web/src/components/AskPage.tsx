@@ -40,7 +40,13 @@ export function AskPage() {
       >
         <label>
           Images (drop or paste them here too)
-          <input type="file" name="image" accept="image/*" multiple onChange={(event) => addFiles(event.target.files ?? [])} />
+          <input
+            type="file"
+            name="image"
+            accept="image/*"
+            multiple
+            onChange={(event) => addFiles(event.target.files ?? [])}
+          />
         </label>
         {images.length > 0 && (
           <p>

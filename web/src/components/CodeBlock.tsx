@@ -3,7 +3,7 @@ import { highlightPython } from "../layout/highlight-python.js";
 /** Python source, highlighted by the viewer's small tokenizer. */
 export function CodeBlock({ code }: { code: string }) {
   return (
-    <pre className="code" aria-label="Python code">
+    <pre className="code" title="Python code">
       <code>
         {highlightPython(code).map((token, index) =>
           token.kind === "text" ? (

@@ -3,7 +3,8 @@ import { CodeBlock } from "./CodeBlock.js";
 /** A python call: its code, stdout, stderr, the last expression's value and any error. */
 export function CodeResult({ action, data }: { action: unknown; data: Record<string, unknown> }) {
   const code = (action as { code?: unknown } | undefined)?.code;
-  const text = (name: string) => (typeof data[name] === "string" && data[name] ? (data[name] as string) : undefined);
+  const text = (name: string) =>
+    typeof data[name] === "string" && data[name] ? (data[name] as string) : undefined;
   return (
     <div className="code-result">
       {typeof code === "string" && <CodeBlock code={code} />}

@@ -18,7 +18,8 @@ export function ImagePanel({ run, highlighted }: { run: RunData; highlighted: re
   const chosen = picked ?? stepImage;
   const chosenRecord = images.find((image) => image.id === chosen);
   const roots = images.filter(
-    (image) => image.provenance.kind === "input" || (image.provenance.kind === "tool" && !image.provenance.parent),
+    (image) =>
+      image.provenance.kind === "input" || (image.provenance.kind === "tool" && !image.provenance.parent),
   );
   if (images.length === 0) return null;
   return (

@@ -25,7 +25,9 @@ export function ImageTree({
             <img src={run.imageUrl(node.image.id)} alt="" loading="lazy" />
             <span>
               {imageLabel(node.image)}
-              {node.image.provenance.kind === "tool" ? ` · ${node.image.provenance.operation}, step ${node.image.provenance.step}` : ""}
+              {node.image.provenance.kind === "tool"
+                ? ` · ${node.image.provenance.operation}, step ${node.image.provenance.step}`
+                : ""}
             </span>
           </button>
           {node.children.length > 0 && render(node.children)}

@@ -8,7 +8,16 @@ export function LiveRun({ id }: { id: string }) {
   const [ended, setEnded] = useState<string | undefined>();
   useEffect(() => {
     const source = new EventSource(`/v1/runs/${encodeURIComponent(id)}/events`);
-    const types = ["step-start", "text-delta", "reasoning-delta", "tool-call-start", "tool-call-end", "answer", "run-end", "error"];
+    const types = [
+      "step-start",
+      "text-delta",
+      "reasoning-delta",
+      "tool-call-start",
+      "tool-call-end",
+      "answer",
+      "run-end",
+      "error",
+    ];
     const onEvent = (message: MessageEvent<string>) => {
       const event = JSON.parse(message.data) as { type: string; stopReason?: string };
       setSteps((old) => reduceEvent(old, event));

@@ -22,7 +22,8 @@ export function ObservationView({
 }) {
   const data = (observation.data ?? {}) as OutputData;
   let body: React.ReactNode;
-  if (data.kind === "text-search" || data.kind === "image-search") body = <SearchResults run={run} data={data} />;
+  if (data.kind === "text-search" || data.kind === "image-search")
+    body = <SearchResults run={run} data={data} />;
   else if (data.kind === "web-visit") body = <PageVisits data={data} />;
   else if (data.kind === "code") body = <CodeResult action={action} data={data} />;
   else body = <pre className="observation-text">{observation.text}</pre>;
@@ -35,7 +36,12 @@ export function ObservationView({
           {observation.images.map((id) => {
             const record = run.trajectory.images.find((image) => image.id === id);
             return (
-              <img key={id} src={run.imageUrl(id)} alt={record ? `${record.label} (returned)` : "returned image"} loading="lazy" />
+              <img
+                key={id}
+                src={run.imageUrl(id)}
+                alt={record ? `${record.label} (returned)` : "returned image"}
+                loading="lazy"
+              />
             );
           })}
         </div>

@@ -16,8 +16,13 @@ export function RawMessages({ run }: { run: RunData }) {
                   // biome-ignore lint/suspicious/noArrayIndexKey: parts are fixed.
                   <pre key={partIndex}>{part.text}</pre>
                 ) : (
-                  // biome-ignore lint/suspicious/noArrayIndexKey: parts are fixed.
-                  <img key={partIndex} src={run.imageUrl(part.imageId)} alt={`image ${part.imageId.slice(0, 12)}`} loading="lazy" />
+                  <img
+                    // biome-ignore lint/suspicious/noArrayIndexKey: parts are fixed.
+                    key={partIndex}
+                    src={run.imageUrl(part.imageId)}
+                    alt={`sent to the model: ${labelOf(run, part.imageId)}`}
+                    loading="lazy"
+                  />
                 ),
               )
             ) : message.role === "assistant" ? (
@@ -42,4 +47,8 @@ export function RawMessages({ run }: { run: RunData }) {
       </ol>
     </details>
   );
+}
+
+function labelOf(run: RunData, id: string): string {
+  return run.trajectory.images.find((image) => image.id === id)?.label ?? id.slice(0, 12);
 }

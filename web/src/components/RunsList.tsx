@@ -14,7 +14,20 @@ interface RunSummary {
   steps: number;
 }
 
-const stopReasons = ["answer", "no-action", "budget-steps", "budget-tool-calls", "budget-tokens", "budget-time", "repeated-action", "budget-cost", "stop-condition", "paused", "cancelled", "error"];
+const stopReasons = [
+  "answer",
+  "no-action",
+  "budget-steps",
+  "budget-tool-calls",
+  "budget-tokens",
+  "budget-time",
+  "repeated-action",
+  "budget-cost",
+  "stop-condition",
+  "paused",
+  "cancelled",
+  "error",
+];
 const fields = ["text", "model", "dialect", "tool_used", "since", "until"] as const;
 
 /** The server's runs (GET /v1/runs) with its filters; two ticked runs open side by side. */
@@ -57,7 +70,11 @@ export function RunsList() {
         ))}
         <label>
           stop reason
-          <select name="stop_reason" value={filter.stop_reason ?? ""} onChange={(event) => set("stop_reason", event.target.value)}>
+          <select
+            name="stop_reason"
+            value={filter.stop_reason ?? ""}
+            onChange={(event) => set("stop_reason", event.target.value)}
+          >
             <option value="">any</option>
             {stopReasons.map((reason) => (
               <option key={reason}>{reason}</option>
@@ -94,7 +111,12 @@ export function RunsList() {
             {runs.map((run) => (
               <tr key={run.id}>
                 <td>
-                  <input type="checkbox" aria-label={`Compare run ${run.id}`} checked={ticked.includes(run.id)} onChange={() => tick(run.id)} />
+                  <input
+                    type="checkbox"
+                    aria-label={`Compare run ${run.id}`}
+                    checked={ticked.includes(run.id)}
+                    onChange={() => tick(run.id)}
+                  />
                 </td>
                 <td>
                   <a href={routeHref({ page: "run", id: run.id })}>{run.question}</a>

@@ -16,12 +16,16 @@ export function SearchResults({ run, data }: { run: RunData; data: Record<string
   return (
     <div className="search-results">
       {groups.map((hits, group) => (
-        <section key={queries[group] ?? group} aria-label={`Results for ${queries[group] ?? `query ${group + 1}`}`}>
+        <section
+          key={queries[group] ?? group}
+          aria-label={`Results for ${queries[group] ?? `query ${group + 1}`}`}
+        >
           {queries[group] && <h4>“{queries[group]}”</h4>}
           <ul className="cards">
             {hits.map((hit, index) => {
               const href = hit.url ?? hit.link ?? "";
               return (
+                // biome-ignore lint/suspicious/noArrayIndexKey: a result list is fixed; a URL may repeat.
                 <li className="card" key={`${href}-${index}`}>
                   {hit.imageId && <img src={run.imageUrl(hit.imageId)} alt="" loading="lazy" />}
                   <a href={href} target="_blank" rel="noreferrer noopener">

@@ -9,8 +9,8 @@ export function StepDetail({ run, step }: { run: RunData; step: StepRecord }) {
       <h2>
         Step {step.index}{" "}
         <span className="muted">
-          model {formatMs(step.modelDurationMs)} · {step.usage.promptTokens} in / {step.usage.completionTokens} out ·{" "}
-          {step.output.finishReason}
+          model {formatMs(step.modelDurationMs)} · {step.usage.promptTokens} in /{" "}
+          {step.usage.completionTokens} out · {step.output.finishReason}
         </span>
       </h2>
       {step.output.reasoning && (

@@ -24,7 +24,12 @@ export function ThemeToggle() {
   }, [theme]);
   const next = order[(order.indexOf(theme) + 1) % order.length] as Theme;
   return (
-    <button type="button" className="theme-toggle" onClick={() => setTheme(next)} aria-label={`Theme: ${theme}. Switch to ${next}.`}>
+    <button
+      type="button"
+      className="theme-toggle"
+      onClick={() => setTheme(next)}
+      aria-label={`Theme: ${theme}. Switch to ${next}.`}
+    >
       {theme === "dark" ? "☾" : theme === "light" ? "☀" : "◐"} {theme}
     </button>
   );

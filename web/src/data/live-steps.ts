@@ -16,7 +16,9 @@ export function reduceEvent(steps: readonly LiveStep[], event: AnyEvent): LiveSt
   if (typeof event.step !== "number") return [...steps];
   const index = steps.findIndex((step) => step.step === event.step);
   const current: LiveStep =
-    index >= 0 ? { ...steps[index]!, calls: [...steps[index]!.calls] } : { step: event.step, reasoning: "", text: "", calls: [] };
+    index >= 0
+      ? { ...steps[index]!, calls: [...steps[index]!.calls] }
+      : { step: event.step, reasoning: "", text: "", calls: [] };
   switch (event.type) {
     case "reasoning-delta":
       current.reasoning += event.text;
@@ -29,7 +31,13 @@ export function reduceEvent(steps: readonly LiveStep[], event: AnyEvent): LiveSt
       break;
     case "tool-call-end": {
       const call = current.calls.findIndex((item) => item.callId === event.callId);
-      const ended = { callId: event.callId, tool: event.tool, arguments: current.calls[call]?.arguments, text: event.text, durationMs: event.durationMs };
+      const ended = {
+        callId: event.callId,
+        tool: event.tool,
+        arguments: current.calls[call]?.arguments,
+        text: event.text,
+        durationMs: event.durationMs,
+      };
       if (call >= 0) current.calls[call] = ended;
       else current.calls.push(ended);
       break;

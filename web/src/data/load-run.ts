@@ -36,7 +36,8 @@ export async function errorText(response: Response): Promise<string> {
  * files beside it (matched by the record's `file` name).
  */
 export async function droppedRun(files: File[]): Promise<RunData> {
-  const json = files.find((file) => file.name === "trajectory.json") ?? files.find((f) => f.name.endsWith(".json"));
+  const json =
+    files.find((file) => file.name === "trajectory.json") ?? files.find((f) => f.name.endsWith(".json"));
   if (!json) throw new Error("Drop a trajectory.json, a run folder, or an exported run file (.json).");
   const parsed = JSON.parse(await json.text()) as Trajectory & {
     images: (Trajectory["images"][number] & { data?: string })[];

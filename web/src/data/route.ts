@@ -11,7 +11,8 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === "runs" && parts[1]) return { page: "run", id: parts[1] };
   if (parts[0] === "ask") return { page: "ask" };
   if (parts[0] === "file") return { page: "file" };
-  if (parts[0] === "compare" && parts[1] && parts[2]) return { page: "compare", left: parts[1], right: parts[2] };
+  if (parts[0] === "compare" && parts[1] && parts[2])
+    return { page: "compare", left: parts[1], right: parts[2] };
   return { page: "runs" };
 }
 

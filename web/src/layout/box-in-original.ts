@@ -19,7 +19,7 @@ export interface PlacedImage {
 export function placeInOriginal(images: readonly ImageRecord[], id: string): PlacedImage | undefined {
   const byId = new Map(images.map((image) => [image.id, image]));
   let current = byId.get(id);
-  if (!current || current.provenance.kind !== "tool" || current.provenance.parent === undefined) return undefined;
+  if (current?.provenance.kind !== "tool" || current.provenance.parent === undefined) return undefined;
   let box: Box = [0, 0, current.width, current.height];
   const seen = new Set<string>();
   while (current.provenance.kind === "tool" && current.provenance.parent !== undefined) {

@@ -10,7 +10,9 @@ const keywords = new Set(
     " ",
   ),
 );
-const builtins = new Set("print len range int float str list dict set tuple open min max sum abs sorted enumerate zip".split(" "));
+const builtins = new Set(
+  "print len range int float str list dict set tuple open min max sum abs sorted enumerate zip".split(" "),
+);
 
 // Strings (triple-quoted first, with prefixes), comments, numbers, words, anything else.
 const pattern =

@@ -12,7 +12,15 @@ const record = (id: string, parent?: string, label?: string): ImageRecord => ({
   height: 1,
   byteLength: 1,
   provenance: parent
-    ? { kind: "tool", tool: "crop", operation: "crop", parameters: label ? { label } : {}, parent, callId: "c", step: 1 }
+    ? {
+        kind: "tool",
+        tool: "crop",
+        operation: "crop",
+        parameters: label ? { label } : {},
+        parent,
+        callId: "c",
+        step: 1,
+      }
     : { kind: "input", source: "in.png" },
 });
 
@@ -37,7 +45,7 @@ describe("imageTree", () => {
 
 describe("highlightPython", () => {
   it("marks keywords, strings, comments and numbers, and joins back to the source", () => {
-    const source = 'def f(x):\n    return x + 1  # one\nprint("a # not a comment", \'\'\'b\'\'\')\n';
+    const source = "def f(x):\n    return x + 1  # one\nprint(\"a # not a comment\", '''b''')\n";
     const tokens = highlightPython(source);
     expect(tokens.map((token) => token.text).join("")).toBe(source);
     const of = (kind: string) => tokens.filter((token) => token.kind === kind).map((token) => token.text);
@@ -59,7 +67,13 @@ describe("stepTimings", () => {
         usage: { promptTokens: 10, completionTokens: 5 },
       }) as never;
     const timings = stepTimings([step(1, 100, [50, 50]), step(2, 50, [])]);
-    expect(timings[0]).toMatchObject({ modelMs: 100, toolMs: 100, tokens: 15, modelShare: 0.5, toolShare: 0.5 });
+    expect(timings[0]).toMatchObject({
+      modelMs: 100,
+      toolMs: 100,
+      tokens: 15,
+      modelShare: 0.5,
+      toolShare: 0.5,
+    });
     expect(timings[1]).toMatchObject({ modelMs: 50, toolMs: 0, modelShare: 0.25 });
   });
 });
