@@ -1,4 +1,4 @@
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -150,6 +150,29 @@ describe.skipIf(!available)("the web viewer in chromium against loupe serve", ()
     await row.waitFor();
     await expect(row.getByTestId("step-detail").count()).resolves.toBe(2);
     await shot("compare");
+  });
+
+  it("opens a run file dropped onto the page, and filters the runs list", async () => {
+    const trajectory = await recordedRun("Dropped: which quadrant is red?");
+    const file = join(await mkdtemp(join(tmpdir(), "loupe-drop-")), "run.json");
+    const exported = await runCli(["runs", "export", trajectory.id, "--file", file, "--store", storePath]);
+    expect(exported.code, exported.stderr).toBe(0);
+    await page.goto(`${server.url}/#/runs`);
+    await page.getByLabel("text").fill("Dropped");
+    await expect.poll(() => page.locator("tbody tr").count()).toBe(1);
+    await expect(page.locator("tbody tr").textContent()).resolves.toContain("Dropped");
+    // A drop as the browser makes it, with the file in the DataTransfer.
+    await page.evaluate(`(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([${JSON.stringify(await readFile(file, "utf8"))}], "run.json", { type: "application/json" }));
+      const zone = document.querySelector(".drop-zone");
+      for (const type of ["dragover", "drop"])
+        zone.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    })()`);
+    await expect(page.getByTestId("answer").textContent()).resolves.toContain("Red.");
+    expect(new URL(page.url()).hash).toBe("#/file");
+    await expectBoxesWhereRecorded(trajectory);
+    await shot("dropped");
   });
 
   it("exports a run as one HTML file that opens from disk, offline, with the boxes in place", async () => {
