@@ -194,6 +194,13 @@ describe.skipIf(!available)("the web viewer in chromium against loupe serve", ()
       await expectBoxesWhereRecorded(trajectory);
       await shot("exported");
       expect(requests).toEqual([]);
+      // Dark by the system's preference; the toggle forces light.
+      const background = () => offline.evaluate("getComputedStyle(document.body).backgroundColor");
+      await offline.emulateMedia({ colorScheme: "dark" });
+      await expect(background()).resolves.toBe("rgb(13, 17, 23)");
+      await shot("exported-dark");
+      await offline.getByRole("button", { name: /^Theme: system/ }).click();
+      await expect(background()).resolves.toBe("rgb(255, 255, 255)");
     } finally {
       page = previous;
       await offline.close();

@@ -20,35 +20,27 @@ export function RunHeader({ trajectory }: { trajectory: Trajectory }) {
         <strong>Answer:</strong> {trajectory.answer ?? <em>none</em>}
       </p>
       <dl className="facts">
-        <dt>Stop reason</dt>
-        <dd data-testid="stop-reason">
+        <Fact name="Stop reason" testId="stop-reason">
           {trajectory.stopReason}
           {trajectory.stopDescription ? ` (${trajectory.stopDescription})` : ""}
-        </dd>
-        <dt>Model</dt>
-        <dd>{trajectory.config.model}</dd>
-        <dt>Dialect</dt>
-        <dd>{trajectory.config.dialect}</dd>
-        <dt>Steps</dt>
-        <dd>
+        </Fact>
+        <Fact name="Model">{trajectory.config.model}</Fact>
+        <Fact name="Dialect">{trajectory.config.dialect}</Fact>
+        <Fact name="Steps">
           {used.steps}
           {limit("maxSteps")}
-        </dd>
-        <dt>Tool calls</dt>
-        <dd>
+        </Fact>
+        <Fact name="Tool calls">
           {used.toolCalls}
           {limit("maxToolCalls")}
-        </dd>
-        <dt>Tokens</dt>
-        <dd>
+        </Fact>
+        <Fact name="Tokens">
           {used.usage.promptTokens} in, {used.usage.completionTokens} out{limit("maxTokens")}
-        </dd>
-        <dt>Time</dt>
-        <dd>{formatMs(used.wallMs)}</dd>
-        <dt>Created</dt>
-        <dd>
+        </Fact>
+        <Fact name="Time">{formatMs(used.wallMs)}</Fact>
+        <Fact name="Created">
           <time dateTime={trajectory.createdAt}>{trajectory.createdAt.replace("T", " ").slice(0, 19)}</time>
-        </dd>
+        </Fact>
       </dl>
       {trajectory.error && (
         <p role="alert" className="error">
@@ -56,5 +48,15 @@ export function RunHeader({ trajectory }: { trajectory: Trajectory }) {
         </p>
       )}
     </header>
+  );
+}
+
+/** One name and value of the header's list, kept together when the list wraps. */
+function Fact({ name, testId, children }: { name: string; testId?: string; children: React.ReactNode }) {
+  return (
+    <div className="fact">
+      <dt>{name}</dt>
+      <dd data-testid={testId}>{children}</dd>
+    </div>
   );
 }

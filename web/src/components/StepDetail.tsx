@@ -38,11 +38,17 @@ export function StepDetail({ run, step }: { run: RunData; step: StepRecord }) {
               {action.tool} <span className="muted">{action.id}</span>
               {observation && <span className="muted"> · {formatMs(observation.durationMs)}</span>}
             </h3>
-            <pre className="arguments">{JSON.stringify(action.arguments, null, 2)}</pre>
+            <pre className="arguments">{argumentsText(action.arguments)}</pre>
             {observation && <ObservationView run={run} action={action.arguments} observation={observation} />}
           </div>
         );
       })}
     </section>
   );
+}
+
+/** Arguments on one line when short, else indented. */
+function argumentsText(value: unknown): string {
+  const line = JSON.stringify(value);
+  return line !== undefined && line.length <= 100 ? line : JSON.stringify(value, null, 2);
 }
