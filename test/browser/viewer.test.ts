@@ -175,6 +175,76 @@ describe.skipIf(!available)("the web viewer in chromium against loupe serve", ()
     await shot("dropped");
   });
 
+  it("draws code, search results and pages from a step's structured outputs", async () => {
+    const trajectory = await recordedRun("Outputs: which quadrant is red?");
+    const file = join(await mkdtemp(join(tmpdir(), "loupe-outputs-")), "run.json");
+    const exported = await runCli(["runs", "export", trajectory.id, "--file", file, "--store", storePath]);
+    expect(exported.code, exported.stderr).toBe(0);
+    // The run's file with one more step, as the python, web_search and web_visit tools record them.
+    const run = JSON.parse(await readFile(file, "utf8"));
+    const call = (id: string, tool: string, args: unknown) => ({ id, tool, arguments: args, raw: "" });
+    const output = (callId: string, tool: string, data: unknown, images: string[] = []) => ({
+      callId,
+      tool,
+      text: `${tool} output`,
+      images,
+      data,
+      isError: false,
+      durationMs: 42,
+    });
+    run.steps.push({
+      ...run.steps[0],
+      index: 4,
+      actions: [
+        call("py", "python", { code: "import numpy as np  # arrays\nprint('hi', 42)" }),
+        call("ws", "web_search", { query: "red quadrant" }),
+        call("wv", "web_visit", { url: "https://example.org/red" }),
+      ],
+      observations: [
+        output("py", "python", { kind: "code", stdout: "hi 42\n", stderr: "a warning", result: "None" }, [
+          run.images[1].id,
+        ]),
+        output("ws", "web_search", {
+          kind: "text-search",
+          queries: ["red quadrant"],
+          results: [[{ title: "Red things", url: "https://example.org/red", snippet: "All about red." }]],
+        }),
+        output("wv", "web_visit", {
+          kind: "web-visit",
+          pages: [
+            {
+              url: "https://example.org/red",
+              title: "Red page",
+              content: "Red is a colour.",
+              summarized: true,
+            },
+          ],
+        }),
+      ],
+    });
+    await page.goto(`${server.url}/#/runs`);
+    await page.evaluate(`(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([${JSON.stringify(JSON.stringify(run))}], "run.json", { type: "application/json" }));
+      const zone = document.querySelector(".drop-zone");
+      for (const type of ["dragover", "drop"])
+        zone.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    })()`);
+    await page.getByTestId("step-4").click();
+    const detail = page.getByTestId("step-detail");
+    await expect(detail.locator(".tok-keyword").allTextContents()).resolves.toEqual(["import", "as"]);
+    await expect(detail.locator(".tok-comment").textContent()).resolves.toBe("# arrays");
+    await expect(detail.locator(".output-stdout pre").textContent()).resolves.toBe("hi 42\n");
+    await expect(detail.locator(".output-stderr pre").textContent()).resolves.toBe("a warning");
+    await expect(detail.locator(".returned-images img").count()).resolves.toBe(1);
+    const card = detail.locator(".card a");
+    await expect(card.textContent()).resolves.toBe("Red things");
+    await expect(card.getAttribute("href")).resolves.toBe("https://example.org/red");
+    await expect(detail.locator(".page summary").textContent()).resolves.toContain("Red page");
+    await expect(detail.locator(".page pre").textContent()).resolves.toBe("Red is a colour.");
+    await shot("outputs");
+  });
+
   it("exports a run as one HTML file that opens from disk, offline, with the boxes in place", async () => {
     const trajectory = await recordedRun("Exported: which quadrant is red?");
     const file = join(await mkdtemp(join(tmpdir(), "loupe-export-")), "run.html");

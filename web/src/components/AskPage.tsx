@@ -1,13 +1,16 @@
-import { useState } from "react";
+import { useCallback, useState } from "react";
 import { errorText } from "../data/load-run.js";
 import { routeHref } from "../data/route.js";
 import { LiveRun } from "./LiveRun.js";
+import { ServerRun } from "./ServerRun.js";
 
-/** Ask: images (drop, paste or pick), a question and the run's options; then watch it live. */
+/** Ask: images (drop, paste or pick), a question and the run's options; watch it live, then the run view. */
 export function AskPage() {
   const [images, setImages] = useState<File[]>([]);
   const [runId, setRunId] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
+  const [finished, setFinished] = useState(false);
+  const onEnd = useCallback(() => setFinished(true), []);
   const addFiles = (files: Iterable<File>) =>
     setImages((old) => [...old, ...[...files].filter((file) => file.type.startsWith("image/"))]);
   const submit = async (event: React.FormEvent<HTMLFormElement>) => {
@@ -18,6 +21,7 @@ export function AskPage() {
     for (const image of images) form.append("image", image, image.name);
     setError(undefined);
     setRunId(undefined);
+    setFinished(false);
     const response = await fetch("/v1/runs", { method: "POST", body: form });
     if (!response.ok) {
       setError(await errorText(response));
@@ -89,7 +93,8 @@ export function AskPage() {
           <p>
             Run <a href={routeHref({ page: "run", id: runId })}>{runId}</a>
           </p>
-          <LiveRun id={runId} />
+          <LiveRun id={runId} onEnd={onEnd} />
+          {finished && <ServerRun id={runId} />}
         </>
       )}
     </section>

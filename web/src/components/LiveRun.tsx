@@ -3,7 +3,7 @@ import { type LiveStep, reduceEvent } from "../data/live-steps.js";
 import { formatMs } from "../layout/step-timing.js";
 
 /** A run as it happens, over the server's SSE: reasoning and text streaming, calls, the answer. */
-export function LiveRun({ id }: { id: string }) {
+export function LiveRun({ id, onEnd }: { id: string; onEnd?: () => void }) {
   const [steps, setSteps] = useState<LiveStep[]>([]);
   const [ended, setEnded] = useState<string | undefined>();
   useEffect(() => {
@@ -24,11 +24,12 @@ export function LiveRun({ id }: { id: string }) {
       if (event.type === "run-end") {
         setEnded(event.stopReason ?? "ended");
         source.close();
+        onEnd?.();
       }
     };
     for (const type of types) source.addEventListener(type, onEvent as EventListener);
     return () => source.close();
-  }, [id]);
+  }, [id, onEnd]);
   return (
     <section className="live" aria-live="polite" aria-label="Live run">
       {steps.map((step) => (
