@@ -271,6 +271,16 @@ describe.skipIf(!available)("the web viewer in chromium against loupe serve", ()
       await shot("exported-dark");
       await offline.getByRole("button", { name: /^Theme: system/ }).click();
       await expect(background()).resolves.toBe("rgb(255, 255, 255)");
+      // On a phone's width the boxes still lie where they were recorded.
+      await offline.setViewportSize({ width: 390, height: 844 });
+      await expectBoxesWhereRecorded(trajectory);
+      await shot("exported-phone");
+      // The raw view shows the images the model was sent, where they were sent.
+      await offline.getByText(/^Raw messages/).click();
+      const sent = trajectory.messages.flatMap((message) =>
+        message.role === "user" ? message.content.filter((part) => part.type === "image") : [],
+      );
+      await expect(offline.locator(".raw-messages img").count()).resolves.toBe(sent.length);
     } finally {
       page = previous;
       await offline.close();
