@@ -38,7 +38,7 @@ export function StepDetail({ run, step }: { run: RunData; step: StepRecord }) {
               {action.tool} <span className="muted">{action.id}</span>
               {observation && <span className="muted"> · {formatMs(observation.durationMs)}</span>}
             </h3>
-            <pre className="arguments">{argumentsText(action.arguments)}</pre>
+            {!isCode(action.arguments) && <pre className="arguments">{argumentsText(action.arguments)}</pre>}
             {observation && <ObservationView run={run} action={action.arguments} observation={observation} />}
           </div>
         );
@@ -51,4 +51,9 @@ export function StepDetail({ run, step }: { run: RunData; step: StepRecord }) {
 function argumentsText(value: unknown): string {
   const line = JSON.stringify(value);
   return line !== undefined && line.length <= 100 ? line : JSON.stringify(value, null, 2);
+}
+
+/** A python call's code is drawn highlighted below; its JSON would only repeat it. */
+function isCode(value: unknown): boolean {
+  return typeof (value as { code?: unknown } | undefined)?.code === "string";
 }

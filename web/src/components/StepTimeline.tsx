@@ -1,3 +1,4 @@
+import { useEffect, useRef } from "react";
 import type { StepRecord } from "../data/run-data.js";
 import { formatMs, stepTimings } from "../layout/step-timing.js";
 
@@ -12,9 +13,16 @@ export function StepTimeline({
   onSelect: (index: number) => void;
 }) {
   const timings = stepTimings(steps);
+  const list = useRef<HTMLOListElement>(null);
+  // The chosen step stays in sight (and takes the focus from j/k) on a long run.
+  useEffect(() => {
+    const button = list.current?.querySelectorAll<HTMLButtonElement>(".step-button")[selected];
+    button?.scrollIntoView({ block: "nearest" });
+    if (button && document.activeElement?.classList.contains("step-button")) button.focus();
+  }, [selected]);
   return (
     <nav className="timeline" aria-label="Steps (j/k or arrow keys to move)">
-      <ol>
+      <ol ref={list}>
         {timings.map((timing, position) => {
           const step = steps[position]!;
           const tools = step.actions.map((action) => action.tool).join(", ");
