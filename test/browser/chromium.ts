@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -46,20 +46,43 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** The built viewer (dist/web), built now when it is missing or older than a file of web/. */
+/**
+ * The built viewer (dist/web), built now when it is missing or older than a file of web/. Test
+ * files in other workers may ask at the same time: one builds (holding a lock folder), the
+ * others wait for it, so none reads dist/web while Vite empties it.
+ */
 export function ensureViewerBuilt(): void {
   const index = join(projectRoot, "dist/web/index.html");
-  if (existsSync(index) && newestSource(join(projectRoot, "web")) <= statSync(index).mtimeMs) return;
-  execFileSync(
-    process.execPath,
-    [join(projectRoot, "node_modules/vite/bin/vite.js"), "build", "--config", "web/vite.config.ts"],
-    {
-      cwd: projectRoot,
-      // vitest sets NODE_ENV=test, which would bundle React's development build.
-      env: { ...process.env, NODE_ENV: "production" },
-      stdio: "ignore",
-    },
-  );
+  const fresh = () => existsSync(index) && newestSource(join(projectRoot, "web")) <= statSync(index).mtimeMs;
+  if (fresh()) return;
+  const lock = join(projectRoot, "dist/.viewer-build-lock");
+  mkdirSync(dirname(lock), { recursive: true });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline)
+        throw new Error(`${lock} is still held after 2 minutes: remove it if no build runs.`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    if (fresh()) return;
+    execFileSync(
+      process.execPath,
+      [join(projectRoot, "node_modules/vite/bin/vite.js"), "build", "--config", "web/vite.config.ts"],
+      {
+        cwd: projectRoot,
+        // vitest sets NODE_ENV=test, which would bundle React's development build.
+        env: { ...process.env, NODE_ENV: "production" },
+        stdio: "ignore",
+      },
+    );
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /** Where this test process writes screenshots: a temporary folder, printed once. */
