@@ -21,6 +21,8 @@ const benches = [
   { name: "search-index", file: "bench/search-index.ts", args: [] },
   // Starts a private PostgreSQL cluster when PostgreSQL is installed (as the tests do).
   { name: "store", file: "bench/store.ts", args: [] },
+  // Needs Debian's chromium and the built viewer (`npm run build`).
+  { name: "viewer", file: "bench/viewer.ts", args: [] },
 ];
 
 const wanted = process.argv.slice(2);

@@ -3,7 +3,8 @@
 # one list, also quoted by the sandbox's own "not available" message): bubblewrap and Debian's
 # python3 with PIL, numpy, matplotlib, OpenCV and SciPy, the DejaVu fonts; and those only the
 # tests need (debian-test-packages.txt): PostgreSQL (the run store's tests start a private
-# cluster of it; they skip without it, except under CI).
+# cluster of it) and chromium (the web viewer's browser tests); they skip without them, except
+# under CI.
 #
 # Runs before `npm test`. It installs only when asked to, with LOUPE_INSTALL_SYSTEM_PACKAGES=1 or
 # CI set (and root or passwordless sudo); otherwise it prints the command to run and carries on.
@@ -22,7 +23,8 @@ have_all() {
   command -v bwrap >/dev/null 2>&1 &&
     /usr/bin/python3 -c "import PIL, numpy, matplotlib, cv2, scipy" >/dev/null 2>&1 &&
     [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] &&
-    compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null
+    compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null &&
+    [ -x /usr/bin/chromium ]
 }
 
 if have_all; then exit 0; fi
@@ -33,7 +35,7 @@ if ! command -v apt-get >/dev/null 2>&1; then
 fi
 
 if [ "${LOUPE_INSTALL_SYSTEM_PACKAGES:-}" != "1" ] && [ -z "${CI:-}" ]; then
-  echo "loupe: the Python sandbox and the PostgreSQL store tests need Debian packages (their tests skip without them). Install them with:" >&2
+  echo "loupe: the Python sandbox, the PostgreSQL store tests and the browser tests need Debian packages (their tests skip without them). Install them with:" >&2
   echo "  sudo apt-get install -y ${packages[*]}" >&2
   echo "  (or set LOUPE_INSTALL_SYSTEM_PACKAGES=1 to let npm test install them)" >&2
   exit 0

@@ -1,11 +1,14 @@
-import { readdir, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { readdir, rename, stat, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { Command } from "commander";
 import { LoupeError } from "../../core/errors.js";
+import { makeDirectory } from "../../core/make-directory.js";
 import type { RunFilter, RunStore, RunSummary } from "../../core/run-store.js";
 import { type StopReason, stopReasons, type Trajectory } from "../../core/trajectory.js";
 import { writeTrajectoryFile } from "../../store/trajectory-file.js";
 import { readTrajectory, TRAJECTORY_FILE, TrajectoryFolder } from "../../store/trajectory-folder.js";
+import { runPageHtml } from "../viewer/run-page-html.js";
+import { requireViewerDirectory } from "../viewer/viewer-files.js";
 import { configuredStore } from "./load-config.js";
 import { addStoreOption, openStoreToRead } from "./store-option.js";
 
@@ -90,11 +93,18 @@ export function runsCommand(output: CommandOutput = processOutput): Command {
       .description("write a run as a trajectory folder (replay and resume take it), or one JSON file")
       .argument("<run-id>")
       .option("-o, --out <dir>", "the folder to write (default runs/<run-id>)")
-      .option("--file <file.json>", "one self-contained JSON file instead, images embedded as base64"),
-  ).action(async (id: string, flags: StoreFlags & { out?: string; file?: string }) => {
-    if (flags.out && flags.file) throw new LoupeError("config", "Give --out or --file, not both.");
+      .option("--file <file.json>", "one self-contained JSON file instead, images embedded as base64")
+      .option("--html <file.html>", "one self-contained HTML page of the run (the viewer, images embedded)"),
+  ).action(async (id: string, flags: StoreFlags & { out?: string; file?: string; html?: string }) => {
+    if ([flags.out, flags.file, flags.html].filter(Boolean).length > 1)
+      throw new LoupeError("config", "Give one of --out, --file or --html.");
+    const viewer = flags.html ? requireViewerDirectory() : undefined;
     const path = await withStore(flags, async (store) => {
       const { trajectory, images } = await store.load(id);
+      if (flags.html && viewer) {
+        await writeFileAtomically(flags.html, await runPageHtml(viewer, trajectory, images));
+        return flags.html;
+      }
       if (flags.file) {
         await writeTrajectoryFile(flags.file, trajectory, images);
         return flags.file;
@@ -271,4 +281,12 @@ function runReport(trajectory: Trajectory): string {
 function oneLine(text: string, max: number): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** Written beside, then renamed: a cut-off export leaves no half page. */
+async function writeFileAtomically(path: string, text: string): Promise<void> {
+  makeDirectory(dirname(path), "the exported page's folder");
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, text);
+  await rename(temporary, path);
 }

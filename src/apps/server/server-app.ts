@@ -11,6 +11,7 @@ import { ApiError, apiErrorOf } from "./api-error.js";
 import { ConcurrencyLimit } from "./concurrency-limit.js";
 import { chatRoutes } from "./routes-chat.js";
 import { runRoutes } from "./routes-runs.js";
+import { staticRoutes } from "./routes-static.js";
 import { RunLauncher } from "./run-launcher.js";
 import { RunRegistry } from "./run-registry.js";
 import { ServerMetrics } from "./server-metrics.js";
@@ -151,6 +152,8 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
   chatRoutes(app, context);
   runRoutes(app, context);
   imageHostRoute(app, config);
+  // Last: the viewer answers only the GETs no API route did.
+  staticRoutes(app);
 
   return {
     app,
