@@ -78,6 +78,7 @@ export async function driveRun(setup: RunSetup, options: RunServicesOptions): Pr
   } catch (thrown) {
     outcome = failureOutcome(thrown, setup);
   } finally {
+    services.deadline.dispose();
     await disposeTools(tools, services.toolState);
   }
   return finishRun(setup, outcome);

@@ -18,6 +18,9 @@ export class RunDeadline {
   readonly #budget: BudgetTracker;
   readonly #graceMs: number;
   #timedOut = false;
+  #budgetEnd: AbortController | undefined;
+  #graceEnd: AbortController | undefined;
+  readonly #timers: NodeJS.Timeout[] = [];
 
   constructor(options: { userSignal: AbortSignal; budget: BudgetTracker; modelTimeoutMs: number }) {
     this.userSignal = options.userSignal;
@@ -39,28 +42,50 @@ export class RunDeadline {
 
   /** A signal for a model call or a step's tool calls: the user's, ending also at the deadline. */
   callSignal(): AbortSignal {
-    const remaining = this.remainingMs();
-    if (remaining <= 0) {
+    if (this.remainingMs() <= 0) {
       // Already past: fired from the start, so a call not yet begun never begins.
       this.#timedOut = true;
       return AbortSignal.any([this.userSignal, AbortSignal.abort(timeUp())]);
     }
-    const timeout = AbortSignal.timeout(remaining);
-    timeout.addEventListener(
-      "abort",
-      () => {
-        this.#timedOut = true;
-      },
-      { once: true },
-    );
-    return AbortSignal.any([this.userSignal, timeout]);
+    this.#budgetEnd ??= this.#timer(this.remainingMs(), () => {
+      this.#timedOut = true;
+    });
+    return AbortSignal.any([this.userSignal, this.#budgetEnd.signal]);
   }
 
   /** The final-answer turn's signal: the user's, ending at the deadline plus the grace period. */
   finalTurnSignal(): AbortSignal {
     // Budget and grace are each a valid timer, but their sum can pass what a Node timer takes.
-    const delayMs = Math.min(maxTimerMs, this.remainingMs() + this.#graceMs);
-    return AbortSignal.any([this.userSignal, AbortSignal.timeout(delayMs)]);
+    this.#graceEnd ??= this.#timer(Math.min(maxTimerMs, this.remainingMs() + this.#graceMs));
+    return AbortSignal.any([this.userSignal, this.#graceEnd.signal]);
+  }
+
+  /**
+   * Clears the deadline's timers when the run ends. An `AbortSignal.timeout` cannot be cleared:
+   * it kept every finished run (its signals' listeners, and through them the run) in memory until
+   * its budget would have run out, so a long evaluation or a busy server grew by a run per run.
+   */
+  dispose(): void {
+    for (const timer of this.#timers.splice(0)) clearTimeout(timer);
+    // Node keeps a signal made by AbortSignal.any alive while it has listeners and a source that
+    // may still fire: ending the sources lets a finished run's signals (and what their leftover
+    // listeners hold) go.
+    const ended = new DOMException("The run has ended.", "AbortError");
+    this.#budgetEnd?.abort(ended);
+    this.#graceEnd?.abort(ended);
+  }
+
+  /** One timer for the run (not one per call), aborting a controller when it fires. */
+  #timer(delayMs: number, onFire?: () => void): AbortController {
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      onFire?.();
+      controller.abort(timeUp());
+    }, delayMs);
+    // Like AbortSignal.timeout's: a pending deadline never keeps the process alive.
+    timer.unref();
+    this.#timers.push(timer);
+    return controller;
   }
 
   /** True when `signal` (made here) fired because time ran out, not because the user cancelled. */

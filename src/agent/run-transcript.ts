@@ -60,6 +60,8 @@ export async function runTranscript(options: RunAgentOptions): Promise<RunResult
     outcome = await recordTranscript(setup, output, timing, options.config.images);
   } catch (thrown) {
     outcome = deadline.stoppedByDeadline(callSignal) ? timeUpOutcome(setup) : failureOutcome(thrown, setup);
+  } finally {
+    deadline.dispose();
   }
   return finishRun(setup, outcome);
 }

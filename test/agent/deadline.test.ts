@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { describeStop } from "../../src/agent/budget-tracker.js";
+import { BudgetTracker, describeStop } from "../../src/agent/budget-tracker.js";
+import { RunDeadline } from "../../src/agent/run-deadline.js";
+import { budgetsSchema } from "../../src/core/config.js";
 import type { AnyTool, ToolResult } from "../../src/core/tool.js";
 import { trajectorySchema } from "../../src/core/trajectory.js";
 import { cropCall, modelServer, requestText, runWithServer } from "./agent-harness.js";
@@ -112,5 +114,24 @@ describe("runAgent wall-time deadline (real client, real server)", () => {
     const { trajectory } = await runWithServer({ server, budgets: { maxSteps: 1, maxWallMs: 2 ** 31 - 1 } });
     expect(trajectory.stopReason).toBe("budget-steps");
     expect(trajectory.answer).toBe("Red.");
+  });
+});
+
+describe("a finished run's deadline", () => {
+  it("ends the signals it gave out and their timer when the run ends, not when the budget would have run out", () => {
+    const budget = new BudgetTracker(budgetsSchema.parse({ maxWallMs: 600_000 }), Date.now());
+    const deadline = new RunDeadline({
+      userSignal: new AbortController().signal,
+      budget,
+      modelTimeoutMs: 1000,
+    });
+    const call = deadline.callSignal();
+    const final = deadline.finalTurnSignal();
+    expect(call.aborted || final.aborted).toBe(false);
+    deadline.dispose();
+    // Aborted, Node lets a signal from AbortSignal.any go with the listeners a tool left on it.
+    expect(call.aborted && final.aborted).toBe(true);
+    expect(deadline.stoppedByDeadline(call)).toBe(true);
+    expect(deadline.expired).toBe(false);
   });
 });
