@@ -26,6 +26,10 @@ describe("loupe eval run: bad input", () => {
         ["eval", "run", "generic", "--data", data, "--ablation", "dialect", ...model],
         /the ablation Loupe knows is "tools"/,
       ],
+      [
+        ["eval", "run", "generic", "--data", data, "--mode", "telepathy", ...model],
+        /--mode telepathy: the modes are direct, interleaved, plan, research/,
+      ],
       [["eval", "report", "nope", "--store", join(dir, "eval.db")], /No evaluation nope in the store/],
     ];
     for (const [args, message] of cases) {

@@ -176,6 +176,31 @@ describe("POST /v1/chat/completions", () => {
     expect(toolNames.sort()).toEqual(["crop", "rotate"]);
   });
 
+  it("takes the mode as an extra body field: direct answers in one turn without tools", async () => {
+    const before = loupe.model.requests.length;
+    const body = {
+      model: "test-model",
+      messages: [{ role: "user", content: "Hi" }],
+      mode: "direct",
+    } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming;
+    const reply = await client.chat.completions.create(body);
+    expect(reply.choices[0]?.message.content).toBe("The image is blue.");
+    expect(loupe.model.requests[before]?.body.tools).toBeUndefined();
+    // biome-ignore lint/suspicious/noExplicitAny: Loupe's extra fields.
+    const run = await json(await fetch((reply as any).loupe.run_url));
+    expect(run.trajectory.mode).toBe("direct");
+    const refused = await fetch(`${loupe.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ mode: "telepathy", messages: [{ role: "user", content: "Hi" }] }),
+    });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: unknown }).error).toMatchObject({
+      param: "mode",
+      message: expect.stringContaining("telepathy"),
+    });
+  });
+
   it("lists the configured model on /v1/models and refuses unknown ones by name", async () => {
     const models = await client.models.list();
     expect(models.data.map((model) => model.id)).toEqual(["test-model"]);

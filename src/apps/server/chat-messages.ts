@@ -1,4 +1,5 @@
 import { isPlainObject } from "../../core/config-layers.js";
+import { askModes, isAskMode } from "../../modes/mode-names.js";
 import { badRequest } from "./api-error.js";
 import type { RequestImage } from "./request-images.js";
 import type { RunChoices } from "./run-launcher.js";
@@ -53,6 +54,16 @@ export function runChoices(body: Record<string, unknown>): RunChoices {
   if (body.dialect !== undefined) choices.dialect = requiredText(body.dialect, "dialect");
   if (body.profile !== undefined) choices.profile = requiredText(body.profile, "profile");
   if (body.tools !== undefined) choices.tools = toolNames(body.tools);
+  if (body.mode !== undefined) {
+    const mode = requiredText(body.mode, "mode");
+    if (!isAskMode(mode))
+      throw badRequest(
+        "invalid-mode",
+        `\`mode\` must be one of ${askModes.join(", ")}; got ${JSON.stringify(mode)}.`,
+        "mode",
+      );
+    choices.mode = mode;
+  }
   if (body.budgets !== undefined) {
     if (!isPlainObject(body.budgets))
       throw badRequest("invalid-budgets", '`budgets` must be an object such as {"maxSteps": 6}.', "budgets");

@@ -31,7 +31,14 @@ export function chatRoutes(app: Hono<ServerEnv>, context: ServerContext): void {
         allowPrivateAddresses: config.server.allowPrivateImageUrls,
       });
       run = await launcher.start(
-        { question: request.question, images, config: runConfig, caller, release },
+        {
+          question: request.question,
+          images,
+          config: runConfig,
+          mode: request.choices.mode,
+          caller,
+          release,
+        },
         newRunId(),
       );
     } catch (error) {

@@ -52,6 +52,7 @@ export function runRoutes(app: Hono<ServerEnv>, context: ServerContext): void {
           ...(request.choices ? { choices: request.choices } : {}),
           images,
           config: runConfig,
+          mode: request.options.mode,
           caller,
           release,
         },
@@ -210,7 +211,7 @@ async function* texts(entries: AsyncGenerator<LogEntry>): AsyncGenerator<string>
   }
 }
 
-/** A run request: JSON `{question, images, choices, model, dialect, profile, tools, budgets}` or multipart. */
+/** A run request: JSON `{question, images, choices, model, dialect, profile, mode, tools, budgets}` or multipart. */
 async function readRunRequest(c: Context): Promise<RunRequest> {
   const type = c.req.header("content-type") ?? "";
   if (/^multipart\/form-data/i.test(type)) return readMultipartRun(c);
@@ -267,7 +268,7 @@ async function readMultipartRun(c: Context): Promise<RunRequest> {
     images.push({ url, param: `images[${index}]` });
   }
   const body: Record<string, unknown> = {};
-  for (const name of ["model", "dialect", "profile"]) {
+  for (const name of ["model", "dialect", "profile", "mode"]) {
     const value = text(name);
     if (value !== undefined) body[name] = value;
   }

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ChatModel } from "../../agent/chat-model.js";
 import { resumeRun } from "../../agent/resume-run.js";
-import { runAgent } from "../../agent/run-agent.js";
 import type { RunResult } from "../../agent/run-options.js";
 import type { RunServicesOptions } from "../../agent/run-setup.js";
 import type { ApprovalDecisions } from "../../agent/tool-approval.js";
@@ -15,6 +14,8 @@ import { ImageSet } from "../../core/image-set.js";
 import type { RunCheckpoint, RunCheckpointStore } from "../../core/run-checkpoint.js";
 import type { RunStore } from "../../core/run-store.js";
 import type { LoadedImage } from "../../images/load-image.js";
+import { type AskMode, modeToolKinds } from "../../modes/mode-names.js";
+import { runMode } from "../../modes/run-mode.js";
 import { ApiError, apiErrorOf } from "./api-error.js";
 import type { ConcurrencyLimit } from "./concurrency-limit.js";
 import { isRunning, type RunRegistry, type ServedRun } from "./run-registry.js";
@@ -28,6 +29,8 @@ export interface RunChoices {
   profile?: string;
   tools?: string[];
   budgets?: Record<string, unknown>;
+  /** How the question is answered (docs/modes.md); the agent loop, `interleaved`, when absent. */
+  mode?: AskMode;
   temperature?: number;
   topP?: number;
   maxTokens?: number;
@@ -38,6 +41,7 @@ export interface NewRun {
   choices?: string[];
   images: LoadedImage[];
   config: LoupeConfig;
+  mode?: AskMode;
   caller: string;
   /** Frees the caller's concurrency slot when the run ends (from `reserve`). */
   release: () => void;
@@ -143,14 +147,16 @@ export class RunLauncher {
     const { registry } = this.#options;
     let parts: RunParts;
     try {
-      parts = await createRunParts(request.config);
+      parts = await createRunParts(request.config, {
+        defaultKinds: modeToolKinds(request.mode ?? "interleaved"),
+      });
     } catch (error) {
       request.release();
       throw error;
     }
     const run = registry.open(runId, request.caller, new ImageSet());
     run.settled = this.#drive(run, request.config, parts, request.release, (services) =>
-      runAgent({
+      runMode(request.mode ?? "interleaved", {
         ...services,
         question: request.question,
         ...(request.choices ? { choices: request.choices } : {}),

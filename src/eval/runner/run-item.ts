@@ -1,10 +1,11 @@
-import { runAgent } from "../../agent/run-agent.js";
 import { type ImageInput, loadImages } from "../../api/input-images.js";
 import type { RunParts } from "../../api/run-parts.js";
 import type { LoupeConfig } from "../../core/config.js";
 import { describeError } from "../../core/errors.js";
 import type { RunCheckpointStore } from "../../core/run-checkpoint.js";
 import type { Trajectory } from "../../core/trajectory.js";
+import type { AskMode } from "../../modes/mode-names.js";
+import { runMode } from "../../modes/run-mode.js";
 import type { EvalImage, EvalItem } from "../eval-item.js";
 
 /** What one variant of an evaluation runs items with: a config and the parts built from it. */
@@ -12,6 +13,8 @@ export interface VariantParts {
   name: string;
   config: LoupeConfig;
   parts: Pick<RunParts, "model" | "dialect" | "tools" | "systemPrompt">;
+  /** How its items are answered (docs/modes.md); the agent loop when absent. */
+  mode?: AskMode;
 }
 
 export interface ItemRunOptions {
@@ -77,7 +80,7 @@ export async function runItem(item: EvalItem, options: ItemRunOptions): Promise<
           }, options.itemTimeoutMs);
     let trajectory: Trajectory;
     try {
-      ({ trajectory } = await runAgent({
+      ({ trajectory } = await runMode(variant.mode ?? "interleaved", {
         question: item.question,
         ...(item.choices ? { choices: item.choices } : {}),
         images,

@@ -11,6 +11,7 @@ import { selectItems } from "../../../eval/runner/item-selection.js";
 import type { VariantParts } from "../../../eval/runner/run-item.js";
 import { prepareSearchReplay } from "../../../eval/runner/search-replay.js";
 import { scoringFor } from "../../../eval/scorer-registry.js";
+import { type AskMode, askModes, isAskMode, modeToolKinds } from "../../../modes/mode-names.js";
 import type { EvaluationRecord } from "../../../store/eval-store.js";
 import { openEvalStores } from "../../../store/open-eval-store.js";
 import { addRunOptions } from "../ask-command.js";
@@ -37,6 +38,7 @@ interface RunFlags extends ConfigFlags, JudgeFlags {
   resume?: string;
   retryFailed?: boolean;
   ablation?: string;
+  mode?: string;
   searchReplay?: string;
   scorer?: string;
   strict?: boolean;
@@ -54,6 +56,8 @@ interface EvalSettings {
   model: string;
   dialect: string;
   tools?: string[];
+  /** How the tools variant answers (docs/modes.md); absent: the agent loop. */
+  mode?: AskMode;
   searchReplay?: string;
   selection: { limit?: number; sample?: number; seed?: number; ids?: string[] };
 }
@@ -85,6 +89,10 @@ export function runCommand(output: CommandOutput = processOutput): Command {
     .option("--resume <eval-id>", "go on with an evaluation: only what has not finished is run")
     .option("--retry-failed", "with --resume: also redo items that failed after their retries")
     .option("--ablation <what>", "tools: run every item with tools off (direct answer) and on, side by side")
+    .option(
+      "--mode <mode>",
+      `how each item is answered: ${askModes.join(", ")} (default interleaved; see docs/modes.md)`,
+    )
     .option(
       "--search-replay <eval-id>",
       "answer every search from what an earlier evaluation's runs observed (EVAL_ID or EVAL_ID:VARIANT)",
@@ -131,6 +139,7 @@ async function runBenchmark(
     if (!data) throw new LoupeError("config", "--data: give the benchmark's data file or folder.");
     const imageRoot = flags.imageRoot ?? settings?.imageRoot;
     const variants = settings?.variants ?? variantNames(flags.ablation);
+    const mode = settings?.mode ?? modeFlag(flags.mode);
     const scoring = scoringFor(benchmark, flags.scorer ?? settings?.scorer);
     const strict = flags.strict ?? settings?.strict ?? false;
     const judge = await judgeFromFlags(flags);
@@ -174,6 +183,7 @@ async function runBenchmark(
         model: config.model.name,
         dialect: config.dialect,
         ...(config.tools ? { tools: config.tools } : {}),
+        ...(mode === "interleaved" ? {} : { mode }),
         ...(flags.searchReplay ? { searchReplay: flags.searchReplay } : {}),
         selection,
       } satisfies EvalSettings as unknown as Record<string, unknown>,
@@ -198,10 +208,11 @@ async function runBenchmark(
     }
     const variantParts: VariantParts[] = [];
     for (const variant of variants) {
+      const variantMode: AskMode = variant === "direct" ? "direct" : mode;
       const variantConfig: LoupeConfig = variant === "direct" ? { ...config, tools: [] } : config;
-      const parts = await createRunParts(variantConfig);
+      const parts = await createRunParts(variantConfig, { defaultKinds: modeToolKinds(variantMode) });
       opened.push(parts);
-      variantParts.push({ name: variant, config: variantConfig, parts });
+      variantParts.push({ name: variant, config: variantConfig, parts, mode: variantMode });
     }
 
     const controller = new AbortController();
@@ -268,6 +279,12 @@ async function runBenchmark(
     for (const parts of opened) await parts.close();
     await stores.close();
   }
+}
+
+function modeFlag(value: string | undefined): AskMode {
+  if (value === undefined) return "interleaved";
+  if (isAskMode(value)) return value;
+  throw new LoupeError("config", `--mode ${value}: the modes are ${askModes.join(", ")}.`);
 }
 
 function variantNames(ablation: string | undefined): string[] {
