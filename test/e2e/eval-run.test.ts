@@ -92,7 +92,8 @@ describe.skipIf(!hasFixtures)("loupe eval run livevqa, killed and resumed", () =
       const prompt = String(request.body.messages[0].content);
       const predicted = /Predicted answer: (.*)/.exec(prompt)?.[1]?.trim() ?? "";
       const gold = /Gold target: (.*)/.exec(prompt)?.[1] ?? "";
-      const accepted = gold.split(/\(also accepted: |; |\)$/).map((part) => part.trim());
+      // LiveVQA's target: every accepted answer quoted, joined by " OR ".
+      const accepted = gold.split(" OR ").map((part) => part.trim().replace(/^"|"$/g, ""));
       return { content: accepted.includes(predicted) ? "A" : "B" };
     });
     servers = [model, judge];
