@@ -1,32 +1,24 @@
-import { readFile } from "node:fs/promises";
 import { Command } from "commander";
 import pc from "picocolors";
-import { modelConfigSchema } from "../../../core/config.js";
-import { describeError, LoupeError } from "../../../core/errors.js";
+import { LoupeError } from "../../../core/errors.js";
 import { loadBenchmark } from "../../../eval/benchmarks.js";
 import type { EvalItem } from "../../../eval/eval-item.js";
-import { Judge } from "../../../eval/judges/judge.js";
-import { judgeParserNamed } from "../../../eval/judges/judge-parsers.js";
+import type { Judge } from "../../../eval/judges/judge.js";
 import { readPredictions } from "../../../eval/predictions-file.js";
 import { type ScoreReport, scorePredictions } from "../../../eval/score-predictions.js";
 import { scoringFor } from "../../../eval/scorer-registry.js";
 import type { Estimate } from "../../../eval/summaries/wald-interval.js";
 import { type CommandOutput, processOutput } from "./command-output.js";
+import { addJudgeOptions, type JudgeFlags, judgeFromFlags } from "./judge-options.js";
 
-interface ScoreFlags {
+interface ScoreFlags extends JudgeFlags {
   data: string;
   predictions: string;
   json?: boolean;
   strict?: boolean;
   scorer?: string;
   imageRoot?: string;
-  judgeModel?: string;
-  judgeBaseUrl?: string;
-  judgeApiKey?: string;
-  judgePrompt?: string;
-  judgeParser?: string;
   judgeConcurrency: string;
-  judgeRetries: string;
 }
 
 function count(flag: string, text: string, min: number): number {
@@ -37,45 +29,15 @@ function count(flag: string, text: string, min: number): number {
   return value;
 }
 
+/** The judge the flags name; a benchmark scored by a judge without one is refused, naming the flags. */
 async function judgeFrom(flags: ScoreFlags, benchmark: string, needed: boolean): Promise<Judge | undefined> {
-  if (!flags.judgeModel && !flags.judgeBaseUrl) {
-    if (!needed) return undefined;
+  const judge = await judgeFromFlags(flags);
+  if (needed && !judge)
     throw new LoupeError(
       "config",
       `${benchmark} is scored by an LLM judge: give the judge model with --judge-model and --judge-base-url.`,
     );
-  }
-  if (!flags.judgeModel || !flags.judgeBaseUrl) {
-    throw new LoupeError("config", "A judge needs both --judge-model and --judge-base-url.");
-  }
-  const parsed = modelConfigSchema.safeParse({
-    baseUrl: flags.judgeBaseUrl,
-    name: flags.judgeModel,
-    apiKey: flags.judgeApiKey ?? process.env.LOUPE_JUDGE_API_KEY,
-    maxRetries: count("--judge-retries", flags.judgeRetries, 0),
-    stream: false,
-  });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new LoupeError(
-      "config",
-      `The judge model: ${issue?.path.join(".") ?? ""} ${issue?.message ?? "is invalid"}.`,
-    );
-  }
-  let template: string | undefined;
-  if (flags.judgePrompt) {
-    try {
-      template = await readFile(flags.judgePrompt, "utf8");
-    } catch (error) {
-      throw new LoupeError(
-        "config",
-        `Cannot read the judge prompt ${flags.judgePrompt}: ${describeError(error)}`,
-      );
-    }
-  }
-  if (flags.judgeParser) judgeParserNamed(flags.judgeParser);
-  if (!needed) return undefined;
-  return new Judge({ model: parsed.data, template, parser: flags.judgeParser });
+  return needed ? judge : undefined;
 }
 
 function percent(estimate: Estimate): string {
@@ -116,7 +78,7 @@ function printReport(report: ScoreReport, output: CommandOutput): void {
  * model; judge benchmarks ask the `--judge-*` model.
  */
 export function scoreCommand(output: CommandOutput = processOutput): Command {
-  return new Command("score")
+  const command = new Command("score")
     .description("score a JSONL of predictions against a benchmark the way its own code does")
     .argument("<benchmark>", "a name from `loupe eval list`")
     .requiredOption("--data <path>", "the benchmark's data file, or the folder `loupe eval fetch` wrote")
@@ -128,47 +90,38 @@ export function scoreCommand(output: CommandOutput = processOutput): Command {
     .option("--strict", "also report the strict variant where the official scorer has a known quirk")
     .option("--scorer <name>", "score with another registered scorer (e.g. mme-realworld-vlmevalkit)")
     .option("--image-root <folder>", "where relative image paths are read from (default: beside the data)")
-    .option("--judge-model <name>", "the judge model's name, for benchmarks scored by an LLM judge")
-    .option("--judge-base-url <url>", "the judge's OpenAI-compatible base URL")
-    .option("--judge-api-key <key>", "the judge's API key (default: $LOUPE_JUDGE_API_KEY)")
-    .option("--judge-prompt <file>", "a Mustache prompt template replacing the default judge prompt")
-    .option(
-      "--judge-parser <name>",
-      "how the judge's reply is read (hle, browsecomp, simpleqa, deepeyes-v2, ...)",
-    )
-    .option("--judge-concurrency <n>", "judge calls at once", "8")
-    .option("--judge-retries <n>", "retries of a failed judge call before the item is reported", "4")
-    .action(async (benchmark: string, flags: ScoreFlags) => {
-      const scoring = scoringFor(benchmark, flags.scorer);
-      const judge = await judgeFrom(flags, benchmark, scoring.scorer.needsJudge);
-      const concurrency = count("--judge-concurrency", flags.judgeConcurrency, 1);
-      const predictions = await readPredictions(flags.predictions);
-      const items: EvalItem[] = [];
-      for await (const item of loadBenchmark(
-        benchmark,
-        flags.data,
-        flags.imageRoot ? { imageRoot: flags.imageRoot } : {},
-      ))
-        items.push(item);
-      let lastShown = 0;
-      const report = await scorePredictions(items, predictions, {
-        benchmark,
-        scorer: flags.scorer,
-        strict: flags.strict ?? false,
-        judge,
-        judgeConcurrency: concurrency,
-        onItem: (done, total) => {
-          const now = Date.now();
-          if (flags.json || (now - lastShown < 250 && done < total)) return;
-          lastShown = now;
-          output.stderr(`\r${pc.dim(`judged ${done}/${total}`)}`);
-        },
-      });
-      if (lastShown > 0) output.stderr("\n");
-      if (flags.json) {
-        output.stdout(`${JSON.stringify(report, null, 2)}\n`);
-        return;
-      }
-      printReport(report, output);
+    .option("--judge-concurrency <n>", "judge calls at once", "8");
+  return addJudgeOptions(command).action(async (benchmark: string, flags: ScoreFlags) => {
+    const scoring = scoringFor(benchmark, flags.scorer);
+    const judge = await judgeFrom(flags, benchmark, scoring.scorer.needsJudge);
+    const concurrency = count("--judge-concurrency", flags.judgeConcurrency, 1);
+    const predictions = await readPredictions(flags.predictions);
+    const items: EvalItem[] = [];
+    for await (const item of loadBenchmark(
+      benchmark,
+      flags.data,
+      flags.imageRoot ? { imageRoot: flags.imageRoot } : {},
+    ))
+      items.push(item);
+    let lastShown = 0;
+    const report = await scorePredictions(items, predictions, {
+      benchmark,
+      scorer: flags.scorer,
+      strict: flags.strict ?? false,
+      judge,
+      judgeConcurrency: concurrency,
+      onItem: (done, total) => {
+        const now = Date.now();
+        if (flags.json || (now - lastShown < 250 && done < total)) return;
+        lastShown = now;
+        output.stderr(`\r${pc.dim(`judged ${done}/${total}`)}`);
+      },
     });
+    if (lastShown > 0) output.stderr("\n");
+    if (flags.json) {
+      output.stdout(`${JSON.stringify(report, null, 2)}\n`);
+      return;
+    }
+    printReport(report, output);
+  });
 }
