@@ -109,7 +109,8 @@ describe("loupe mcp --http", () => {
   it("answers a request for a session that ended with 404, and one without a session with 400", async () => {
     const { client, transport } = await connectHttp(server.url);
     const id = transport.sessionId;
-    expect(id).toBeTruthy();
+    // The SDK's session ids are UUIDs.
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     await transport.terminateSession();
     await client.close();
     const stale = await fetch(server.url, {

@@ -1,10 +1,10 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { EvalResult } from "../../src/store/eval-store.js";
 import { openEvalStores } from "../../src/store/open-eval-store.js";
-import { type PostgresCluster, postgresBinaries, startPostgres } from "../support/postgres.js";
+import { describeWithPostgres } from "../support/postgres.js";
 
 /** The evaluation tables, the same checks for SQLite and (where installed) PostgreSQL. */
 function evalStoreSuite(name: string, location: () => Promise<string>) {
@@ -96,13 +96,6 @@ function evalStoreSuite(name: string, location: () => Promise<string>) {
 
 evalStoreSuite("SQLite", async () => join(await mkdtemp(join(tmpdir(), "loupe-eval-store-")), "loupe.db"));
 
-describe.runIf(postgresBinaries() !== undefined)("PostgreSQL", () => {
-  let cluster: PostgresCluster;
-  beforeAll(async () => {
-    cluster = await startPostgres();
-  }, 60_000);
-  afterAll(async () => {
-    await cluster?.stop();
-  });
-  evalStoreSuite("PostgreSQL", () => cluster.createDatabase());
+describeWithPostgres("PostgreSQL", (cluster) => {
+  evalStoreSuite("PostgreSQL", () => cluster().createDatabase());
 });

@@ -1,42 +1,15 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MIGRATIONS_TABLE, migrations } from "../../src/store/migrations.js";
 import { openRunStore } from "../../src/store/open-run-store.js";
 import { PostgresRunStore } from "../../src/store/postgres-run-store.js";
-import {
-  POSTGRES_INSTALL_HINT,
-  type PostgresCluster,
-  postgresBinaries,
-  startPostgres,
-} from "../support/postgres.js";
+import { describeWithPostgres } from "../support/postgres.js";
 import { runStoreSuite } from "./run-store-suite.js";
 
-// A private cluster on 127.0.0.1 for this file. Without PostgreSQL the tests skip, saying what to
-// install, except under CI, where a missing PostgreSQL is a failure.
-const available = postgresBinaries() !== undefined;
-if (!available && process.env.CI) {
-  it("PostgreSQL is installed (required under CI)", () => {
-    throw new Error(POSTGRES_INSTALL_HINT);
-  });
-} else if (!available) {
-  describe.skip(POSTGRES_INSTALL_HINT, () => {
-    it("skipped", () => {});
-  });
-  console.warn(`loupe: ${POSTGRES_INSTALL_HINT}`);
-}
-
-describe.runIf(available)("PostgreSQL", () => {
-  let cluster: PostgresCluster;
-  beforeAll(async () => {
-    cluster = await startPostgres();
-  }, 60_000);
-  afterAll(async () => {
-    await cluster?.stop();
-  });
-
+describeWithPostgres("PostgreSQL", (cluster) => {
   runStoreSuite("PostgreSQL", {
     async open() {
-      const location = await cluster.createDatabase();
+      const location = await cluster().createDatabase();
       return { store: await openRunStore(location), location };
     },
   });
@@ -53,14 +26,14 @@ describe.runIf(available)("PostgreSQL", () => {
 
   describe("PostgreSQL run store", () => {
     it("is chosen for postgres:// and postgresql:// URLs", async () => {
-      const url = await cluster.createDatabase();
+      const url = await cluster().createDatabase();
       const store = await openRunStore(url.replace(/^postgres:/, "postgresql:"));
       expect(store).toBeInstanceOf(PostgresRunStore);
       await store.close();
     });
 
     it("migrates a database an older Loupe left (version 1): its runs are found by tool", async () => {
-      const url = await cluster.createDatabase();
+      const url = await cluster().createDatabase();
       await sql(
         url,
         `CREATE TABLE ${MIGRATIONS_TABLE} (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL);
@@ -77,14 +50,16 @@ describe.runIf(available)("PostgreSQL", () => {
     });
 
     it("refuses a database from a newer Loupe", async () => {
-      const url = await cluster.createDatabase();
+      const url = await cluster().createDatabase();
       await (await openRunStore(url)).close();
       await sql(url, `INSERT INTO ${MIGRATIONS_TABLE} VALUES (99, 'future', '2030-01-01')`);
       await expect(openRunStore(url)).rejects.toThrow(/schema version 99, newer than this Loupe knows/);
     });
 
     it("names the server (password hidden) when it cannot connect", async () => {
-      const url = cluster.url.replace("loupe@", "loupe:secret@").replace(/:\d+\//, ":1/");
+      const url = cluster()
+        .url.replace("loupe@", "loupe:secret@")
+        .replace(/:\d+\//, ":1/");
       const failure = openRunStore(url);
       await expect(failure).rejects.toMatchObject({ code: "store" });
       await expect(failure).rejects.toThrow(

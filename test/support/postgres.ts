@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { afterAll, beforeAll, describe, it } from "vitest";
 
 /**
  * A private, throwaway PostgreSQL cluster for one test file or bench: initdb into a temporary
@@ -20,7 +21,7 @@ export interface PostgresCluster {
 }
 
 export const POSTGRES_INSTALL_HINT =
-  "PostgreSQL is not installed: its tests skip. Install it with `sudo apt-get install -y postgresql` (it is in scripts/debian-packages.txt).";
+  "PostgreSQL is not installed: its tests skip. Install it with `sudo apt-get install -y postgresql` (it is in scripts/debian-test-packages.txt).";
 
 /**
  * The folder of initdb and pg_ctl, the newest installed version; undefined when there is none.
@@ -97,4 +98,35 @@ export async function startPostgres(): Promise<PostgresCluster> {
       }
     },
   };
+}
+
+/**
+ * A describe block with a private cluster for its tests (`cluster()` inside). Without PostgreSQL
+ * the block is skipped, its name saying what to install; under CI, where .ci/run installs it, a
+ * missing PostgreSQL is a failing test instead.
+ */
+export function describeWithPostgres(name: string, body: (cluster: () => PostgresCluster) => void): void {
+  const available = postgresBinaries() !== undefined;
+  if (!available && process.env.CI) {
+    describe(name, () => {
+      it("has PostgreSQL installed (required under CI)", () => {
+        throw new Error(POSTGRES_INSTALL_HINT);
+      });
+    });
+    return;
+  }
+  if (!available) console.warn(`loupe: ${POSTGRES_INSTALL_HINT}`);
+  describe.skipIf(!available)(available ? name : `${name} (skipped: ${POSTGRES_INSTALL_HINT})`, () => {
+    let started: PostgresCluster | undefined;
+    beforeAll(async () => {
+      started = await startPostgres();
+    }, 60_000);
+    afterAll(async () => {
+      await started?.stop();
+    });
+    body(() => {
+      if (!started) throw new Error("The test's PostgreSQL cluster did not start.");
+      return started;
+    });
+  });
 }
