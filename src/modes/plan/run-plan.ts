@@ -1,16 +1,12 @@
-import { randomUUID } from "node:crypto";
-import { BudgetTracker, describeStop } from "../../agent/budget-tracker.js";
+import { describeStop } from "../../agent/budget-tracker.js";
 import type { ChatModel } from "../../agent/chat-model.js";
 import type { RunAgentOptions, RunResult } from "../../agent/run-options.js";
-import { runPrices } from "../../agent/run-setup.js";
 import { configuredApproval, eitherApproval } from "../../agent/tool-approval.js";
-import { TrajectoryRecorder } from "../../agent/trajectory-recorder.js";
 import { WireMessages } from "../../agent/wire-messages.js";
-import { describeError, isLoupeError } from "../../core/errors.js";
-import { ImageSet } from "../../core/image-set.js";
 import type { Message } from "../../core/messages.js";
 import type { PlanRecord } from "../../core/mode-records.js";
 import type { StopReason } from "../../core/trajectory.js";
+import { type ModeOutcome, ModeRun } from "../mode-run.js";
 import { type ModeModel, modelText } from "../model-text.js";
 import { askPlanner, type PlannerResult } from "./ask-planner.js";
 import { executeStep, planStepJson, type StepServices } from "./execute-step.js";
@@ -41,35 +37,8 @@ const resultChars = 4_000;
  */
 export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
   const { config, question } = options;
-  const emit = options.onEvent ?? (() => {});
-  const images = options.imageSet ?? new ImageSet();
-  const inputs = options.images.map((input) =>
-    images.add(input.bytes, input.facts, { kind: "input", source: input.source }),
-  );
-  const recorder = new TrajectoryRecorder({
-    id: options.runId ?? randomUUID(),
-    question,
-    choices: options.choices,
-    inputImageIds: inputs.map((ref) => ref.id),
-    config,
-    tools: options.tools.map((tool) => tool.name),
-  });
-  emit({
-    type: "run-start",
-    runId: recorder.id,
-    question,
-    images: inputs,
-    model: options.model.model,
-    dialect: "plan",
-  });
-  const budget = new BudgetTracker(
-    config.budgets,
-    Date.now(),
-    {},
-    { prices: runPrices(config, options.model.model) },
-  );
-  const userSignal = options.signal ?? new AbortController().signal;
-  const signal = AbortSignal.any([userSignal, AbortSignal.timeout(config.budgets.maxWallMs)]);
+  const run = new ModeRun(options, "plan");
+  const { emit, images, inputs, recorder, budget, userSignal, signal } = run;
   const planner = options.planner
     ? { model: options.planner, settings: config.model }
     : plannerModel(config, options.model);
@@ -98,12 +67,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     earlierSteps: () => recorder.steps.filter(Boolean),
   };
   let messages: Message[] = [];
-  let outcome: {
-    stopReason: StopReason;
-    answer?: string;
-    stopDescription?: string;
-    error?: { code: string; message: string };
-  };
+  let outcome: ModeOutcome;
   try {
     const template = await plannerPromptTemplate(config);
     const plannerMessages: Message[] = [
@@ -234,14 +198,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
       };
     }
   } catch (thrown) {
-    if (userSignal.aborted) outcome = { stopReason: "cancelled" };
-    else if (signal.aborted)
-      outcome = { stopReason: "budget-time", stopDescription: describeStop("budget-time") };
-    else {
-      const error = { code: isLoupeError(thrown) ? thrown.code : "internal", message: describeError(thrown) };
-      emit({ type: "error", code: error.code, message: error.message, retrying: false });
-      outcome = { stopReason: "error", error };
-    }
+    outcome = run.failed(thrown);
   } finally {
     await Promise.allSettled(options.tools.map(async (tool) => tool.dispose?.(services.toolState)));
   }
@@ -255,14 +212,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
   );
   for (const entry of plan.executed)
     entry.trajectoryStep = renumbered.get(entry.trajectoryStep) ?? entry.trajectoryStep;
-  if (outcome.answer !== undefined) emit({ type: "answer", step: budget.steps, answer: outcome.answer });
-  emit({
-    type: "run-end",
-    stopReason: outcome.stopReason,
-    usage: budget.usage,
-    durationMs: budget.elapsedMs(),
-  });
-  const trajectory = recorder.build({ images, messages, budget, ...outcome });
+  const trajectory = run.finish(messages, outcome, budget.steps);
   return { trajectory: { ...trajectory, mode: "plan", plan }, images };
 }
 

@@ -1,15 +1,11 @@
-import { randomUUID } from "node:crypto";
-import { BudgetTracker, describeStop } from "../../agent/budget-tracker.js";
+import { type BudgetTracker, describeStop } from "../../agent/budget-tracker.js";
 import { runAgent } from "../../agent/run-agent.js";
 import type { RunAgentOptions, RunResult } from "../../agent/run-options.js";
-import { runPrices } from "../../agent/run-setup.js";
-import { TrajectoryRecorder } from "../../agent/trajectory-recorder.js";
-import { describeError, isLoupeError } from "../../core/errors.js";
 import { ImageSet } from "../../core/image-set.js";
 import type { Message } from "../../core/messages.js";
 import type { ResearchRecord } from "../../core/mode-records.js";
 import { Semaphore } from "../../core/semaphore.js";
-import type { StopReason, Trajectory } from "../../core/trajectory.js";
+import { type ModeOutcome, ModeRun } from "../mode-run.js";
 import { type ModeModel, modelText } from "../model-text.js";
 import {
   decompositionMessages,
@@ -35,35 +31,8 @@ import { evidenceListing, reportAppendix, reportMessages, shortAnswerOf } from "
 export async function runResearch(options: RunAgentOptions): Promise<RunResult> {
   const { config, question } = options;
   const research = config.research;
-  const emit = options.onEvent ?? (() => {});
-  const images = options.imageSet ?? new ImageSet();
-  const inputs = options.images.map((input) =>
-    images.add(input.bytes, input.facts, { kind: "input", source: input.source }),
-  );
-  const recorder = new TrajectoryRecorder({
-    id: options.runId ?? randomUUID(),
-    question,
-    choices: options.choices,
-    inputImageIds: inputs.map((ref) => ref.id),
-    config,
-    tools: options.tools.map((tool) => tool.name),
-  });
-  emit({
-    type: "run-start",
-    runId: recorder.id,
-    question,
-    images: inputs,
-    model: options.model.model,
-    dialect: "research",
-  });
-  const budget = new BudgetTracker(
-    config.budgets,
-    Date.now(),
-    {},
-    { prices: runPrices(config, options.model.model) },
-  );
-  const userSignal = options.signal ?? new AbortController().signal;
-  const signal = AbortSignal.any([userSignal, AbortSignal.timeout(config.budgets.maxWallMs)]);
+  const run = new ModeRun(options, "research");
+  const { images, inputs, recorder, budget, signal } = run;
   const model: ModeModel = { model: options.model, images, config };
   const store = new EvidenceStore();
   const record: ResearchRecord = {
@@ -76,12 +45,7 @@ export async function runResearch(options: RunAgentOptions): Promise<RunResult> 
   };
   const findings: string[] = [];
   let messages: Message[] = [];
-  let outcome: {
-    stopReason: StopReason;
-    answer?: string;
-    stopDescription?: string;
-    error?: { code: string; message: string };
-  };
+  let outcome: ModeOutcome;
   try {
     const decomposition = await modelText(
       model,
@@ -176,25 +140,10 @@ export async function runResearch(options: RunAgentOptions): Promise<RunResult> 
       ...(stop ? { stopDescription: describeStop(stop) } : {}),
     };
   } catch (thrown) {
-    if (userSignal.aborted) outcome = { stopReason: "cancelled" };
-    else if (signal.aborted)
-      outcome = { stopReason: "budget-time", stopDescription: describeStop("budget-time") };
-    else {
-      const error = { code: isLoupeError(thrown) ? thrown.code : "internal", message: describeError(thrown) };
-      emit({ type: "error", code: error.code, message: error.message, retrying: false });
-      outcome = { stopReason: "error", error };
-    }
+    outcome = run.failed(thrown);
     record.evidence = [...store.list()];
   }
-  if (outcome.answer !== undefined)
-    emit({ type: "answer", step: recorder.steps.length, answer: outcome.answer });
-  emit({
-    type: "run-end",
-    stopReason: outcome.stopReason,
-    usage: budget.usage,
-    durationMs: budget.elapsedMs(),
-  });
-  const trajectory: Trajectory = recorder.build({ images, messages, budget, ...outcome });
+  const trajectory = run.finish(messages, outcome, recorder.steps.length);
   return { trajectory: { ...trajectory, mode: "research", research: record }, images };
 }
 
