@@ -124,8 +124,37 @@ async function throughput(rounds: number): Promise<void> {
   try {
     await runOnce(256, 128, LATENCY_MS, server);
     await measure(rounds, server);
+    await plainRequests(rounds, server);
   } finally {
     await server.close();
+  }
+}
+
+/**
+ * The baseline: plain fetch calls at the same concurrency against the same server, no runner.
+ * What the machine (two cores shared by this process and the server's) allows at all.
+ */
+async function plainRequests(rounds: number, server: { baseUrl: string }): Promise<void> {
+  const body = JSON.stringify({ model: "instant", messages: [{ role: "user", content: "Is item 1 here?" }] });
+  for (const concurrency of [32, 128]) {
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        for (let round = 0; round < rounds; round++) {
+          const response = await fetch(`${server.baseUrl}/chat/completions`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body,
+          });
+          await response.json();
+        }
+      }),
+    );
+    const perSecond = (concurrency * rounds) / ((performance.now() - started) / 1000);
+    const ideal = concurrency / (LATENCY_MS / 1000);
+    console.log(
+      `  baseline, plain fetch at ${String(concurrency).padStart(3)}: ratio ${(perSecond / ideal).toFixed(3)} (no runner: what the machine allows)`,
+    );
   }
 }
 

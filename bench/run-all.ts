@@ -15,6 +15,7 @@ const benches = [
   { name: "eval-score", file: "bench/eval-score.ts", args: [] },
   { name: "eval-throughput", file: "bench/eval-throughput.ts", args: [] },
   { name: "python-sandbox", file: "bench/python-sandbox.ts", args: [] },
+  { name: "sandbox-start", file: "bench/sandbox-start.ts", args: [] },
   // About 6 minutes at the 100k documents and images the issue asks for; for a quicker look run
   // `node --import tsx bench/search-index.ts --docs 20000` directly.
   { name: "server", file: "bench/server.ts", args: [] },
