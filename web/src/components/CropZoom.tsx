@@ -4,7 +4,7 @@ import type { ImageRecord, RunData } from "../data/run-data.js";
 export function CropZoom({ run, image, label }: { run: RunData; image: ImageRecord; label: string }) {
   const made =
     image.provenance.kind === "tool"
-      ? `${image.provenance.tool} ${image.provenance.operation} ${JSON.stringify(image.provenance.parameters.box ?? image.provenance.parameters)}`
+      ? `${madeBy(image.provenance.tool, image.provenance.operation)} ${JSON.stringify(image.provenance.parameters.box ?? image.provenance.parameters)}`
       : "input";
   return (
     <figure className="crop-zoom" data-testid="crop-zoom">
@@ -14,4 +14,9 @@ export function CropZoom({ run, image, label }: { run: RunData; image: ImageReco
       </figcaption>
     </figure>
   );
+}
+
+/** "crop", not "crop crop": the operation is named once when it is the tool's own name. */
+function madeBy(tool: string, operation: string): string {
+  return operation === tool ? tool : `${tool} ${operation}`;
 }
