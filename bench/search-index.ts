@@ -16,6 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import sharp, { type Sharp } from "sharp";
+import { seededRandom } from "../src/core/seeded-random.js";
 import { SearchCache } from "../src/search/cache.js";
 import { CANONICAL_SIZE, describeCanonicalPixels } from "../src/search/local-index/image-descriptors.js";
 import type { ImageMatcherChoice } from "../src/search/local-index/image-lookup.js";
@@ -37,18 +38,6 @@ const matcherImages = argument("matcher-images", 1000);
 const photoQueries = argument("photo-queries", 12);
 const skipText = process.argv.includes("--matchers-only");
 
-/** Deterministic pseudo-random numbers (mulberry32), so image i can be regenerated for its query. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Picture {
   pixels: Uint8Array;
   width: number;
@@ -61,7 +50,7 @@ interface Picture {
  * haystack, simple enough to make 100k of them in a couple of minutes.
  */
 function generatePicture(seed: number): Picture {
-  const next = random(seed + 1);
+  const next = seededRandom(seed + 1);
   const width = 96 + Math.floor(next() * 161);
   const height = 96 + Math.floor(next() * 161);
   const pixels = new Uint8Array(width * height * 3);
@@ -143,7 +132,7 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number 
 /** A square crop of `fraction` of the shorter side at a random offset. */
 async function randomCrop(png: Buffer, seed: number, low: number, high: number): Promise<Sharp> {
   const { width = 0, height = 0 } = await sharp(png).metadata();
-  const next = random(seed);
+  const next = seededRandom(seed);
   const cropWidth = Math.round(width * (low + next() * (high - low)));
   const cropHeight = Math.round(height * (low + next() * (high - low)));
   const left = Math.floor(next() * (width - cropWidth + 1));
@@ -194,7 +183,7 @@ if (!skipText) {
   // Text: real files through add().
   const textFolder = join(folder, "text");
   await mkdir(textFolder);
-  const nextWord = random(7);
+  const nextWord = seededRandom(7);
   for (let document = 0; document < documentCount; document++) {
     const sub = join(textFolder, String(Math.floor(document / 1000)));
     if (document % 1000 === 0) await mkdir(sub);
@@ -209,7 +198,7 @@ if (!skipText) {
     `${documentCount} docs in ${textIngest.seconds.toFixed(1)} s = ${(documentCount / textIngest.seconds).toFixed(0)} docs/s`,
   ]);
   const textLatencies: number[] = [];
-  const nextQuery = random(11);
+  const nextQuery = seededRandom(11);
   const textQueries = Array.from(
     { length: queryCount },
     () => `${WORDS[Math.floor(WORDS.length * nextQuery())]} ${WORDS[Math.floor(WORDS.length * nextQuery())]}`,
@@ -269,7 +258,7 @@ if (!skipText) {
     `${generated} in ${describeSeconds.toFixed(1)} s = ${(generated / describeSeconds).toFixed(0)} images/s`,
   ]);
 
-  const pickQuery = random(13);
+  const pickQuery = seededRandom(13);
   const targets = Array.from({ length: queryCount }, () => Math.floor(pickQuery() * documentCount));
   for (const [name, transform] of Object.entries(transforms)) {
     const latencies: number[] = [];

@@ -1,4 +1,5 @@
 import sharp, { type Sharp } from "sharp";
+import { seededRandom } from "../../src/core/seeded-random.js";
 
 /**
  * What people (and models) do to a picture before searching by it, made with sharp: every
@@ -7,18 +8,6 @@ import sharp, { type Sharp } from "sharp";
  * bench/search-index.ts.
  */
 export type ImageTransform = (image: Buffer, seed: number) => Promise<Buffer>;
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function sizeOf(image: Buffer): Promise<{ width: number; height: number }> {
   const { width = 0, height = 0 } = await sharp(image).rotate().metadata();

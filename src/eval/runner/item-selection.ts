@@ -1,4 +1,5 @@
 import { LoupeError } from "../../core/errors.js";
+import { seededRandom } from "../../core/seeded-random.js";
 import type { EvalItem } from "../eval-item.js";
 
 /** Which of a benchmark's items an evaluation runs (`--ids`, `--sample N --seed S`, `--limit`). */
@@ -44,23 +45,11 @@ export function selectItems<T extends Pick<EvalItem, "id">>(
 
 /** 0..n-1 shuffled by a seeded Fisher–Yates. */
 export function seededShuffle(n: number, seed: number): number[] {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const positions = Array.from({ length: n }, (_, index) => index);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [positions[i], positions[j]] = [positions[j]!, positions[i]!];
   }
   return positions;
-}
-
-/** A small, well-known 32-bit PRNG: the same sequence for the same seed everywhere. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

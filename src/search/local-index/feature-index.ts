@@ -1,3 +1,4 @@
+import { seededRandom } from "../../core/seeded-random.js";
 import { DESCRIPTOR_SIZE } from "./local-features.js";
 
 /**
@@ -26,14 +27,7 @@ export interface FeatureCandidate {
 
 /** Deterministic bit positions (mulberry32 seeded per table), so every index samples the same bits. */
 function sampledBits(table: number, keyBits: number): Int32Array {
-  let state = (0x9e3779b9 * (table + 1)) >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(Math.imul(0x9e3779b9, table + 1));
   const chosen = new Set<number>();
   while (chosen.size < keyBits) chosen.add(Math.floor(next() * DESCRIPTOR_SIZE * 8));
   return Int32Array.from(chosen);
